@@ -1,0 +1,8 @@
+#pragma once
+
+#include "app/cli/cli_dispatcher.h"
+
+// One function per area returns its headless commands; allCommands() concatenates them.
+namespace bc::cli {
+QList<CommandSpec> toolCommands();
+} // namespace bc::cli

@@ -1,0 +1,10 @@
+// boutique-control: with no command it opens the window; with a command it runs headless.
+#include "app/cli/cli_dispatcher.h"
+#include "app/gui_main.h"
+
+int main(int argc, char **argv)
+{
+    if (bc::cli::wantsHeadless(argc, argv))
+        return bc::cli::run(argc, argv);
+    return bc::runGui(argc, argv);
+}

@@ -1,0 +1,33 @@
+#pragma once
+
+#include "backend/process/command.h"
+
+#include <QObject>
+
+namespace bc {
+
+// Where every command the product runs is announced: the console dock and the headless --verbose
+// output listen here. Lines arrive already redacted.
+class CommandLog : public QObject
+{
+    Q_OBJECT
+public:
+    explicit CommandLog(QObject *parent = nullptr) : QObject(parent) {}
+
+    quint64 begin(const QString &displayLine, bool dryRun);
+    void line(quint64 id, const QString &text, bool isStderr);
+    void end(quint64 id, const CommandResult &result);
+    int runningCount() const { return m_running; }
+
+Q_SIGNALS:
+    void commandStarted(quint64 id, const QString &displayLine, bool dryRun);
+    void commandOutput(quint64 id, const QString &line, bool isStderr);
+    void commandFinished(quint64 id, const bc::CommandResult &result);
+    void runningCountChanged(int running);
+
+private:
+    quint64 m_nextId = 1;
+    int m_running = 0;
+};
+
+} // namespace bc

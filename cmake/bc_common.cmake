@@ -1,0 +1,16 @@
+# Flags every target of ours links PRIVATE; generated code does not.
+add_library(bc_flags INTERFACE)
+target_compile_options(bc_flags INTERFACE -Wall -Wextra -Wpedantic -Wshadow
+    -Wnon-virtual-dtor -Woverloaded-virtual)
+if(BC_SANITIZE)
+    target_compile_options(bc_flags INTERFACE -fsanitize=address,undefined
+        -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+    target_link_options(bc_flags INTERFACE -fsanitize=address,undefined)
+endif()
+
+# Strict Qt defines for every Qt target of ours.
+add_library(bc_qt_flags INTERFACE)
+target_compile_definitions(bc_qt_flags INTERFACE
+    QT_NO_KEYWORDS QT_NO_CAST_FROM_ASCII QT_NO_CAST_TO_ASCII QT_NO_CAST_FROM_BYTEARRAY
+    QT_NO_URL_CAST_FROM_STRING QT_NO_NARROWING_CONVERSIONS_IN_CONNECT QT_NO_FOREACH)
+target_link_libraries(bc_qt_flags INTERFACE bc_flags)
