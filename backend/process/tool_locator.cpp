@@ -62,6 +62,8 @@ QString ToolLocator::parseVersion(const QString &tool, const QString &output)
         if (!v.isEmpty())
             return v;
     }
+    if (tool == u"locust" && output.trimmed() == u"locust")
+        return u"locust (version not reported: Debian's 2.12 package prints none)"_s;
     static const QRegularExpression versionLike(uR"((\d+\.\d+(?:\.\d+)?[^\s,)]*))"_s);
     const QStringList lines = output.split(u'\n', Qt::SkipEmptyParts);
     for (const QString &line : lines) {
@@ -89,12 +91,14 @@ void ToolLocator::probeVersions()
         ++m_pending;
         auto *runner = new CommandRunner(nullptr, this);
         auto output = std::make_shared<QString>();
+        auto errors = std::make_shared<QString>();
         connect(runner, &CommandRunner::stdoutLine, runner, [output](const QString &l) { output->append(l + u'\n'); });
-        connect(runner, &CommandRunner::stderrLine, runner, [output](const QString &l) { output->append(l + u'\n'); });
-        connect(runner, &CommandRunner::finished, this, [this, runner, output, i](const CommandResult &r) {
+        connect(runner, &CommandRunner::stderrLine, runner, [errors](const QString &l) { errors->append(l + u'\n'); });
+        connect(runner, &CommandRunner::finished, this, [this, runner, output, errors, i](const CommandResult &r) {
             runner->deleteLater();
             ToolInfo &info = m_tools[i];
-            info.version = parseVersion(info.name, *output);
+            // ssh -V answers on stderr; terraform warns there about a missing ~/.terraformrc.
+            info.version = parseVersion(info.name, output->trimmed().isEmpty() ? *errors : *output);
             if (!r.succeeded() && info.version.isEmpty())
                 info.problem = r.toError().message;
             if (--m_pending == 0)
