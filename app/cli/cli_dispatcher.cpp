@@ -38,7 +38,10 @@ bool CliCall::parse(QCommandLineParser &parser, const QString &description, cons
     }
     if (parser.isSet(help)) {
         QString text = parser.helpText();
-        text.replace(u"Usage: %1"_s.arg(m_arguments.value(0)), u"Usage: boutique-control %1"_s.arg(m_command));
+        // Qt names the executable's full path; a user typed "boutique-control <command>".
+        const qsizetype usageEnd = text.indexOf(u" [options]"_s);
+        if (text.startsWith(u"Usage: "_s) && usageEnd > 0)
+            text.replace(0, usageEnd, u"Usage: boutique-control %1"_s.arg(m_command));
         m_out << text;
         finish(0);
         return false;

@@ -1,0 +1,90 @@
+// The headless face of boutique-control, driven as a user would: the built binary, its exit codes and text.
+#include <QProcess>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+struct Run
+{
+    int code = -1;
+    QString out;
+    QString err;
+};
+
+Run runApp(const QStringList &args)
+{
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(u"DISPLAY"_s); // headless commands must not need a display
+    env.remove(u"WAYLAND_DISPLAY"_s);
+    p.setProcessEnvironment(env);
+    p.start(QStringLiteral(BC_APP_BINARY), args);
+    if (!p.waitForFinished(60000)) {
+        p.kill();
+        p.waitForFinished();
+        return {};
+    }
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
+            QString::fromUtf8(p.readAllStandardError())};
+}
+
+} // namespace
+
+class TstCliDispatch : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void versionNamesTheProduct()
+    {
+        const Run r = runApp({u"--version"_s});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.startsWith(u"Boutique Control "_s), qPrintable(r.out));
+    }
+
+    void helpListsCommands()
+    {
+        const Run r = runApp({u"--help"_s});
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.out.contains(u"Usage: boutique-control"_s));
+        QVERIFY(r.out.contains(u"tools"_s));
+        QVERIFY(r.out.contains(u"--dry-run"_s));
+    }
+
+    void unknownCommandIsOneLineAndExit2()
+    {
+        const Run r = runApp({u"frobnicate"_s});
+        QCOMPARE(r.code, 2);
+        QCOMPARE(r.out, QString());
+        QCOMPARE(r.err.count(u'\n'), 1);
+        QVERIFY(r.err.contains(u"unknown command 'frobnicate'"_s));
+    }
+
+    void perCommandHelp()
+    {
+        const Run r = runApp({u"tools"_s, u"--help"_s});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.contains(u"Usage: boutique-control tools"_s), qPrintable(r.out));
+        QVERIFY(r.out.contains(u"--dry-run"_s));
+    }
+
+    void badOptionIsOneLineAndExit2()
+    {
+        const Run r = runApp({u"tools"_s, u"--no-such-option"_s});
+        QCOMPARE(r.code, 2);
+        QCOMPARE(r.err.count(u'\n'), 1);
+        QVERIFY2(r.err.contains(u"no-such-option"_s), qPrintable(r.err));
+    }
+
+    void toolsListsEveryTool()
+    {
+        const Run r = runApp({u"tools"_s});
+        QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+        for (const QString &tool : {u"kubectl"_s, u"gcloud"_s, u"terraform"_s, u"ansible-playbook"_s, u"locust"_s, u"ssh"_s})
+            QVERIFY2(r.out.contains(u"\n"_s + tool + u" "_s) || r.out.startsWith(tool + u" "_s), qPrintable(tool));
+    }
+};
+
+QTEST_GUILESS_MAIN(TstCliDispatch)
+#include "tst_cli_dispatch.moc"
