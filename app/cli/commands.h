@@ -5,4 +5,5 @@
 // One function per area returns its headless commands; allCommands() concatenates them.
 namespace bc::cli {
 QList<CommandSpec> toolCommands();
+QList<CommandSpec> canaryCommands();
 } // namespace bc::cli

@@ -77,6 +77,21 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains(u"no-such-option"_s), qPrintable(r.err));
     }
 
+    void canaryPlanPrintsReplicaSplit()
+    {
+        const Run exact = runApp({u"canary"_s, u"plan"_s, u"25"_s, u"--budget"_s, u"4"_s});
+        QCOMPARE(exact.code, 0);
+        QCOMPARE(exact.out, u"v1=3 v2=1 achieved=25%\n"_s);
+        QCOMPARE(exact.err, QString());
+        const Run nearest = runApp({u"canary"_s, u"plan"_s, u"1"_s, u"--budget"_s, u"10"_s});
+        QCOMPARE(nearest.code, 0);
+        QCOMPARE(nearest.out, u"v1=9 v2=1 achieved=10%\n"_s);
+        QVERIFY(nearest.err.contains(u"99:1"_s));
+        const Run bad = runApp({u"canary"_s, u"plan"_s, u"150"_s});
+        QCOMPARE(bad.code, 2);
+        QVERIFY(bad.err.contains(u"0 to 100"_s));
+    }
+
     void toolsListsEveryTool()
     {
         const Run r = runApp({u"tools"_s});
