@@ -1,0 +1,36 @@
+#pragma once
+
+// Checkout "tap": serves hipstershop.CheckoutService/PlaceOrder, forwards the call byte for byte
+// to the real checkout service, logs the order from its response, then returns that response
+// unchanged. Errors from upstream are returned unchanged and nothing is logged for them.
+
+#include "orderlog/proto/demo.grpc.pb.h"
+
+#include <grpcpp/generic/generic_stub.h>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace bc::orderlog {
+
+class OrderWriter;
+
+class CheckoutTap final
+    : public ::hipstershop::CheckoutService::WithRawCallbackMethod_PlaceOrder<::hipstershop::CheckoutService::Service> {
+public:
+    // upstream: host:port of the real checkout service (plaintext, as inside the cluster).
+    CheckoutTap(OrderWriter &writer, const std::string &upstream, std::function<void(const std::string &)> log);
+
+    ::grpc::ServerUnaryReactor *PlaceOrder(::grpc::CallbackServerContext *context, const ::grpc::ByteBuffer *request,
+                                           ::grpc::ByteBuffer *response) override;
+
+private:
+    OrderWriter &m_writer;
+    std::shared_ptr<::grpc::Channel> m_channel;
+    std::unique_ptr<::grpc::GenericStub> m_stub;
+    std::function<void(const std::string &)> m_log;
+};
+
+}  // namespace bc::orderlog
