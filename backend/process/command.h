@@ -26,6 +26,7 @@ struct Command
     QByteArray standardInput = {};    // written to the child, then its stdin is closed
     bool captureStdout = false;       // keep all of stdout in CommandResult::stdoutData (for -o json)
     bool mergeChannels = false;       // stderr into stdout, for exact interleaving
+    bool rawStdout = false;           // stdout as byte chunks (stdoutChunk), not lines: for watch streams
 
     // Shell-quoted and redacted: what the console, the log and --dry-run show.
     QString displayLine() const;

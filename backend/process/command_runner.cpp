@@ -185,6 +185,11 @@ void CommandRunner::onReadyRead(bool isStderr)
     const QByteArray chunk = isStderr ? m_process->readAllStandardError() : m_process->readAllStandardOutput();
     if (m_command.captureStdout && !isStderr)
         m_stdoutCapture.append(chunk);
+    if (m_command.rawStdout && !isStderr) {
+        if (!chunk.isEmpty())
+            Q_EMIT stdoutChunk(chunk);
+        return;
+    }
     buffer.append(chunk);
     emitLines(buffer, isStderr, false);
 }

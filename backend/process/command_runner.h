@@ -45,6 +45,7 @@ Q_SIGNALS:
     void started();
     void stdoutLine(const QString &line);
     void stderrLine(const QString &line);
+    void stdoutChunk(const QByteArray &bytes); // only with Command::rawStdout; machine-read, not redacted
     void finished(const bc::CommandResult &result);
 
 private:
