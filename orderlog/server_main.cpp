@@ -83,6 +83,16 @@ int main(int argc, char **argv)
         .log = logLine,
     });
 
+    {
+        // Create or upgrade the schema before serving, so a ready server has its tables. If the
+        // database is down we serve anyway (writes get UNAVAILABLE) and the writers keep trying.
+        OrderStore probe(options.conninfo);
+        const StoreStatus opened = probe.open();
+        dbUp = bool(opened);
+        logLine(opened ? "schema at version " + std::to_string(OrderStore::kSchemaVersion)
+                       : opened.error().message + "; will keep trying");
+    }
+
     LoggerService logger(writer);
     std::unique_ptr<CheckoutTap> tap;
     if (!options.checkoutUpstream.empty())
