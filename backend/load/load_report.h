@@ -1,0 +1,31 @@
+#pragma once
+
+#include "backend/load/load_history.h"
+#include "backend/load/load_run_settings.h"
+#include "backend/load/locust_stats.h"
+
+#include <QList>
+#include <QPointF>
+#include <QString>
+
+#include <optional>
+
+namespace bc {
+
+// A self-contained HTML report of one run: settings, summary, per-endpoint and error tables, and
+// inline SVG charts drawn from the history here (no script, no network resource).
+QString renderLoadReport(const LoadRunSettings &settings, const QList<LoadSample> &samples,
+                         const std::optional<StatsSnapshot> &final);
+
+struct ChartSeries
+{
+    QString name;
+    QString color; // CSS colour
+    QList<QPointF> points;
+};
+
+// One line chart as an <svg> element; x in seconds, y in the given unit. Empty series draw "no data".
+QString svgLineChart(const QString &title, const QString &unit, const QList<ChartSeries> &series, int width = 860,
+                     int height = 260);
+
+} // namespace bc

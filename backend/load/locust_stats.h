@@ -1,0 +1,91 @@
+#pragma once
+
+#include "backend/core/result.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QMetaType>
+#include <QString>
+
+#include <optional>
+
+namespace bc {
+
+// Runner state words of Locust 2.12 (`state` of /stats/requests, also per worker).
+enum class LocustState { Unknown, Ready, Spawning, Running, Stopping, Stopped, Cleanup, Missing };
+LocustState locustStateFromString(const QString &word);
+QString locustStateName(LocustState state);
+
+// One row of `stats` (times in ms, sizes in bytes, rates per second).
+struct EndpointStats
+{
+    QString method; // empty for the Aggregated row
+    QString name;
+    qint64 numRequests = 0;
+    qint64 numFailures = 0;
+    double medianMs = 0;
+    double avgMs = 0;
+    double minMs = 0;
+    double maxMs = 0;
+    double p90Ms = 0; // cumulative percentiles; 2.12 has no per-row 95th
+    double p99Ms = 0;
+    double currentRps = 0;
+    double currentFailPerSec = 0;
+    double avgContentLength = 0;
+    bool operator==(const EndpointStats &) const = default;
+};
+
+struct WorkerStats
+{
+    QString id;
+    LocustState state = LocustState::Unknown;
+    int userCount = 0;
+    double cpuPercent = 0;
+    qint64 memoryBytes = 0;
+    bool operator==(const WorkerStats &) const = default;
+};
+
+struct ErrorStats
+{
+    QString method;
+    QString name;  // HTML-unescaped
+    QString error; // HTML-unescaped, with the extra quotes workers add removed
+    qint64 occurrences = 0;
+    bool operator==(const ErrorStats &) const = default;
+};
+
+// A parsed GET /stats/requests.
+struct StatsSnapshot
+{
+    LocustState state = LocustState::Unknown;
+    int userCount = 0;
+    double totalRps = 0;
+    double failRatio = 0;
+    std::optional<double> currentP50Ms; // last ~10 s window, Aggregated; none before any request
+    std::optional<double> currentP95Ms;
+    QList<EndpointStats> endpoints; // without the Aggregated row
+    EndpointStats total;            // the Aggregated row
+    bool isMaster = false;          // the master reports `workers`
+    QList<WorkerStats> workers;
+    QList<ErrorStats> errors;
+
+    int workersIn(LocustState state) const;
+    int missingWorkers() const { return workersIn(LocustState::Missing); }
+    bool isActive() const
+    {
+        return state == LocustState::Spawning || state == LocustState::Running;
+    }
+};
+
+// Parses the JSON body of /stats/requests. Malformed or structurally wrong input is an Error with a
+// sentence saying what was wrong; nothing is thrown.
+Result<StatsSnapshot> parseStatsRequests(const QByteArray &json);
+
+// Undo Flask's escape() (&amp; &lt; &gt; &quot; &#x27; &#39;) and strip the extra pair of quotes that
+// error texts forwarded by workers carry.
+QString unescapeLocustText(const QString &text);
+QString normalizeLocustError(const QString &text);
+
+} // namespace bc
+
+Q_DECLARE_METATYPE(bc::StatsSnapshot)
