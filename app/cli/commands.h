@@ -6,4 +6,5 @@
 namespace bc::cli {
 QList<CommandSpec> toolCommands();
 QList<CommandSpec> canaryCommands();
+QList<CommandSpec> deployCommands();
 } // namespace bc::cli

@@ -1,0 +1,61 @@
+#pragma once
+
+#include "backend/core/result.h"
+#include "backend/deploy/manifest_set.h"
+#include "backend/deploy/rollout_tracker.h"
+#include "backend/kube/kube_target.h"
+#include "backend/process/run_context.h"
+
+#include <QObject>
+#include <QPointer>
+
+namespace bc {
+
+class KubeClient;
+
+struct DeployRequest
+{
+    QStringList files;      // manifests to apply, in order
+    bool serverSide = false;
+    bool wait = true;       // follow the rollout until every deployment is available
+    std::chrono::milliseconds timeout = std::chrono::minutes(10);
+};
+
+// Deploy = read the manifests (a malformed one stops here, before kubectl runs), kubectl apply, then
+// follow the rollout of every deployment they declare. The Deploy panel and `boutique-control deploy`
+// both run this.
+class DeployJob : public QObject
+{
+    Q_OBJECT
+public:
+    enum class Phase { Checking, Applying, WaitingForRollout, Done, Failed };
+    Q_ENUM(Phase)
+
+    DeployJob(RunContext *context, KubeTarget target, DeployRequest request, QObject *parent = nullptr);
+
+    void start();
+    void cancel();
+    Phase phase() const { return m_phase; }
+    QStringList deployments() const { return m_deployments; }
+
+Q_SIGNALS:
+    void phaseChanged(bc::DeployJob::Phase phase);
+    void applied(const QString &kubectlOutput);
+    void progressChanged(const QList<bc::DeploymentProgress> &progress);
+    void finished(const bc::Status &status);
+
+private:
+    void setPhase(Phase phase);
+    void fail(const Error &error);
+
+    QPointer<RunContext> m_context;
+    KubeTarget m_target;
+    DeployRequest m_request;
+    KubeClient *m_client;
+    RolloutTracker *m_tracker = nullptr;
+    QStringList m_deployments;
+    Phase m_phase = Phase::Checking;
+    bool m_cancelled = false;
+};
+
+} // namespace bc

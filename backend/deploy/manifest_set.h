@@ -1,0 +1,42 @@
+#pragma once
+
+#include "backend/core/result.h"
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+namespace bc {
+
+// One object a manifest declares.
+struct ManifestObject
+{
+    QString apiVersion;
+    QString kind;
+    QString name;
+    QString ns; // empty: the target namespace
+    int replicas = -1; // Deployments: spec.replicas (-1 when unset, i.e. 1)
+    bool operator==(const ManifestObject &) const = default;
+};
+
+// The manifests the product ships (manifests/) and what each declares. Reading a manifest before
+// applying it turns a malformed file into a message with the file and line, and gives the list of
+// deployments a rollout must wait for.
+class ManifestSet
+{
+public:
+    enum class Edition { Minimal, Full };
+
+    // The folder holding the shipped manifests: BC_MANIFEST_DIR, then the installed share folder, then
+    // the source tree this binary was built from.
+    static QString manifestDirectory();
+    static Result<Edition> editionFromName(const QString &name); // "minimal" | "full"
+    // Files to apply, in order: the edition, then optional parts.
+    static QStringList files(Edition edition, bool withCanary);
+
+    static Result<QList<ManifestObject>> inspect(const QString &path);
+    static Result<QList<ManifestObject>> inspectAll(const QStringList &paths);
+    static QStringList deploymentNames(const QList<ManifestObject> &objects);
+};
+
+} // namespace bc
