@@ -1,20 +1,219 @@
 #include "widgets/main_window.h"
 
-#include <QLabel>
-#include <QTabWidget>
+#include "backend/process/command_log.h"
+#include "backend/process/run_context.h"
+#include "backend/settings/app_settings.h"
+#include "widgets/about/about_dialog.h"
+#include "widgets/canary/canary_panel.h"
+#include "widgets/cluster/cluster_panel.h"
+#include "widgets/common/icons.h"
+#include "widgets/console/console_dock.h"
+#include "widgets/deploy/deploy_panel.h"
+#include "widgets/loadtest/load_test_panel.h"
+#include "widgets/orders/orders_panel.h"
+#include "widgets/pods/pods_panel.h"
+#include "widgets/settings/settings_dialog.h"
+#include "widgets/status/status_summary.h"
+
+#include <QAction>
+#include <QActionGroup>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QHBoxLayout>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QStackedWidget>
+#include <QStatusBar>
 
 using namespace Qt::StringLiterals;
 
 namespace bc {
 
-MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
+MainWindow::MainWindow(RunContext *context, AppSettings *settings, QWidget *parent)
+    : QMainWindow(parent), m_context(context), m_settings(settings), m_sideBar(new QListWidget),
+      m_stack(new QStackedWidget), m_console(new ConsoleDock(context ? context->log() : nullptr, this)),
+      m_status(new StatusSummary(context ? context->log() : nullptr, this))
 {
-    auto *tabs = new QTabWidget(this);
-    for (const QString &name : {u"Cluster"_s, u"Deploy"_s, u"Load test"_s, u"Pods"_s, u"Canary"_s, u"Order log"_s})
-        tabs->addTab(new QLabel(name, tabs), name);
-    setCentralWidget(tabs);
-    setWindowTitle(u"Boutique Control"_s);
-    resize(1200, 800);
+    setObjectName(u"mainWindow"_s);
+    setWindowTitle(QGuiApplication::applicationDisplayName());
+    createPanels();
+
+    auto *central = new QWidget(this);
+    auto *layout = new QHBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(m_sideBar);
+    layout->addWidget(m_stack, 1);
+    setCentralWidget(central);
+
+    addDockWidget(Qt::BottomDockWidgetArea, m_console);
+    statusBar()->addPermanentWidget(m_status);
+    createMenus();
+
+    if (m_settings) {
+        m_status->setKubeContext(m_settings->kubeContext());
+        if (!restoreGeometry(m_settings->windowGeometry()))
+            resize(1200, 800);
+        restoreState(m_settings->windowState());
+    } else {
+        resize(1200, 800);
+    }
+    showPanel(0);
+}
+
+QStringList MainWindow::panelKeys()
+{
+    return {ClusterPanel::describe().key, DeployPanel::describe().key, LoadTestPanel::describe().key,
+            PodsPanel::describe().key,    CanaryPanel::describe().key, OrdersPanel::describe().key};
+}
+
+void MainWindow::createPanels()
+{
+    m_panels = {new ClusterPanel(m_stack), new DeployPanel(m_stack), new LoadTestPanel(m_stack),
+                new PodsPanel(m_stack),    new CanaryPanel(m_stack), new OrdersPanel(m_stack)};
+
+    m_sideBar->setObjectName(u"panelList"_s);
+    m_sideBar->setAccessibleName(u"Panels"_s);
+    m_sideBar->setFrameShape(QFrame::NoFrame);
+    m_sideBar->setIconSize(QSize(22, 22));
+    m_sideBar->setSpacing(2);
+    m_sideBar->setUniformItemSizes(true);
+    m_sideBar->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    for (Panel *panel : std::as_const(m_panels)) {
+        m_stack->addWidget(panel);
+        auto *item = new QListWidgetItem(panel->info().title, m_sideBar);
+        item->setSizeHint(QSize(0, m_sideBar->fontMetrics().height() + 22));
+        item->setToolTip(panel->info().summary);
+    }
+    int width = 0;
+    for (Panel *panel : std::as_const(m_panels))
+        width = qMax(width, m_sideBar->fontMetrics().horizontalAdvance(panel->info().title));
+    m_sideBar->setFixedWidth(width + 22 + 64);
+    updatePanelIcons();
+    connect(m_sideBar, &QListWidget::currentRowChanged, this, [this](int row) {
+        if (row < 0)
+            return;
+        m_stack->setCurrentIndex(row);
+        if (m_panelActions && row < m_panelActions->actions().size())
+            m_panelActions->actions().at(row)->setChecked(true);
+    });
+}
+
+void MainWindow::createMenus()
+{
+    QMenu *file = menuBar()->addMenu(u"&File"_s);
+    QAction *settings = file->addAction(u"&Settings\u2026"_s, this, &MainWindow::openSettings);
+    settings->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
+    settings->setMenuRole(QAction::PreferencesRole);
+    file->addSeparator();
+    QAction *quit = file->addAction(u"&Quit"_s, this, &QWidget::close);
+    quit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
+    quit->setMenuRole(QAction::QuitRole);
+
+    QMenu *view = menuBar()->addMenu(u"&View"_s);
+    m_panelActions = new QActionGroup(this);
+    m_panelActions->setExclusive(true);
+    for (int i = 0; i < m_panels.size(); ++i) {
+        QAction *action = view->addAction(m_panels.at(i)->info().title, this, [this, i] { showPanel(i); });
+        action->setCheckable(true);
+        action->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
+        action->setObjectName(u"showPanel_"_s + m_panels.at(i)->info().key);
+        m_panelActions->addAction(action);
+    }
+    view->addSeparator();
+    QAction *console = m_console->toggleViewAction();
+    console->setText(u"&Console"_s);
+    console->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_QuoteLeft));
+    console->setObjectName(u"toggleConsole"_s);
+    view->addAction(console);
+
+    QMenu *help = menuBar()->addMenu(u"&Help"_s);
+    QAction *about = help->addAction(u"&About %1"_s.arg(QGuiApplication::applicationDisplayName()), this, &MainWindow::openAbout);
+    about->setShortcut(QKeySequence(Qt::Key_F1));
+    about->setMenuRole(QAction::AboutRole);
+}
+
+bool MainWindow::showPanel(const QString &key)
+{
+    const qsizetype index = panelKeys().indexOf(key);
+    if (index < 0)
+        return false;
+    showPanel(int(index));
+    return true;
+}
+
+void MainWindow::showPanel(int index)
+{
+    if (index < 0 || index >= m_panels.size())
+        return;
+    m_sideBar->setCurrentRow(index);
+    m_stack->setCurrentIndex(index);
+}
+
+Panel *MainWindow::currentPanel() const
+{
+    return qobject_cast<Panel *>(m_stack->currentWidget());
+}
+
+void MainWindow::setEnvironment(const QString &displayName)
+{
+    m_status->setEnvironment(displayName);
+}
+
+void MainWindow::openSettings()
+{
+    if (!m_settings)
+        return;
+    SettingsDialog dialog(m_settings, m_context ? m_context->tools() : nullptr, this);
+    connect(&dialog, &SettingsDialog::applied, this, [this] { m_status->setKubeContext(m_settings->kubeContext()); });
+    dialog.exec();
+}
+
+void MainWindow::openAbout()
+{
+    AboutDialog dialog(QGuiApplication::applicationDisplayName(), QCoreApplication::applicationVersion(),
+                       m_context ? m_context->tools() : nullptr, this);
+    dialog.exec();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    const int running = m_context ? m_context->log()->runningCount() : 0;
+    if (running > 0) {
+        QMessageBox box(QMessageBox::Warning, u"Quit %1?"_s.arg(QGuiApplication::applicationDisplayName()),
+                        running == 1 ? u"A command is still running."_s
+                                     : u"%1 commands are still running."_s.arg(running),
+                        QMessageBox::Cancel, this);
+        box.setInformativeText(u"Quitting stops them (load tests, port-forwards and provisioning included)."_s);
+        QPushButton *stop = box.addButton(u"Stop and quit"_s, QMessageBox::DestructiveRole);
+        box.setDefaultButton(QMessageBox::Cancel);
+        box.exec();
+        if (box.clickedButton() != stop) {
+            event->ignore();
+            return;
+        }
+    }
+    if (m_settings) {
+        m_settings->setWindowGeometry(saveGeometry());
+        m_settings->setWindowState(saveState());
+        (void)m_settings->sync();
+    }
+    event->accept();
+}
+
+void MainWindow::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::PaletteChange)
+        updatePanelIcons();
+    QMainWindow::changeEvent(event);
+}
+
+void MainWindow::updatePanelIcons()
+{
+    for (int i = 0; i < m_panels.size() && i < m_sideBar->count(); ++i)
+        m_sideBar->item(i)->setIcon(panelIcon(m_panels.at(i)->info().icon, m_sideBar->palette()));
 }
 
 } // namespace bc

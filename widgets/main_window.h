@@ -1,14 +1,60 @@
 #pragma once
 
+#include <QList>
 #include <QMainWindow>
+
+class QActionGroup;
+class QListWidget;
+class QStackedWidget;
 
 namespace bc {
 
+class AppSettings;
+class ConsoleDock;
+class Panel;
+class RunContext;
+class StatusSummary;
+
+// The window: a side bar of panels and the current panel, the console dock, menus and the status bar.
+// It creates and wires these; the work happens in the panels and in backend/.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    explicit MainWindow(QWidget *parent = nullptr);
+    MainWindow(RunContext *context, AppSettings *settings, QWidget *parent = nullptr);
+
+    static QStringList panelKeys(); // cluster deploy loadtest pods canary orders, in side-bar order
+
+    bool showPanel(const QString &key); // false for an unknown key
+    void showPanel(int index);
+    Panel *currentPanel() const;
+    const QList<Panel *> &panels() const { return m_panels; }
+    ConsoleDock *console() const { return m_console; }
+    StatusSummary *statusSummary() const { return m_status; }
+
+    void setEnvironment(const QString &displayName);
+
+public Q_SLOTS:
+    void openSettings();
+    void openAbout();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    void changeEvent(QEvent *event) override;
+
+private:
+    void createPanels();
+    void createMenus();
+    void updatePanelIcons();
+
+    RunContext *m_context;
+    AppSettings *m_settings;
+    QListWidget *m_sideBar;
+    QStackedWidget *m_stack;
+    QList<Panel *> m_panels;
+    QActionGroup *m_panelActions = nullptr;
+    ConsoleDock *m_console;
+    StatusSummary *m_status;
 };
 
 } // namespace bc

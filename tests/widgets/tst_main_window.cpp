@@ -1,0 +1,219 @@
+#include "widgets/main_window.h"
+
+#include "backend/process/command_log.h"
+#include "backend/process/command_runner.h"
+#include "backend/process/run_context.h"
+#include "backend/settings/app_settings.h"
+#include "widgets/about/about_dialog.h"
+#include "widgets/common/inline_banner.h"
+#include "widgets/common/panel.h"
+#include "widgets/console/console_dock.h"
+#include "widgets/status/status_summary.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QLabel>
+#include <QListWidget>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTest>
+#include <QTreeWidget>
+
+using namespace Qt::StringLiterals;
+
+namespace bc {
+
+class TstMainWindow : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void everyPanelCanBeShown();
+    void shortcutsSwitchPanels();
+    void emptyPanelsSayWhatTheyWillDo();
+    void consoleShowsARealCommand();
+    void statusBarShowsEnvironmentAndRunningCommands();
+    void consoleToggles();
+    void closesWithoutAskingWhenIdle();
+    void aboutShowsVersionAndTools();
+
+private:
+    std::unique_ptr<RunContext> m_context;
+    std::unique_ptr<AppSettings> m_settings;
+    std::unique_ptr<MainWindow> m_window;
+};
+
+void TstMainWindow::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(u"BoutiqueControlTest"_s);
+    QCoreApplication::setApplicationName(u"tst_main_window"_s);
+    QCoreApplication::setApplicationVersion(u"9.8.7"_s);
+    QGuiApplication::setApplicationDisplayName(u"Boutique Control"_s);
+}
+
+void TstMainWindow::init()
+{
+    m_context = std::make_unique<RunContext>();
+    m_settings = std::make_unique<AppSettings>();
+    m_window = std::make_unique<MainWindow>(m_context.get(), m_settings.get());
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+}
+
+void TstMainWindow::cleanup()
+{
+    m_window.reset();
+    m_settings.reset();
+    m_context.reset();
+}
+
+void TstMainWindow::everyPanelCanBeShown()
+{
+    const QStringList keys = MainWindow::panelKeys();
+    QCOMPARE(keys, QStringList({u"cluster"_s, u"deploy"_s, u"loadtest"_s, u"pods"_s, u"canary"_s, u"orders"_s}));
+    QCOMPARE(m_window->panels().size(), 6);
+    QCOMPARE(m_window->currentPanel()->info().key, u"cluster"_s);
+    auto *sideBar = m_window->findChild<QListWidget *>(u"panelList"_s);
+    QVERIFY(sideBar);
+    QCOMPARE(sideBar->count(), 6);
+    // Backwards so that every step is a change.
+    for (qsizetype i = keys.size() - 1; i >= 0; --i) {
+        Panel *before = m_window->currentPanel();
+        QVERIFY(m_window->showPanel(keys[i]));
+        Panel *now = m_window->currentPanel();
+        QCOMPARE(now->info().key, keys[i]);
+        QVERIFY(now->isVisible());
+        if (i != 0)
+            QVERIFY(before != now && !before->isVisible());
+        QCOMPARE(sideBar->currentRow(), int(i));
+        QCOMPARE(sideBar->item(int(i))->text(), now->info().title);
+        QVERIFY(!sideBar->item(int(i))->icon().isNull());
+    }
+    QVERIFY(!m_window->showPanel(u"nonsense"_s));
+    QCOMPARE(m_window->currentPanel()->info().key, u"cluster"_s);
+
+    // Clicking in the side bar switches too.
+    sideBar->setCurrentRow(4);
+    QCOMPARE(m_window->currentPanel()->info().key, u"canary"_s);
+    QVERIFY(m_window->currentPanel()->isVisible());
+}
+
+void TstMainWindow::shortcutsSwitchPanels()
+{
+    QApplication::setActiveWindow(m_window.get());
+    QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+    const QStringList keys = MainWindow::panelKeys();
+    for (int i = int(keys.size()) - 1; i >= 0; --i) {
+        QTest::keyClick(m_window.get(), Qt::Key(Qt::Key_1 + i), Qt::ControlModifier);
+        QTRY_COMPARE_WITH_TIMEOUT(m_window->currentPanel()->info().key, keys[i], 2000);
+        auto *action = m_window->findChild<QAction *>(u"showPanel_"_s + keys[i]);
+        QVERIFY(action && action->isChecked());
+    }
+}
+
+void TstMainWindow::emptyPanelsSayWhatTheyWillDo()
+{
+    for (Panel *panel : m_window->panels()) {
+        m_window->showPanel(panel->info().key);
+        const PanelInfo &info = panel->info();
+        QVERIFY(!info.summary.isEmpty());
+        QVERIFY(!info.needs.isEmpty());
+        QStringList visibleTexts;
+        const auto labels = panel->findChildren<QLabel *>();
+        for (QLabel *label : labels)
+            if (label->isVisible())
+                visibleTexts << label->text();
+        QVERIFY2(visibleTexts.contains(info.summary), qPrintable(info.key));
+        QVERIFY2(visibleTexts.contains(u"Needs"_s), qPrintable(info.key));
+        for (const QString &need : info.needs)
+            QVERIFY2(visibleTexts.contains(need), qPrintable(need));
+        QVERIFY(panel->banner() && !panel->banner()->isVisible());
+    }
+    const PanelInfo deploy = m_window->panels().at(1)->info();
+    QVERIFY(deploy.needs.contains(u"kubectl"_s));
+    QVERIFY(deploy.needs.join(u' ').contains(u"Cluster panel"_s));
+}
+
+void TstMainWindow::consoleShowsARealCommand()
+{
+    ConsoleDock *console = m_window->console();
+    QVERIFY(console->isVisible());
+    CommandRunner runner(m_context.get()); // the window's RunContext: announced on its CommandLog
+    QSignalSpy finished(&runner, &CommandRunner::finished);
+    const Command command{QStringLiteral(BC_TEST_HELPER), {u"lines"_s, u"50"_s}};
+    QVERIFY(runner.start(command));
+    QVERIFY(finished.wait(20000));
+    QVERIFY(finished.first().first().value<CommandResult>().succeeded());
+    QTRY_VERIFY_WITH_TIMEOUT(console->visibleText().contains(u"exit 0"_s), 5000);
+    const QString text = console->visibleText();
+    QVERIFY2(text.contains(u"$ "_s + command.displayLine()), qPrintable(text));
+    QVERIFY(text.contains(u"\nline 1\n"_s));
+    QVERIFY(text.contains(u"\nline 25\n"_s));
+    QVERIFY(text.contains(u"\nline 50\n"_s));
+    QVERIFY(text.indexOf(u"line 50"_s) < text.indexOf(u"exit 0"_s));
+}
+
+void TstMainWindow::statusBarShowsEnvironmentAndRunningCommands()
+{
+    StatusSummary *status = m_window->statusSummary();
+    QVERIFY(status->isVisible());
+    m_window->setEnvironment(u"Local sandbox"_s);
+    QCOMPARE(status->environmentText(), u"Environment: Local sandbox"_s);
+    QCOMPARE(status->runningText(), u"No commands running"_s);
+    QVERIFY(!status->isBusy());
+
+    CommandRunner runner(m_context.get());
+    QSignalSpy finished(&runner, &CommandRunner::finished);
+    QVERIFY(runner.start(Command{QStringLiteral(BC_TEST_HELPER), {u"sleep"_s, u"30"_s}}));
+    QTRY_COMPARE_WITH_TIMEOUT(status->runningText(), u"1 command running"_s, 5000);
+    QVERIFY(status->isBusy());
+    QCOMPARE(m_window->console()->runningCount(), 1);
+    runner.cancel();
+    QVERIFY(finished.wait(10000));
+    QTRY_COMPARE_WITH_TIMEOUT(status->runningText(), u"No commands running"_s, 5000);
+    QVERIFY(!status->isBusy());
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->console()->visibleText().contains(u"cancelled after"_s), 5000);
+}
+
+void TstMainWindow::consoleToggles()
+{
+    auto *toggle = m_window->findChild<QAction *>(u"toggleConsole"_s);
+    QVERIFY(toggle);
+    QCOMPARE(toggle->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_QuoteLeft));
+    QVERIFY(m_window->console()->isVisible());
+    toggle->trigger();
+    QVERIFY(!m_window->console()->isVisible());
+    toggle->trigger();
+    QVERIFY(m_window->console()->isVisible());
+}
+
+void TstMainWindow::closesWithoutAskingWhenIdle()
+{
+    QCOMPARE(m_context->log()->runningCount(), 0);
+    QVERIFY(m_window->close()); // no question while nothing runs
+    QVERIFY(!m_window->isVisible());
+    AppSettings stored;
+    QVERIFY(!stored.windowGeometry().isEmpty()); // remembered for the next start
+}
+
+void TstMainWindow::aboutShowsVersionAndTools()
+{
+    AboutDialog about(u"Boutique Control"_s, u"9.8.7"_s, m_context->tools(), m_window.get());
+    about.show();
+    QCOMPARE(about.headline(), u"Boutique Control 9.8.7"_s);
+    QCOMPARE(about.toolList()->topLevelItemCount(), 6);
+    QTRY_VERIFY_WITH_TIMEOUT(!about.isProbing(), 60000);
+    QCOMPARE(about.toolList()->topLevelItemCount(), 6);
+    const QTreeWidgetItem *kubectl = about.toolList()->topLevelItem(0);
+    QCOMPARE(kubectl->text(0), u"kubectl"_s);
+    QVERIFY2(!kubectl->text(2).isEmpty(), "kubectl is preinstalled and must be found");
+    QVERIFY2(!kubectl->text(1).isEmpty() && kubectl->text(1) != u"\u2026"_s, qPrintable(kubectl->text(1)));
+}
+
+} // namespace bc
+
+QTEST_MAIN(bc::TstMainWindow)
+#include "tst_main_window.moc"
