@@ -1,0 +1,1155 @@
+#include "infra/sandbox/api_server.h"
+
+#include "infra/sandbox/api_error.h"
+#include "infra/sandbox/cluster_simulator.h"
+#include "infra/sandbox/crd_support.h"
+#include "infra/sandbox/object_store.h"
+#include "infra/sandbox/patch.h"
+#include "infra/sandbox/protobuf_decoder.h"
+#include "infra/sandbox/resource_registry.h"
+#include "infra/sandbox/selector.h"
+#include "infra/sandbox/table_printer.h"
+
+#include <httplib.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <regex>
+#include <thread>
+
+namespace bc::sandbox {
+
+namespace {
+
+constexpr const char *kJson = "application/json";
+
+std::vector<std::string> splitPath(const std::string &path)
+{
+    std::vector<std::string> out;
+    size_t pos = 0;
+    while (pos < path.size()) {
+        const auto next = path.find('/', pos);
+        const std::string part = path.substr(pos, next == std::string::npos ? std::string::npos : next - pos);
+        if (!part.empty())
+            out.push_back(part);
+        if (next == std::string::npos)
+            break;
+        pos = next + 1;
+    }
+    return out;
+}
+
+Json yamlToJson(const YAML::Node &node)
+{
+    switch (node.Type()) {
+    case YAML::NodeType::Map: {
+        Json o = Json::object();
+        for (const auto &kv : node)
+            o[kv.first.as<std::string>()] = yamlToJson(kv.second);
+        return o;
+    }
+    case YAML::NodeType::Sequence: {
+        Json a = Json::array();
+        for (const auto &v : node)
+            a.push_back(yamlToJson(v));
+        return a;
+    }
+    case YAML::NodeType::Scalar: {
+        const std::string s = node.Scalar();
+        if (node.Tag() == "!")
+            return s; // quoted
+        if (s == "true" || s == "True" || s == "TRUE")
+            return true;
+        if (s == "false" || s == "False" || s == "FALSE")
+            return false;
+        if (s == "null" || s == "~" || s.empty())
+            return nullptr;
+        static const std::regex intRe("[-+]?[0-9]+");
+        static const std::regex floatRe("[-+]?([0-9]*\\.[0-9]+|[0-9]+\\.?[0-9]*)([eE][-+]?[0-9]+)?");
+        if (std::regex_match(s, intRe)) {
+            try {
+                return std::stoll(s);
+            } catch (...) {
+                return s;
+            }
+        }
+        if (std::regex_match(s, floatRe)) {
+            try {
+                return std::stod(s);
+            } catch (...) {
+                return s;
+            }
+        }
+        return s;
+    }
+    default:
+        return nullptr;
+    }
+}
+
+Json parseBody(const std::string &body, const std::string &contentType)
+{
+    if (body.empty())
+        throw ApiError::badRequest("the request body is empty");
+    if (contentType.find("protobuf") != std::string::npos)
+        return decodeKubernetesProtobuf(body);
+    const bool yaml = contentType.find("yaml") != std::string::npos;
+    const auto firstChar = body.find_first_not_of(" \t\r\n");
+    if (!yaml || (firstChar != std::string::npos && body[firstChar] == '{')) {
+        try {
+            return Json::parse(body);
+        } catch (const nlohmann::json::parse_error &e) {
+            if (!yaml)
+                throw ApiError::badRequest(std::string("json parse error: ") + e.what());
+        }
+    }
+    try {
+        return yamlToJson(YAML::Load(body));
+    } catch (const YAML::Exception &e) {
+        throw ApiError::badRequest(std::string("yaml parse error: ") + e.what());
+    }
+}
+
+bool validName(const std::string &name)
+{
+    if (name.empty() || name.size() > 253)
+        return false;
+    for (char c : name)
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.'))
+            return false;
+    return std::isalnum(static_cast<unsigned char>(name.front())) && std::isalnum(static_cast<unsigned char>(name.back()));
+}
+
+std::string qualified(const ResourceType &t)
+{
+    return t.key();
+}
+
+struct Route {
+    ResourceType type;
+    std::string ns;
+    std::string name;
+    std::string sub;
+    bool hasNamespace = false;
+};
+
+} // namespace
+
+struct ApiServer::Impl {
+    ObjectStore &store;
+    ResourceRegistry &registry;
+    ClusterSimulator &sim;
+    httplib::Server server;
+    std::thread thread;
+    int port = 0;
+    std::function<void(const std::string &)> logger;
+    std::mutex appliedMutex;
+    std::map<std::string, Json> appliedConfigs; // uid + "\n" + fieldManager -> last applied config
+
+    Impl(ObjectStore &s, ResourceRegistry &r, ClusterSimulator &c) : store(s), registry(r), sim(c) {}
+
+    void send(httplib::Response &res, int code, const Json &body) const
+    {
+        res.status = code;
+        res.set_content(body.dump(), kJson);
+    }
+
+    void sendError(httplib::Response &res, const ApiError &e) const { send(res, e.code(), e.status()); }
+
+    void handle(const httplib::Request &req, httplib::Response &res)
+    {
+        try {
+            dispatch(req, res);
+        } catch (const ApiError &e) {
+            sendError(res, e);
+        } catch (const nlohmann::json::exception &e) {
+            sendError(res, ApiError::badRequest(std::string("invalid object: ") + e.what()));
+        } catch (const YAML::Exception &e) {
+            sendError(res, ApiError::badRequest(std::string("yaml parse error: ") + e.what()));
+        } catch (const std::exception &e) {
+            sendError(res, ApiError(500, "InternalError", std::string("Internal error occurred: ") + e.what()));
+        }
+        if (logger)
+            logger(req.method + " " + req.path + (req.params.empty() ? "" : "?…") + " -> " + std::to_string(res.status));
+    }
+
+    // ---------------- discovery ----------------
+    Json versionInfo() const
+    {
+        return {{"major", "1"},           {"minor", "32"},          {"gitVersion", "v1.32.0"},
+                {"gitCommit", "sandbox"}, {"gitTreeState", "clean"}, {"buildDate", "2026-01-01T00:00:00Z"},
+                {"goVersion", "go1.23.4"}, {"compiler", "gc"},       {"platform", "linux/amd64"}};
+    }
+
+    Json groupJson(const std::string &group, const std::vector<std::string> &versions) const
+    {
+        Json vs = Json::array();
+        for (const auto &v : versions)
+            vs.push_back({{"groupVersion", group + "/" + v}, {"version", v}});
+        return {{"name", group}, {"versions", vs}, {"preferredVersion", vs[0]}};
+    }
+
+    Json resourceList(const std::string &group, const std::string &version) const
+    {
+        const auto types = registry.inGroupVersion(group, version);
+        if (types.empty())
+            throw ApiError(404, "NotFound", "the server could not find the requested resource");
+        Json resources = Json::array();
+        for (const auto &t : types) {
+            Json r = {{"name", t.resource}, {"singularName", t.singular}, {"namespaced", t.namespaced}, {"kind", t.kind}};
+            if (t.readOnly)
+                r["verbs"] = {"get", "list"};
+            else
+                r["verbs"] = {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"};
+            if (!t.shortNames.empty())
+                r["shortNames"] = t.shortNames;
+            if (!t.categories.empty())
+                r["categories"] = t.categories;
+            resources.push_back(r);
+            for (const auto &sub : t.subresources) {
+                Json s = {{"name", t.resource + "/" + sub}, {"singularName", ""}, {"namespaced", t.namespaced}};
+                if (sub == "scale") {
+                    s["group"] = "autoscaling";
+                    s["version"] = "v1";
+                    s["kind"] = "Scale";
+                    s["verbs"] = {"get", "patch", "update"};
+                } else if (sub == "log") {
+                    s["kind"] = "Pod";
+                    s["verbs"] = {"get"};
+                } else if (sub == "exec") {
+                    s["kind"] = "PodExecOptions";
+                    s["verbs"] = {"create", "get"};
+                } else if (sub == "portforward") {
+                    s["kind"] = "PodPortForwardOptions";
+                    s["verbs"] = {"create", "get"};
+                } else if (sub == "finalize") {
+                    s["kind"] = t.kind;
+                    s["verbs"] = {"update"};
+                } else {
+                    s["kind"] = t.kind;
+                    s["verbs"] = {"get", "patch", "update"};
+                }
+                resources.push_back(s);
+            }
+        }
+        return {{"kind", "APIResourceList"},
+                {"apiVersion", "v1"},
+                {"groupVersion", group.empty() ? version : group + "/" + version},
+                {"resources", resources}};
+    }
+
+    std::string openApiHash() const
+    {
+        return "sandbox" + std::to_string(registry.generation());
+    }
+
+    Json openApiIndex() const
+    {
+        Json paths = Json::object();
+        std::vector<std::string> gvs;
+        for (const auto &t : registry.all()) {
+            const std::string p = t.group.empty() ? "api/" + t.version : "apis/" + t.group + "/" + t.version;
+            if (std::find(gvs.begin(), gvs.end(), p) == gvs.end())
+                gvs.push_back(p);
+        }
+        for (const auto &p : gvs)
+            paths[p] = {{"serverRelativeURL", "/openapi/v3/" + p + "?hash=" + openApiHash()}};
+        return {{"paths", paths}};
+    }
+
+    Json openApiDoc(const std::string &group, const std::string &version) const
+    {
+        const auto types = registry.inGroupVersion(group, version);
+        if (types.empty())
+            throw ApiError(404, "NotFound", "the server could not find the requested resource");
+        const std::string prefix = group.empty() ? "/api/" + version : "/apis/" + group + "/" + version;
+        Json paths = Json::object();
+        const Json fieldValidation = {{"name", "fieldValidation"},
+                                      {"in", "query"},
+                                      {"description", "fieldValidation instructs the server on how to handle objects "
+                                                      "in the request containing unknown or duplicate fields."},
+                                      {"schema", {{"type", "string"}, {"uniqueItems", true}}}};
+        const Json dryRun = {{"name", "dryRun"}, {"in", "query"}, {"schema", {{"type", "string"}, {"uniqueItems", true}}}};
+        const Json fieldManager = {
+            {"name", "fieldManager"}, {"in", "query"}, {"schema", {{"type", "string"}, {"uniqueItems", true}}}};
+        for (const auto &t : types) {
+            const Json gvk = {{"group", t.group}, {"version", t.version}, {"kind", t.kind}};
+            const std::string base = prefix + (t.namespaced ? "/namespaces/{namespace}/" : "/") + t.resource;
+            const Json ok = {{"200", {{"description", "OK"}}}};
+            auto op = [&](const char *action, bool withValidation) {
+                Json o = {{"description", std::string(action) + " " + t.kind},
+                          {"operationId", std::string(action) + t.kind},
+                          {"responses", ok},
+                          {"x-kubernetes-action", action},
+                          {"x-kubernetes-group-version-kind", gvk}};
+                if (withValidation)
+                    o["parameters"] = {dryRun, fieldManager, fieldValidation};
+                return o;
+            };
+            if (t.readOnly) {
+                paths[base] = {{"get", op("list", false)}};
+                paths[base + "/{name}"] = {{"get", op("get", false)}};
+                continue;
+            }
+            paths[base] = {{"get", op("list", false)}, {"post", op("post", true)}, {"delete", op("deletecollection", false)}};
+            paths[base + "/{name}"] = {{"get", op("get", false)},
+                                       {"put", op("put", true)},
+                                       {"patch", op("patch", true)},
+                                       {"delete", op("delete", false)}};
+        }
+        return {{"openapi", "3.0.0"},
+                {"info", {{"title", "Kubernetes"}, {"version", "v1.32.0"}}},
+                {"paths", paths},
+                {"components", {{"schemas", Json::object()}}}};
+    }
+
+    // ---------------- routing ----------------
+    void dispatch(const httplib::Request &req, httplib::Response &res)
+    {
+        const std::string &path = req.path;
+        const auto parts = splitPath(path);
+        if (req.method == "GET") {
+            if (path == "/version" || path == "/version/")
+                return send(res, 200, versionInfo());
+            if (path == "/healthz" || path == "/readyz" || path == "/livez") {
+                res.status = 200;
+                res.set_content("ok", "text/plain");
+                return;
+            }
+            if (parts.size() == 1 && parts[0] == "api")
+                return send(res, 200,
+                            {{"kind", "APIVersions"},
+                             {"versions", {"v1"}},
+                             {"serverAddressByClientCIDRs",
+                              {{{"clientCIDR", "0.0.0.0/0"}, {"serverAddress", "127.0.0.1:" + std::to_string(port)}}}}});
+            if (parts.size() == 1 && parts[0] == "apis") {
+                Json groups = Json::array();
+                for (const auto &[g, vs] : registry.groups())
+                    groups.push_back(groupJson(g, vs));
+                return send(res, 200, {{"kind", "APIGroupList"}, {"apiVersion", "v1"}, {"groups", groups}});
+            }
+            if (parts.size() == 2 && parts[0] == "api" && parts[1] == "v1")
+                return send(res, 200, resourceList("", "v1"));
+            if (parts.size() == 2 && parts[0] == "apis") {
+                for (const auto &[g, vs] : registry.groups())
+                    if (g == parts[1]) {
+                        Json gj = groupJson(g, vs);
+                        gj["kind"] = "APIGroup";
+                        gj["apiVersion"] = "v1";
+                        return send(res, 200, gj);
+                    }
+                throw ApiError(404, "NotFound", "the server could not find the requested resource");
+            }
+            if (parts.size() == 3 && parts[0] == "apis")
+                return send(res, 200, resourceList(parts[1], parts[2]));
+            if (!parts.empty() && parts[0] == "openapi") {
+                if (parts.size() == 2 && parts[1] == "v3") {
+                    res.set_header("Cache-Control", "no-cache, private");
+                    return send(res, 200, openApiIndex());
+                }
+                if (parts.size() == 4 && parts[1] == "v3" && parts[2] == "api") {
+                    res.set_header("Cache-Control", "public, immutable");
+                    return send(res, 200, openApiDoc("", parts[3]));
+                }
+                if (parts.size() == 5 && parts[1] == "v3" && parts[2] == "apis") {
+                    res.set_header("Cache-Control", "public, immutable");
+                    return send(res, 200, openApiDoc(parts[3], parts[4]));
+                }
+                throw ApiError(404, "NotFound", "the server could not find the requested resource");
+            }
+        }
+        const Route route = parseRoute(parts);
+        if (req.method == "GET")
+            return handleGet(req, res, route);
+        if (route.type.readOnly)
+            throw ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
+        if (req.method == "POST")
+            return handleCreate(req, res, route);
+        if (req.method == "PUT")
+            return handleUpdate(req, res, route);
+        if (req.method == "PATCH")
+            return handlePatch(req, res, route);
+        if (req.method == "DELETE")
+            return handleDelete(req, res, route);
+        throw ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
+    }
+
+    Route parseRoute(const std::vector<std::string> &parts) const
+    {
+        const ApiError notFound(404, "NotFound", "the server could not find the requested resource");
+        std::string group, version;
+        size_t i = 0;
+        if (parts.size() >= 3 && parts[0] == "api") {
+            version = parts[1];
+            i = 2;
+        } else if (parts.size() >= 4 && parts[0] == "apis") {
+            group = parts[1];
+            version = parts[2];
+            i = 3;
+        } else {
+            throw notFound;
+        }
+        std::vector<std::string> rest(parts.begin() + static_cast<long>(i), parts.end());
+        Route r;
+        if (rest.size() >= 3 && rest[0] == "namespaces" && rest[2] != "status" && rest[2] != "finalize") {
+            r.ns = rest[1];
+            r.hasNamespace = true;
+            rest.erase(rest.begin(), rest.begin() + 2);
+        }
+        if (rest.empty() || rest.size() > 3)
+            throw notFound;
+        const auto type = registry.find(group, version, rest[0]);
+        if (!type)
+            throw notFound;
+        r.type = *type;
+        if (rest.size() > 1)
+            r.name = rest[1];
+        if (rest.size() > 2)
+            r.sub = rest[2];
+        if (r.hasNamespace && !r.type.namespaced)
+            throw notFound;
+        if (!r.name.empty() && r.type.namespaced && !r.hasNamespace)
+            throw notFound;
+        if (!r.sub.empty() && std::find(r.type.subresources.begin(), r.type.subresources.end(), r.sub) == r.type.subresources.end())
+            throw notFound;
+        return r;
+    }
+
+    static std::string param(const httplib::Request &req, const char *name)
+    {
+        return req.has_param(name) ? req.get_param_value(name) : std::string();
+    }
+
+    static bool wantsTable(const httplib::Request &req)
+    {
+        return req.get_header_value("Accept").find("as=Table") != std::string::npos;
+    }
+
+    ApiError notFoundError(const Route &r, const std::string &name) const
+    {
+        return ApiError::notFound(qualified(r.type), name, r.type.group, r.type.resource);
+    }
+
+    Json withVersion(const Route &r, const Json &obj) const
+    {
+        if (str(obj, "apiVersion") == r.type.groupVersion())
+            return obj;
+        Json copy = obj;
+        copy["apiVersion"] = r.type.groupVersion();
+        copy["kind"] = r.type.kind;
+        return copy;
+    }
+
+    std::string textFor(const Route &r, const SnapshotPtr &s) const
+    {
+        if (str(s->obj, "apiVersion") == r.type.groupVersion() && str(s->obj, "kind") == r.type.kind)
+            return *s->text;
+        return withVersion(r, s->obj).dump();
+    }
+
+    // ---------------- GET: get, list, watch, log, scale, metrics ----------------
+    void handleGet(const httplib::Request &req, httplib::Response &res, const Route &r)
+    {
+        if (r.type.group == "metrics.k8s.io")
+            return handleMetrics(req, res, r);
+        if (!r.name.empty() && r.sub == "log")
+            return handleLog(req, res, r);
+        if (!r.name.empty() && (r.sub == "exec" || r.sub == "portforward"))
+            throw ApiError(400, "BadRequest", "the sandbox does not support " + r.sub + " (no streaming upgrades)");
+        if (!r.name.empty()) {
+            const SnapshotPtr s = store.get(r.type.key(), r.ns, r.name);
+            if (!s)
+                throw notFoundError(r, r.name);
+            if (r.sub == "scale")
+                return send(res, 200, scaleOf(s->obj));
+            if (wantsTable(req)) {
+                const Json obj = withVersion(r, s->obj);
+                return send(res, 200, TablePrinter::table(r.type, {&obj}, str(obj["metadata"], "resourceVersion")));
+            }
+            res.status = 200;
+            res.set_content(textFor(r, s), kJson);
+            return;
+        }
+        const std::string watch = param(req, "watch");
+        if (watch == "true" || watch == "1")
+            return handleWatch(req, res, r);
+        const Selector labels = Selector::parseLabels(param(req, "labelSelector"));
+        const Selector fields = Selector::parseFields(param(req, "fieldSelector"));
+        std::uint64_t rv = 0;
+        const auto items = store.list(r.type.key(), r.ns, &rv);
+        std::vector<SnapshotPtr> matched;
+        matched.reserve(items.size());
+        for (const auto &s : items) {
+            const Json &md = s->obj["metadata"];
+            if (!labels.empty() && !labels.matchesLabels(md.contains("labels") ? md["labels"] : Json::object()))
+                continue;
+            if (!fields.empty() && !fields.matchesFields(s->obj))
+                continue;
+            matched.push_back(s);
+        }
+        if (wantsTable(req)) {
+            std::vector<Json> objs;
+            objs.reserve(matched.size());
+            for (const auto &s : matched)
+                objs.push_back(withVersion(r, s->obj));
+            std::vector<const Json *> ptrs;
+            for (const auto &o : objs)
+                ptrs.push_back(&o);
+            Json table = TablePrinter::table(r.type, ptrs, std::to_string(rv));
+            if (param(req, "includeObject") == "Object")
+                for (size_t i = 0; i < objs.size(); ++i)
+                    table["rows"][i]["object"] = objs[i];
+            return send(res, 200, table);
+        }
+        std::string body;
+        std::size_t total = 64;
+        for (const auto &s : matched)
+            total += s->text->size() + 1;
+        body.reserve(total);
+        body += R"({"kind":")" + r.type.listKind() + R"(","apiVersion":")" + r.type.groupVersion()
+                + R"(","metadata":{"resourceVersion":")" + std::to_string(rv) + R"("},"items":[)";
+        bool first = true;
+        for (const auto &s : matched) {
+            if (!first)
+                body += ',';
+            first = false;
+            body += textFor(r, s);
+        }
+        body += "]}";
+        res.status = 200;
+        res.set_content(std::move(body), kJson);
+    }
+
+    Json scaleOf(const Json &obj) const
+    {
+        const Json &md = obj["metadata"];
+        const Json *sel = at(obj, "spec.selector");
+        std::string selector = sel ? Selector::fromLabelSelector(*sel).toString() : std::string();
+        Json status = {{"replicas", obj.contains("status") ? obj["status"].value("replicas", 0) : 0}};
+        if (!selector.empty())
+            status["selector"] = selector;
+        return {{"kind", "Scale"},
+                {"apiVersion", "autoscaling/v1"},
+                {"metadata",
+                 {{"name", str(md, "name")},
+                  {"namespace", str(md, "namespace")},
+                  {"uid", str(md, "uid")},
+                  {"resourceVersion", str(md, "resourceVersion")},
+                  {"creationTimestamp", str(md, "creationTimestamp")}}},
+                {"spec", {{"replicas", at(obj, "spec.replicas") ? obj["spec"]["replicas"] : Json(1)}}},
+                {"status", status}};
+    }
+
+    void handleMetrics(const httplib::Request &req, httplib::Response &res, const Route &r)
+    {
+        const bool pods = r.type.resource == "pods";
+        if (!r.name.empty()) {
+            Json m = pods ? sim.podMetrics(r.ns, r.name) : sim.nodeMetrics(r.name);
+            if (m.is_null())
+                throw notFoundError(r, r.name);
+            m["kind"] = pods ? "PodMetrics" : "NodeMetrics";
+            m["apiVersion"] = "metrics.k8s.io/v1beta1";
+            return send(res, 200, m);
+        }
+        Json list = pods ? sim.podMetricsList(r.ns) : sim.nodeMetricsList();
+        const Selector labels = Selector::parseLabels(param(req, "labelSelector"));
+        if (!labels.empty()) {
+            Json kept = Json::array();
+            for (auto &item : list["items"])
+                if (labels.matchesLabels(item["metadata"].value("labels", Json::object())))
+                    kept.push_back(item);
+            list["items"] = kept;
+        }
+        send(res, 200, list);
+    }
+
+    void handleLog(const httplib::Request &req, httplib::Response &res, const Route &r)
+    {
+        const SnapshotPtr pod = store.get("pods", r.ns, r.name);
+        if (!pod)
+            throw notFoundError(r, r.name);
+        std::string container = param(req, "container");
+        const Json &containers = pod->obj["spec"]["containers"];
+        if (container.empty()) {
+            if (containers.size() != 1) {
+                std::string names;
+                for (const auto &c : containers)
+                    names += (names.empty() ? "" : " ") + str(c, "name");
+                throw ApiError::badRequest("a container name must be specified for pod " + r.name
+                                           + ", choose one of: [" + names + "]");
+            }
+            container = str(containers[0], "name");
+        }
+        bool valid = false;
+        for (const char *list : {"containers", "initContainers"})
+            if (pod->obj["spec"].contains(list))
+                for (const auto &c : pod->obj["spec"][list])
+                    valid = valid || str(c, "name") == container;
+        if (!valid)
+            throw ApiError::badRequest("container " + container + " is not valid for pod " + r.name);
+        if (str(pod->obj["status"], "phase") != "Running")
+            throw ApiError::badRequest("container \"" + container + "\" in pod \"" + r.name
+                                       + "\" is waiting to start: ContainerCreating");
+        std::vector<std::string> lines;
+        bool ended = false, known = false;
+        std::size_t next = sim.readLog(r.ns, r.name, container, 0, lines, ended, known);
+        const std::string tail = param(req, "tailLines");
+        if (!tail.empty()) {
+            const long long n = std::max(0LL, std::atoll(tail.c_str()));
+            if (static_cast<long long>(lines.size()) > n)
+                lines.erase(lines.begin(), lines.end() - n);
+        }
+        std::string text;
+        for (const auto &l : lines)
+            text += l + "\n";
+        const std::string follow = param(req, "follow");
+        if (follow != "true" && follow != "1") {
+            res.status = 200;
+            res.set_content(text, "text/plain");
+            return;
+        }
+        struct State {
+            std::string pending;
+            std::size_t next;
+        };
+        auto state = std::make_shared<State>(State{text, next});
+        const std::string ns = r.ns, name = r.name;
+        res.status = 200;
+        res.set_chunked_content_provider("text/plain", [this, state, ns, name, container](size_t, httplib::DataSink &sink) {
+            if (!state->pending.empty()) {
+                const bool ok = sink.write(state->pending.data(), state->pending.size());
+                state->pending.clear();
+                return ok;
+            }
+            if (store.isShutDown()) {
+                sink.done();
+                return true;
+            }
+            std::vector<std::string> more;
+            bool gone = false, exists = false;
+            state->next = sim.readLog(ns, name, container, state->next, more, gone, exists);
+            if (more.empty()) {
+                if (gone) {
+                    sink.done();
+                    return true;
+                }
+                sim.waitLog(std::chrono::milliseconds(500));
+                return true;
+            }
+            std::string chunk;
+            for (const auto &l : more)
+                chunk += l + "\n";
+            return sink.write(chunk.data(), chunk.size());
+        });
+    }
+
+    void handleWatch(const httplib::Request &req, httplib::Response &res, const Route &r)
+    {
+        struct State {
+            std::uint64_t cursor = 0;
+            std::vector<std::string> initial;
+            std::chrono::steady_clock::time_point deadline;
+            bool hasDeadline = false;
+            Selector labels;
+            Selector fields;
+            bool table = false;
+            bool finished = false;
+        };
+        auto st = std::make_shared<State>();
+        st->labels = Selector::parseLabels(param(req, "labelSelector"));
+        st->fields = Selector::parseFields(param(req, "fieldSelector"));
+        st->table = wantsTable(req);
+        const std::string timeout = param(req, "timeoutSeconds");
+        if (!timeout.empty()) {
+            st->hasDeadline = true;
+            st->deadline = std::chrono::steady_clock::now() + std::chrono::seconds(std::max(1LL, std::atoll(timeout.c_str())));
+        }
+        const std::string rv = param(req, "resourceVersion");
+        if (rv.empty() || rv == "0") {
+            const auto items = store.list(r.type.key(), r.ns, &st->cursor);
+            for (const auto &s : items) {
+                if (!matches(*st, r, s->obj))
+                    continue;
+                st->initial.push_back(eventLine(r, "ADDED", s->obj, textFor(r, s), st->table));
+            }
+        } else {
+            st->cursor = std::strtoull(rv.c_str(), nullptr, 10);
+            const std::uint64_t now = store.resourceVersion();
+            if (st->cursor > now)
+                st->cursor = now;
+        }
+        const Route route = r;
+        res.status = 200;
+        res.set_chunked_content_provider(kJson, [this, st, route](size_t, httplib::DataSink &sink) {
+            if (st->finished) {
+                sink.done();
+                return true;
+            }
+            if (!st->initial.empty()) {
+                std::string chunk;
+                for (const auto &l : st->initial)
+                    chunk += l;
+                st->initial.clear();
+                return sink.write(chunk.data(), chunk.size());
+            }
+            if (store.isShutDown() || (st->hasDeadline && std::chrono::steady_clock::now() >= st->deadline)) {
+                sink.done();
+                return true;
+            }
+            std::vector<WatchEvent> events;
+            std::uint64_t next = st->cursor;
+            const bool ok = store.eventsAfter(st->cursor, route.type.key(), std::chrono::milliseconds(500), events, next);
+            if (!ok) {
+                const Json status = ApiError(410, "Expired", "too old resource version: " + std::to_string(st->cursor)).status();
+                const std::string line = Json{{"type", "ERROR"}, {"object", status}}.dump() + "\n";
+                st->finished = true;
+                return sink.write(line.data(), line.size());
+            }
+            st->cursor = next;
+            std::string chunk;
+            for (const auto &e : events) {
+                if (route.hasNamespace && e.ns != route.ns)
+                    continue;
+                if (!st->labels.empty() && !st->labels.matchesLabels(e.labels.is_object() ? e.labels : Json::object()))
+                    continue;
+                if (!st->fields.empty()) {
+                    if (st->fields.onlyNameNamespace()) {
+                        if (!st->fields.matchesNameNamespace(e.name, e.ns))
+                            continue;
+                    } else if (!st->fields.matchesFields(Json::parse(*e.text))) {
+                        continue;
+                    }
+                }
+                const bool sameVersion = e.text->find("\"apiVersion\":\"" + route.type.groupVersion() + "\"") != std::string::npos;
+                if (st->table || !sameVersion) {
+                    const Json obj = Json::parse(*e.text);
+                    chunk += eventLine(route, e.type, obj, withVersion(route, obj).dump(), st->table);
+                } else {
+                    chunk += R"({"type":")" + e.type + R"(","object":)" + *e.text + "}\n";
+                }
+            }
+            if (chunk.empty())
+                return true;
+            return sink.write(chunk.data(), chunk.size());
+        });
+    }
+
+    bool matches(const auto &st, const Route &r, const Json &obj) const
+    {
+        (void)r;
+        const Json &md = obj["metadata"];
+        if (!st.labels.empty() && !st.labels.matchesLabels(md.contains("labels") ? md["labels"] : Json::object()))
+            return false;
+        return st.fields.empty() || st.fields.matchesFields(obj);
+    }
+
+    std::string eventLine(const Route &r, const std::string &type, const Json &obj, const std::string &text, bool table) const
+    {
+        if (!table)
+            return R"({"type":")" + type + R"(","object":)" + text + "}\n";
+        const Json o = withVersion(r, obj);
+        return Json{{"type", type}, {"object", TablePrinter::table(r.type, {&o}, str(o["metadata"], "resourceVersion"))}}
+                   .dump()
+               + "\n";
+    }
+
+    // ---------------- writes ----------------
+    void checkKind(const Route &r, const Json &obj) const
+    {
+        if (!obj.is_object())
+            throw ApiError::badRequest("the body of the request was in an unknown format - a JSON or YAML object is expected");
+        const std::string kind = str(obj, "kind");
+        const std::string apiVersion = str(obj, "apiVersion");
+        if (kind.empty())
+            throw ApiError::badRequest("Object 'Kind' is missing in '" + obj.dump().substr(0, 200) + "'");
+        if (apiVersion.empty())
+            throw ApiError::badRequest("Object 'apiVersion' is missing in '" + obj.dump().substr(0, 200) + "'");
+        if (apiVersion != r.type.groupVersion()) {
+            // Another served version of the same kind is fine (CRDs with several versions).
+            const auto other = registry.findKind(apiVersion, kind);
+            if (!other || other->key() != r.type.key())
+                throw ApiError::badRequest("the API version in the data (" + apiVersion
+                                           + ") does not match the expected API version (" + r.type.groupVersion() + ")");
+        }
+        if (kind != r.type.kind)
+            throw ApiError::badRequest("the kind in the data (" + kind + ") does not match the expected kind ("
+                                       + r.type.kind + ") for " + r.type.resource);
+    }
+
+    void prepareMetadata(const Route &r, Json &obj) const
+    {
+        Json &md = obj["metadata"];
+        if (md.is_null())
+            md = Json::object();
+        if (!md.is_object())
+            throw ApiError::badRequest("metadata must be an object");
+        if (r.type.namespaced) {
+            const std::string ns = str(md, "namespace");
+            if (!ns.empty() && ns != r.ns)
+                throw ApiError::badRequest("the namespace of the provided object does not match the namespace sent on the request");
+            md["namespace"] = r.ns;
+        } else {
+            md.erase("namespace");
+        }
+        for (const char *f : {"labels", "annotations"})
+            if (md.contains(f) && !md[f].is_null() && !md[f].is_object())
+                throw ApiError::invalid(r.type.kind + " \"" + str(md, "name") + "\" is invalid: metadata." + f
+                                        + ": must be a map of strings");
+    }
+
+    void requireNamespace(const Route &r) const
+    {
+        if (r.type.namespaced && !store.get("namespaces", "", r.ns))
+            throw ApiError::notFound("namespaces", r.ns, "", "namespaces");
+    }
+
+    SnapshotPtr createObject(const Route &r, Json obj, bool dryRun)
+    {
+        checkKind(r, obj);
+        prepareMetadata(r, obj);
+        requireNamespace(r);
+        const std::string name = str(obj["metadata"], "name");
+        if (!name.empty() && !validName(name))
+            throw ApiError::invalid(r.type.kind + " \"" + name + "\" is invalid: metadata.name: Invalid value: \"" + name
+                                    + "\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric "
+                                      "characters, '-' or '.', and must start and end with an alphanumeric character");
+        obj["apiVersion"] = r.type.groupVersion();
+        if (r.type.resource == "customresourcedefinitions")
+            ResourceRegistry::typesFromCrd(obj); // validates
+        sim.admit(r.type, obj);
+        if (dryRun) {
+            if (store.get(r.type.key(), r.ns, name))
+                throw ApiError(409, "AlreadyExists", qualified(r.type) + " \"" + name + "\" already exists");
+            auto snap = std::make_shared<Snapshot>();
+            obj["metadata"]["uid"] = ObjectStore::newUid();
+            obj["metadata"]["creationTimestamp"] = ObjectStore::now();
+            snap->text = std::make_shared<const std::string>(obj.dump());
+            snap->obj = obj;
+            return snap;
+        }
+        SnapshotPtr created = store.create(r.type.key(), std::move(obj));
+        if (r.type.resource == "customresourcedefinitions") {
+            activateCrd(store, registry, created->obj);
+            created = store.get(r.type.key(), "", str(created->obj["metadata"], "name"));
+        }
+        return created;
+    }
+
+    void handleCreate(const httplib::Request &req, httplib::Response &res, const Route &r)
+    {
+        if (!r.name.empty())
+            throw ApiError(405, "MethodNotAllowed", "POST is not supported on a named " + r.type.resource + " path");
+        Json obj = parseBody(req.body, req.get_header_value("Content-Type"));
+        const SnapshotPtr s = createObject(r, std::move(obj), !param(req, "dryRun").empty());
+        res.status = 201;
+        res.set_content(*s->text, kJson);
+    }
+
+    // Keeps what clients may not change through the main resource.
+    Json keepServerFields(const Route &r, const Json &live, Json obj) const
+    {
+        const bool hasStatus = std::find(r.type.subresources.begin(), r.type.subresources.end(), "status")
+                               != r.type.subresources.end();
+        if (hasStatus) {
+            if (live.contains("status"))
+                obj["status"] = live["status"];
+            else
+                obj.erase("status");
+        }
+        obj["apiVersion"] = str(live, "apiVersion").empty() ? r.type.groupVersion() : str(live, "apiVersion");
+        obj["kind"] = r.type.kind;
+        obj["metadata"]["name"] = str(live["metadata"], "name");
+        if (r.type.namespaced)
+            obj["metadata"]["namespace"] = str(live["metadata"], "namespace");
+        if (r.type.group.empty() && r.type.resource == "services") {
+            // clusterIP and nodePorts are immutable once allocated.
+            for (const char *f : {"clusterIP", "clusterIPs"})
+                if (live["spec"].contains(f) && (!obj["spec"].contains(f) || str(obj["spec"], f).empty()))
+                    obj["spec"][f] = live["spec"][f];
+            if (obj["spec"].contains("ports") && live["spec"].contains("ports"))
+                for (auto &p : obj["spec"]["ports"])
+                    for (const auto &lp : live["spec"]["ports"])
+                        if (p.value("port", 0) == lp.value("port", -1) && !p.contains("nodePort") && lp.contains("nodePort"))
+                            p["nodePort"] = lp["nodePort"];
+        }
+        return obj;
+    }
+
+    void afterWrite(const Route &r, const SnapshotPtr &s)
+    {
+        if (r.type.resource == "customresourcedefinitions")
+            activateCrd(store, registry, s->obj);
+    }
+
+    void handleUpdate(const httplib::Request &req, httplib::Response &res, const Route &r)
+    {
+        if (r.name.empty())
+            throw ApiError(405, "MethodNotAllowed", "PUT needs an object name");
+        Json obj = parseBody(req.body, req.get_header_value("Content-Type"));
+        if (r.sub == "scale") {
+            const Json *replicas = at(obj, "spec.replicas");
+            if (!replicas || !replicas->is_number_integer())
+                throw ApiError::invalid("Scale \"" + r.name + "\" is invalid: spec.replicas: Required value");
+            const SnapshotPtr s = store.mutate(r.type.key(), r.ns, r.name, [&](Json &o) {
+                o["spec"]["replicas"] = *replicas;
+                return true;
+            });
+            return send(res, 200, scaleOf(s->obj));
+        }
+        checkKind(r, obj);
+        prepareMetadata(r, obj);
+        if (str(obj["metadata"], "name") != r.name)
+            throw ApiError::badRequest("the name of the object (" + str(obj["metadata"], "name")
+                                       + ") does not match the name on the URL (" + r.name + ")");
+        const SnapshotPtr live = store.get(r.type.key(), r.ns, r.name);
+        if (!live)
+            throw notFoundError(r, r.name);
+        if (r.sub == "status") {
+            const Json status = obj.value("status", Json::object());
+            const SnapshotPtr s = store.mutate(r.type.key(), r.ns, r.name, [&](Json &o) {
+                o["status"] = status;
+                return true;
+            });
+            res.status = 200;
+            res.set_content(*s->text, kJson);
+            return;
+        }
+        Json next = keepServerFields(r, live->obj, std::move(obj));
+        const SnapshotPtr s = store.replace(r.type.key(), std::move(next), true);
+        afterWrite(r, s);
+        res.status = 200;
+        res.set_content(*s->text, kJson);
+    }
+
+    void handlePatch(const httplib::Request &req, httplib::Response &res, const Route &r)
+    {
+        if (r.name.empty())
+            throw ApiError(405, "MethodNotAllowed", "PATCH needs an object name");
+        std::string contentType = req.get_header_value("Content-Type");
+        contentType = contentType.substr(0, contentType.find(';'));
+        const bool apply = contentType == "application/apply-patch+yaml";
+        const bool strategic = contentType == "application/strategic-merge-patch+json";
+        const bool merge = contentType == "application/merge-patch+json";
+        const bool jsonp = contentType == "application/json-patch+json";
+        if (!apply && !strategic && !merge && !jsonp)
+            throw ApiError(415, "UnsupportedMediaType", "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json");
+        const Json patch = parseBody(req.body, apply ? "application/yaml" : kJson);
+        if (r.sub == "scale") {
+            const SnapshotPtr live = store.get(r.type.key(), r.ns, r.name);
+            if (!live)
+                throw notFoundError(r, r.name);
+            const Json scaled = jsonp ? jsonPatch(scaleOf(live->obj), patch) : mergePatch(scaleOf(live->obj), patch);
+            const Json *replicas = at(scaled, "spec.replicas");
+            if (!replicas || !replicas->is_number_integer() || replicas->get<long long>() < 0)
+                throw ApiError::invalid("Scale \"" + r.name + "\" is invalid: spec.replicas: Invalid value");
+            const SnapshotPtr s = store.mutate(r.type.key(), r.ns, r.name, [&](Json &o) {
+                o["spec"]["replicas"] = *replicas;
+                return true;
+            });
+            return send(res, 200, scaleOf(s->obj));
+        }
+        if (apply) {
+            const std::string manager = param(req, "fieldManager");
+            if (manager.empty())
+                throw ApiError::badRequest("PATCH, application/apply-patch+yaml requests require a fieldManager");
+            Json config = patch;
+            checkKind(r, config);
+            if (!str(config["metadata"], "name").empty() && str(config["metadata"], "name") != r.name)
+                throw ApiError::badRequest("the name of the object (" + str(config["metadata"], "name")
+                                           + ") does not match the name on the URL (" + r.name + ")");
+            config["metadata"]["name"] = r.name;
+            prepareMetadata(r, config);
+            const SnapshotPtr live = store.get(r.type.key(), r.ns, r.name);
+            if (!live) {
+                const SnapshotPtr s = createObject(r, config, !param(req, "dryRun").empty());
+                rememberApplied(s->obj, manager, config);
+                res.status = 201;
+                res.set_content(*s->text, kJson);
+                return;
+            }
+            Json previous;
+            {
+                std::lock_guard lock(appliedMutex);
+                const auto it = applied_find(str(live->obj["metadata"], "uid"), manager);
+                if (it != appliedConfigs.end())
+                    previous = it->second;
+            }
+            const SnapshotPtr s = store.mutate(r.type.key(), r.ns, r.name, [&](Json &o) {
+                Json next = serverSideApply(o, previous, config);
+                if (r.sub != "status")
+                    next = keepServerFields(r, o, std::move(next));
+                else {
+                    Json keep = o;
+                    keep["status"] = next.value("status", Json::object());
+                    next = std::move(keep);
+                }
+                o = std::move(next);
+                return true;
+            });
+            rememberApplied(s->obj, manager, config);
+            afterWrite(r, s);
+            res.status = 200;
+            res.set_content(*s->text, kJson);
+            return;
+        }
+        const SnapshotPtr s = store.mutate(r.type.key(), r.ns, r.name, [&](Json &o) {
+            Json next = jsonp ? jsonPatch(o, patch) : merge ? mergePatch(o, patch) : strategicMerge(o, patch);
+            if (!next.is_object())
+                throw ApiError::badRequest("the patch did not produce an object");
+            if (r.sub == "status") {
+                Json keep = o;
+                keep["status"] = next.value("status", Json::object());
+                next = std::move(keep);
+            } else {
+                next = keepServerFields(r, o, std::move(next));
+            }
+            const Json *rv = at(patch, "metadata.resourceVersion");
+            if (rv && rv->is_string() && rv->get<std::string>() != str(o["metadata"], "resourceVersion"))
+                throw ApiError(409, "Conflict",
+                               "Operation cannot be fulfilled on " + qualified(r.type) + " \"" + r.name
+                                   + "\": the object has been modified; please apply your changes to the latest version and try again");
+            o = std::move(next);
+            return true;
+        });
+        afterWrite(r, s);
+        res.status = 200;
+        res.set_content(*s->text, kJson);
+    }
+
+    std::map<std::string, Json>::iterator applied_find(const std::string &uid, const std::string &manager)
+    {
+        return appliedConfigs.find(uid + "\n" + manager);
+    }
+
+    void rememberApplied(const Json &obj, const std::string &manager, const Json &config)
+    {
+        std::lock_guard lock(appliedMutex);
+        appliedConfigs[str(obj["metadata"], "uid") + "\n" + manager] = config;
+    }
+
+    void handleDelete(const httplib::Request &req, httplib::Response &res, const Route &r)
+    {
+        long long grace = -1;
+        if (!req.body.empty()) {
+            try {
+                const Json opts = Json::parse(req.body);
+                if (opts.contains("gracePeriodSeconds") && opts["gracePeriodSeconds"].is_number())
+                    grace = opts["gracePeriodSeconds"].get<long long>();
+            } catch (const nlohmann::json::exception &e) {
+                throw ApiError::badRequest(std::string("invalid DeleteOptions: ") + e.what());
+            }
+        }
+        if (!param(req, "gracePeriodSeconds").empty())
+            grace = std::atoll(param(req, "gracePeriodSeconds").c_str());
+        if (r.name.empty()) {
+            const Selector labels = Selector::parseLabels(param(req, "labelSelector"));
+            const Selector fields = Selector::parseFields(param(req, "fieldSelector"));
+            std::uint64_t rv = 0;
+            Json items = Json::array();
+            for (const auto &s : store.list(r.type.key(), r.ns, &rv)) {
+                const Json &md = s->obj["metadata"];
+                if (!labels.matchesLabels(md.value("labels", Json::object())) || !fields.matchesFields(s->obj))
+                    continue;
+                try {
+                    items.push_back(deleteOne(r, str(md, "namespace"), str(md, "name"), grace));
+                } catch (const ApiError &) {
+                }
+            }
+            return send(res, 200,
+                        {{"kind", r.type.listKind()},
+                         {"apiVersion", r.type.groupVersion()},
+                         {"metadata", {{"resourceVersion", std::to_string(store.resourceVersion())}}},
+                         {"items", items}});
+        }
+        if (!r.sub.empty())
+            throw ApiError(405, "MethodNotAllowed", "DELETE is not supported on " + r.type.resource + "/" + r.sub);
+        send(res, 200, deleteOne(r, r.ns, r.name, grace));
+    }
+
+    Json deleteOne(const Route &r, const std::string &ns, const std::string &name, long long grace)
+    {
+        if (r.type.group.empty() && r.type.resource == "pods")
+            return withVersion(r, sim.deletePod(ns, name, grace));
+        if (r.type.group.empty() && r.type.resource == "namespaces") {
+            if (name == "default" || name == "kube-system" || name == "kube-public")
+                throw ApiError(403, "Forbidden", "namespaces \"" + name + "\" is forbidden: this namespace may not be deleted");
+            if (!store.get("namespaces", "", name))
+                throw notFoundError(r, name);
+            for (const auto &t : registry.all())
+                if (t.namespaced && !t.readOnly)
+                    for (const auto &s : store.list(t.key(), name))
+                        try {
+                            store.remove(t.key(), name, str(s->obj["metadata"], "name"));
+                        } catch (const ApiError &) {
+                        }
+            return store.remove("namespaces", "", name)->obj;
+        }
+        if (r.type.resource == "customresourcedefinitions") {
+            const SnapshotPtr s = store.remove(r.type.key(), "", name);
+            deactivateCrd(store, registry, name);
+            return s->obj;
+        }
+        const SnapshotPtr s = store.remove(r.type.key(), ns, name);
+        {
+            std::lock_guard lock(appliedMutex);
+            const std::string prefix = str(s->obj["metadata"], "uid") + "\n";
+            for (auto it = appliedConfigs.lower_bound(prefix); it != appliedConfigs.end() && it->first.rfind(prefix, 0) == 0;)
+                it = appliedConfigs.erase(it);
+        }
+        return withVersion(r, s->obj);
+    }
+};
+
+ApiServer::ApiServer(ObjectStore &store, ResourceRegistry &registry, ClusterSimulator &simulator)
+    : d(std::make_unique<Impl>(store, registry, simulator))
+{
+    d->server.new_task_queue = [] { return new httplib::ThreadPool(96); };
+    d->server.set_keep_alive_max_count(1000);
+    d->server.set_keep_alive_timeout(30);
+    d->server.set_payload_max_length(64 * 1024 * 1024);
+    const auto h = [this](const httplib::Request &req, httplib::Response &res) { d->handle(req, res); };
+    d->server.Get(".*", h);
+    d->server.Post(".*", h);
+    d->server.Put(".*", h);
+    d->server.Patch(".*", h);
+    d->server.Delete(".*", h);
+}
+
+ApiServer::~ApiServer()
+{
+    stop();
+}
+
+int ApiServer::bind(const std::string &host, int port)
+{
+    if (port == 0)
+        d->port = d->server.bind_to_any_port(host);
+    else
+        d->port = d->server.bind_to_port(host, port) ? port : -1;
+    return d->port;
+}
+
+void ApiServer::start()
+{
+    d->thread = std::thread([this] { d->server.listen_after_bind(); });
+}
+
+void ApiServer::stop()
+{
+    if (d->server.is_running() || d->thread.joinable()) {
+        d->store.shutdown();
+        d->server.stop();
+    }
+    if (d->thread.joinable())
+        d->thread.join();
+}
+
+void ApiServer::setRequestLogger(std::function<void(const std::string &)> logger)
+{
+    d->logger = std::move(logger);
+}
+
+} // namespace bc::sandbox

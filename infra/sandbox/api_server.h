@@ -1,0 +1,34 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace bc::sandbox {
+
+class ClusterSimulator;
+class ObjectStore;
+class ResourceRegistry;
+
+// The Kubernetes API over HTTP (cpp-httplib): discovery, OpenAPI v3, CRUD + watch on every
+// registered resource, patch (strategic, merge, JSON, server-side apply), Table output,
+// pods/log, deployments/scale, metrics.k8s.io. Errors are Status objects.
+class ApiServer {
+public:
+    ApiServer(ObjectStore &store, ResourceRegistry &registry, ClusterSimulator &simulator);
+    ~ApiServer();
+    ApiServer(const ApiServer &) = delete;
+    ApiServer &operator=(const ApiServer &) = delete;
+
+    // Binds 127.0.0.1:port (0 = any free port). Returns the port or -1.
+    int bind(const std::string &host, int port);
+    void start(); // serves on a background thread
+    void stop();
+    void setRequestLogger(std::function<void(const std::string &line)> logger);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> d;
+};
+
+} // namespace bc::sandbox

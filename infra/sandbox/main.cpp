@@ -1,0 +1,165 @@
+// boutique-sandbox: a simulated Kubernetes cluster that the real kubectl drives (see README.md).
+#include "infra/sandbox/sandbox.h"
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <iostream>
+#include <string>
+
+namespace {
+
+void usage(std::ostream &out)
+{
+    out << "usage: boutique-sandbox [options]\n"
+           "  --port N               listen on 127.0.0.1:N (0 = pick a free port, printed)\n"
+           "  --kubeconfig FILE      write a kubeconfig for the sandbox once it listens\n"
+           "  --state FILE           keep the cluster state in FILE across restarts (default: fresh)\n"
+           "  --nodes N              node pool size (default 3)\n"
+           "  --machine-type T       e2-standard-2 (default), e2-standard-4, e2-medium, ...\n"
+           "  --node-cpu CORES       override the node CPU capacity\n"
+           "  --node-memory GIB      override the node memory capacity\n"
+           "  --max-pods N           pods per node (default 110)\n"
+           "  --pod-start-delay S    simulated seconds from scheduling to Running (default 2)\n"
+           "  --lb-delay S           simulated seconds a LoadBalancer stays pending (default 3)\n"
+           "  --time-scale X         real seconds per simulated second (default 1; 0.1 = 10x faster)\n"
+           "  --max-events N         Event objects kept (default 2000)\n"
+           "  --with-crds            pre-install the CNPG and Istio CustomResourceDefinitions\n"
+           "  --verbose              log every request to stderr\n";
+}
+
+bool machine(const std::string &type, double &cpu, double &memGiB)
+{
+    struct M {
+        const char *name;
+        double cpu, mem;
+    };
+    static const M table[] = {{"e2-micro", 2, 1},        {"e2-small", 2, 2},        {"e2-medium", 2, 4},
+                              {"e2-standard-2", 2, 8},   {"e2-standard-4", 4, 16},  {"e2-standard-8", 8, 32},
+                              {"e2-standard-16", 16, 64}, {"n2-standard-2", 2, 8}, {"n2-standard-4", 4, 16}};
+    for (const auto &m : table)
+        if (type == m.name) {
+            cpu = m.cpu;
+            memGiB = m.mem;
+            return true;
+        }
+    return false;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    bc::sandbox::SandboxOptions opts;
+    bool verbose = false;
+    double nodeCpu = -1, nodeMem = -1;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        auto value = [&](const char *what) -> std::string {
+            if (i + 1 >= argc) {
+                std::cerr << "boutique-sandbox: " << a << " needs " << what << "\n";
+                std::exit(2);
+            }
+            return argv[++i];
+        };
+        auto number = [&](const char *what, double min, double max) {
+            const std::string v = value(what);
+            char *end = nullptr;
+            const double d = std::strtod(v.c_str(), &end);
+            if (v.empty() || *end || d < min || d > max) {
+                std::cerr << "boutique-sandbox: " << a << " expects " << what << " between " << min << " and " << max
+                          << ", got \"" << v << "\"\n";
+                std::exit(2);
+            }
+            return d;
+        };
+        if (a == "--port")
+            opts.port = static_cast<int>(number("a port", 0, 65535));
+        else if (a == "--kubeconfig")
+            opts.kubeconfigPath = value("a file");
+        else if (a == "--state")
+            opts.statePath = value("a file");
+        else if (a == "--nodes")
+            opts.simulator.nodeCount = static_cast<int>(number("a node count", 0, 5000));
+        else if (a == "--machine-type") {
+            opts.simulator.machineType = value("a machine type");
+            double c = 0, m = 0;
+            if (!machine(opts.simulator.machineType, c, m)) {
+                std::cerr << "boutique-sandbox: unknown machine type \"" << opts.simulator.machineType
+                          << "\" (use --node-cpu/--node-memory for others)\n";
+                return 2;
+            }
+            opts.simulator.nodeCpu = c;
+            opts.simulator.nodeMemory = m * 1024 * 1024 * 1024;
+        } else if (a == "--node-cpu")
+            nodeCpu = number("cores", 0.1, 512);
+        else if (a == "--node-memory")
+            nodeMem = number("GiB", 0.25, 4096);
+        else if (a == "--max-pods")
+            opts.simulator.maxPodsPerNode = static_cast<int>(number("a pod count", 1, 100000));
+        else if (a == "--pod-start-delay")
+            opts.simulator.podStartDelay = number("seconds", 0, 3600);
+        else if (a == "--lb-delay")
+            opts.simulator.loadBalancerDelay = number("seconds", 0, 3600);
+        else if (a == "--time-scale")
+            opts.simulator.timeScale = number("a factor", 0, 100);
+        else if (a == "--max-events")
+            opts.simulator.maxEvents = static_cast<std::size_t>(number("a count", 0, 1e7));
+        else if (a == "--with-crds")
+            opts.withCrds = true;
+        else if (a == "--verbose")
+            verbose = true;
+        else if (a == "--help" || a == "-h") {
+            usage(std::cout);
+            return 0;
+        } else {
+            std::cerr << "boutique-sandbox: unknown option \"" << a << "\"\n";
+            usage(std::cerr);
+            return 2;
+        }
+    }
+    if (nodeCpu > 0)
+        opts.simulator.nodeCpu = nodeCpu;
+    if (nodeMem > 0)
+        opts.simulator.nodeMemory = nodeMem * 1024 * 1024 * 1024;
+
+    // Signals are taken synchronously by the main thread; every other thread inherits the mask.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);
+
+    bc::sandbox::Sandbox sandbox(opts);
+    if (verbose)
+        sandbox.setRequestLogger([](const std::string &line) { std::fprintf(stderr, "%s\n", line.c_str()); });
+    int port = 0;
+    try {
+        port = sandbox.start();
+    } catch (const std::exception &e) {
+        std::cerr << "boutique-sandbox: " << e.what() << "\n";
+        return 1;
+    }
+    std::cout << "boutique-sandbox listening on http://" << opts.host << ":" << port;
+    if (!opts.kubeconfigPath.empty())
+        std::cout << " (kubeconfig " << opts.kubeconfigPath << ")";
+    std::cout << std::endl;
+
+    for (;;) {
+        const timespec wait{5, 0};
+        const int sig = sigtimedwait(&signals, nullptr, &wait);
+        if (sig > 0)
+            break;
+        try {
+            sandbox.saveState();
+        } catch (const std::exception &e) {
+            std::cerr << "boutique-sandbox: " << e.what() << "\n";
+        }
+    }
+    sandbox.stop();
+    return 0;
+}
