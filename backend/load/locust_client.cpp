@@ -7,7 +7,6 @@
 #include <QNetworkProxy>
 #include <QNetworkReply>
 #include <QNetworkRequest>
-#include <QUrlQuery>
 
 using namespace Qt::StringLiterals;
 
@@ -169,15 +168,14 @@ void LocustClient::swarm(int users, double spawnRate, const QString &host)
         m_host = host;
     if (m_last && !m_last->isActive())
         m_expectReset = true; // a new run after a stop starts from zero
-    QUrlQuery form;
-    form.addQueryItem(u"user_count"_s, QString::number(users));
-    form.addQueryItem(u"spawn_rate"_s, QString::number(spawnRate));
+    // application/x-www-form-urlencoded, every reserved byte escaped ('+' would read as a space).
+    QByteArray form = "user_count=" + QByteArray::number(users) + "&spawn_rate=" + QByteArray::number(spawnRate);
     if (!m_host.isEmpty())
-        form.addQueryItem(u"host"_s, m_host);
+        form += "&host=" + QUrl::toPercentEncoding(m_host);
     QNetworkRequest request(urlFor(u"/swarm"_s));
     request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/x-www-form-urlencoded"_s);
     request.setTransferTimeout(int(kRequestTimeout.count()));
-    QNetworkReply *reply = m_nam.post(request, form.toString(QUrl::FullyEncoded).toUtf8());
+    QNetworkReply *reply = m_nam.post(request, form);
     connect(reply, &QNetworkReply::finished, this, [this, reply] {
         reply->deleteLater();
         const Result<QByteArray> body = readReply(reply);
