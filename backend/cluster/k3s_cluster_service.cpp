@@ -1,0 +1,203 @@
+#include "backend/cluster/k3s_cluster_service.h"
+
+#include "backend/cluster/k3s_inventory.h"
+#include "backend/cluster/profile_validator.h"
+#include "backend/cluster/provisioning_job.h"
+#include "backend/cluster/terraform_progress_parser.h"
+#include "backend/process/run_context.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QSaveFile>
+#include <QStandardPaths>
+
+#include <memory>
+
+using namespace Qt::StringLiterals;
+
+namespace bc {
+
+namespace {
+
+constexpr int kPlaybookTasksEstimate = 16; // tasks in infra/k3s/ansible/playbook.yml for a small cluster
+
+ProvisioningJob::Step terraformStep(QString title, Command command, double weight)
+{
+    auto parser = std::make_shared<TerraformProgressParser>();
+    ProvisioningJob::Step step{std::move(title), std::move(command), weight};
+    step.parseLine = [parser](const QString &line, bool isStderr) -> std::optional<ProvisioningJob::LineProgress> {
+        if (isStderr)
+            return std::nullopt;
+        const auto u = parser->feed(line);
+        if (!u)
+            return std::nullopt;
+        const QString counts = u->total > 0 ? u"%1/%2 "_s.arg(u->done).arg(u->total) : QString();
+        return ProvisioningJob::LineProgress{counts + u->phase, u->fraction(), u->isError};
+    };
+    step.describeFailure = [parser](const CommandResult &r) {
+        Error e = r.toError();
+        if (!parser->errors().isEmpty() && r.outcome == CommandResult::Outcome::NonZeroExit)
+            e.message = u"terraform: %1"_s.arg(parser->errors().join(u"; "_s));
+        return e;
+    };
+    return step;
+}
+
+ProvisioningJob::Step playbookStep(QString title, Command command, double weight)
+{
+    auto tasks = std::make_shared<int>(0);
+    ProvisioningJob::Step step{std::move(title), std::move(command), weight};
+    step.parseLine = [tasks](const QString &line, bool isStderr) -> std::optional<ProvisioningJob::LineProgress> {
+        if (isStderr)
+            return std::nullopt;
+        // "PLAY [Join the workers] ****", "TASK [Install the k3s agent] ****"
+        if (line.startsWith(u"TASK [") || line.startsWith(u"PLAY [")) {
+            const bool isTask = line.startsWith(u"TASK");
+            *tasks += isTask ? 1 : 0;
+            const QString name = line.section(u'[', 1).section(u']', 0, 0);
+            return ProvisioningJob::LineProgress{name, std::min(0.95, double(*tasks) / kPlaybookTasksEstimate), false};
+        }
+        if (line.startsWith(u"fatal:") || line.startsWith(u"failed:"))
+            return ProvisioningJob::LineProgress{line.left(200), -1.0, true};
+        return std::nullopt;
+    };
+    return step;
+}
+
+} // namespace
+
+K3sClusterService::K3sClusterService(RunContext *context, QObject *parent)
+    : QObject(parent), m_context(context), m_job(new ProvisioningJob(context, this))
+{
+    connect(m_job, &ProvisioningJob::stepStarted, this,
+            [this](int, const QString &title, const QString &line) { Q_EMIT stepStarted(title, line); });
+    connect(m_job, &ProvisioningJob::progress, this, &K3sClusterService::progress);
+    connect(m_job, &ProvisioningJob::outputLine, this, &K3sClusterService::outputLine);
+    connect(m_job, &ProvisioningJob::finished, this, &K3sClusterService::finished);
+}
+
+QString K3sClusterService::locateInfraDir()
+{
+    const auto isInfra = [](const QString &dir) { return QFileInfo::exists(dir + u"/terraform/main.tf"_s); };
+    const QString fromEnv = qEnvironmentVariable("BC_INFRA_DIR");
+    if (!fromEnv.isEmpty())
+        return isInfra(fromEnv + u"/k3s"_s) ? QDir(fromEnv + u"/k3s"_s).absolutePath() : QString();
+    QDir dir(QCoreApplication::applicationDirPath());
+    for (int up = 0; up < 5; ++up) {
+        if (isInfra(dir.filePath(u"infra/k3s"_s)))
+            return dir.absoluteFilePath(u"infra/k3s"_s);
+        if (isInfra(dir.filePath(u"share/boutique-control/infra/k3s"_s)))
+            return dir.absoluteFilePath(u"share/boutique-control/infra/k3s"_s);
+        if (!dir.cdUp())
+            break;
+    }
+    return {};
+}
+
+QString K3sClusterService::workDirFor(const QString &profileName)
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + u"/clusters/"_s + profileName;
+}
+
+K3sPaths K3sClusterService::defaultPaths(const QString &profileName)
+{
+    return K3sPaths{locateInfraDir(), workDirFor(profileName)};
+}
+
+void K3sClusterService::cancel()
+{
+    m_job->cancel();
+}
+
+bool K3sClusterService::isRunning() const
+{
+    return m_job->isRunning();
+}
+
+Status K3sClusterService::check(const K3sSettings &settings, const K3sPaths &paths) const
+{
+    if (m_job->isRunning())
+        return Error{Error::Kind::Invalid, u"Another cluster operation is still running."_s};
+    ClusterProfile profile{.name = u"k3s"_s, .kind = ClusterKind::K3s, .k3s = settings};
+    if (Status valid = ProfileValidator::validate(profile); !valid)
+        return valid;
+    if (paths.infraDir.isEmpty() || !QFileInfo::exists(paths.playbook()))
+        return Error{Error::Kind::NotFound, u"infra-dir: the k3s Terraform and Ansible files (infra/k3s) were not "
+                                            u"found; set BC_INFRA_DIR or pass --infra-dir."_s};
+    if (paths.workDir.isEmpty())
+        return Error{Error::Kind::Invalid, u"work-dir: no working directory for the Terraform state."_s};
+    return ok();
+}
+
+Status K3sClusterService::prepareWorkDir(const K3sPaths &paths) const
+{
+    if (!QDir().mkpath(paths.terraformDir()))
+        return Error{Error::Kind::Failed, u"Cannot create %1."_s.arg(paths.terraformDir())};
+    const QDir source(paths.terraformSourceDir());
+    for (const QString &name : source.entryList({u"*.tf"_s}, QDir::Files)) {
+        const QString target = paths.terraformDir() + u'/' + name;
+        QFile::remove(target);
+        if (!QFile::copy(source.filePath(name), target))
+            return Error{Error::Kind::Failed, u"Cannot copy %1 to %2."_s.arg(name, paths.terraformDir())};
+        QFile::setPermissions(target, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    }
+    return ok();
+}
+
+Status K3sClusterService::create(const K3sSettings &settings, const K3sPaths &paths)
+{
+    if (Status s = check(settings, paths); !s)
+        return s;
+    const bool dryRun = m_context && m_context->dryRun();
+    if (!dryRun) {
+        if (Status s = prepareWorkDir(paths); !s)
+            return s;
+    }
+    const K3sCommandBuilder builder(settings, paths);
+    ProvisioningJob::Step output{u"Reading the VM addresses"_s, builder.output(), 0.2};
+    output.onSucceeded = [paths, user = settings.sshUser, key = builder.privateKeyPath()](const CommandResult &r) -> Status {
+        if (r.dryRun)
+            return ok();
+        const auto inventory = K3sInventory::fromTerraformOutput(r.stdoutData, user, key);
+        if (!inventory)
+            return inventory.error();
+        QSaveFile file(paths.inventory());
+        if (!file.open(QIODevice::WriteOnly))
+            return Error{Error::Kind::Failed, u"Cannot write %1: %2"_s.arg(paths.inventory(), file.errorString())};
+        file.write(inventory.value().toUtf8());
+        if (!file.commit())
+            return Error{Error::Kind::Failed, u"Cannot write %1: %2"_s.arg(paths.inventory(), file.errorString())};
+        return ok();
+    };
+    m_job->start({
+        ProvisioningJob::Step{u"Preparing Terraform"_s, builder.init(), 0.5},
+        terraformStep(u"Creating the VMs (terraform apply)"_s, builder.apply(), 4),
+        output,
+        playbookStep(u"Installing k3s (ansible-playbook)"_s, builder.playbook(), 4),
+    });
+    return ok();
+}
+
+Status K3sClusterService::destroy(const K3sSettings &settings, const K3sPaths &paths)
+{
+    if (Status s = check(settings, paths); !s)
+        return s;
+    const bool dryRun = m_context && m_context->dryRun();
+    if (!dryRun && !QFileInfo::exists(paths.terraformDir() + u"/terraform.tfstate"_s))
+        return Error{Error::Kind::NotFound, u"There is no Terraform state in %1: nothing to destroy for this "
+                                            u"profile."_s.arg(paths.terraformDir())};
+    if (!dryRun) {
+        if (Status s = prepareWorkDir(paths); !s)
+            return s;
+    }
+    const K3sCommandBuilder builder(settings, paths);
+    m_job->start({
+        ProvisioningJob::Step{u"Preparing Terraform"_s, builder.init(), 0.5},
+        terraformStep(u"Deleting the VMs (terraform destroy)"_s, builder.destroy(), 4),
+    });
+    return ok();
+}
+
+} // namespace bc

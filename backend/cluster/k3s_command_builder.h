@@ -1,0 +1,51 @@
+#pragma once
+
+#include "backend/cluster/cluster_profile.h"
+#include "backend/process/command.h"
+
+#include <chrono>
+
+namespace bc {
+
+// Where a k3s profile's files live: the shipped Terraform/Ansible sources (infra/k3s) and the
+// profile's own working copy (state, inventory, kubeconfig) under the app's data location.
+struct K3sPaths
+{
+    QString infraDir; // .../infra/k3s (terraform/, ansible/playbook.yml)
+    QString workDir;  // per profile: terraform/ copy with its state, inventory.ini, kubeconfig
+
+    QString terraformSourceDir() const { return infraDir + QStringLiteral("/terraform"); }
+    QString playbook() const { return infraDir + QStringLiteral("/ansible/playbook.yml"); }
+    QString terraformDir() const { return workDir + QStringLiteral("/terraform"); }
+    QString inventory() const { return workDir + QStringLiteral("/inventory.ini"); }
+    QString kubeconfig() const { return workDir + QStringLiteral("/kubeconfig"); }
+};
+
+// The terraform and ansible-playbook command lines for one k3s-on-GCE profile.
+class K3sCommandBuilder
+{
+public:
+    static constexpr std::chrono::minutes kInitTimeout{10};
+    static constexpr std::chrono::minutes kApplyTimeout{45};
+    static constexpr std::chrono::minutes kPlaybookTimeout{45};
+
+    K3sCommandBuilder(K3sSettings settings, K3sPaths paths) : m_settings(std::move(settings)), m_paths(std::move(paths)) {}
+
+    Command init() const;    // terraform init -input=false
+    Command apply() const;   // terraform apply -auto-approve -json -input=false -var ...
+    Command output() const;  // terraform output -json (captured)
+    Command playbook() const; // ansible-playbook -i INVENTORY playbook.yml -e ...
+    Command destroy() const; // terraform destroy -auto-approve -json -input=false -var ...
+
+    QStringList variables() const; // -var k=v pairs shared by apply and destroy
+    QString region() const;        // the profile's region, or the zone's
+    QString privateKeyPath() const; // ssh public key path without ".pub"
+
+private:
+    Command terraform(QStringList arguments, std::chrono::milliseconds timeout) const;
+
+    K3sSettings m_settings;
+    K3sPaths m_paths;
+};
+
+} // namespace bc
