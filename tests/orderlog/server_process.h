@@ -64,7 +64,15 @@ public:
         return m_process->exitStatus() == QProcess::NormalExit && m_process->exitCode() == 0;
     }
 
-    QString errorOutput() { return QString::fromUtf8(m_process ? m_process->readAllStandardError() : QByteArray()); }
+    // The last few KB of the server's stderr, for failure messages.
+    QString errorOutput()
+    {
+        const QByteArray all = m_process ? m_process->readAllStandardError() : QByteArray();
+        QString text = QString::fromUtf8(all.right(4000));
+        if (m_process && m_process->state() == QProcess::NotRunning)
+            text += QStringLiteral("\n[exit status %1, code %2]").arg(int(m_process->exitStatus())).arg(m_process->exitCode());
+        return text;
+    }
 
     void kill()
     {

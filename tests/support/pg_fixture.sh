@@ -17,7 +17,7 @@
 # runuser, with its data directory in a mktemp directory chowned to postgres. The server listens
 # on 127.0.0.1 only (and a socket in the same private directory). fsync is off (throw-away data;
 # a killed server still keeps every committed transaction, the OS cache survives it); commits stay
-# synchronous so an acknowledged write survives `pause`.
+# synchronous so an acknowledged write survives `pause`. BC_PG_DURABLE=1 keeps fsync on (benchmarks).
 set -euo pipefail
 
 bin=${BC_PG_BIN:-/usr/lib/postgresql/15/bin}
@@ -42,9 +42,10 @@ free_port() {
 }
 
 pg_start() { # root port
-    local root=$1 port=$2
+    local root=$1 port=$2 durability="-c fsync=off -c full_page_writes=off"
+    if [ "${BC_PG_DURABLE:-0}" = 1 ]; then durability=""; fi
     as_pg "$bin/pg_ctl" -D "$root/data" -l "$root/server.log" -w -t 30 \
-        -o "-p $port -k $root -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=200" \
+        -o "-p $port -k $root -c listen_addresses=127.0.0.1 $durability -c max_connections=200" \
         start >/dev/null
 }
 
