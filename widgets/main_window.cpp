@@ -52,13 +52,12 @@ MainWindow::MainWindow(RunContext *context, AppSettings *settings, QWidget *pare
     statusBar()->addPermanentWidget(m_status);
     createMenus();
 
+    resize(1200, 800);
+    resizeDocks({m_console}, {200}, Qt::Vertical); // the panel gets most of the height
     if (m_settings) {
         m_status->setKubeContext(m_settings->kubeContext());
-        if (!restoreGeometry(m_settings->windowGeometry()))
-            resize(1200, 800);
+        restoreGeometry(m_settings->windowGeometry());
         restoreState(m_settings->windowState());
-    } else {
-        resize(1200, 800);
     }
     showPanel(0);
 }

@@ -47,7 +47,6 @@ InlineBanner::InlineBanner(QWidget *parent)
 
     m_detail->setReadOnly(true);
     m_detail->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_detail->setMaximumHeight(160);
     m_detail->setVisible(false);
 
     auto *top = new QHBoxLayout;
@@ -76,6 +75,10 @@ void InlineBanner::showMessage(Level level, const QString &message, const QStrin
     m_level = level;
     m_message->setText(message);
     m_detail->setPlainText(detail);
+    // As tall as the detail, up to ten lines; longer detail scrolls.
+    const int lines = qBound(1, int(detail.count(u'\n')) + 1, 10);
+    m_detail->setFixedHeight(m_detail->fontMetrics().lineSpacing() * lines + 2 * m_detail->frameWidth()
+                             + int(m_detail->document()->documentMargin() * 2) + 2);
     m_detailToggle->setVisible(!detail.trimmed().isEmpty());
     setDetailExpanded(false);
     m_action->setText(actionText);

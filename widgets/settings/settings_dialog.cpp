@@ -111,8 +111,10 @@ QWidget *SettingsDialog::createClusterPage()
 
 void SettingsDialog::load()
 {
-    for (auto it = m_toolEdits.cbegin(); it != m_toolEdits.cend(); ++it)
+    for (auto it = m_toolEdits.cbegin(); it != m_toolEdits.cend(); ++it) {
         it.value()->setText(m_settings->toolPath(it.key()));
+        updateToolHint(it.key());
+    }
     m_context->setText(m_settings->kubeContext());
     m_namespace->setText(m_settings->kubeNamespace());
     m_workers->setValue(m_settings->locustWorkers());
