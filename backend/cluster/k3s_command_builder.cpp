@@ -41,6 +41,8 @@ QStringList K3sCommandBuilder::variables() const
 
 Command K3sCommandBuilder::terraform(QStringList arguments, std::chrono::milliseconds timeout) const
 {
+    // -chdir rather than only a working directory: a printed (dry-run) line then works when pasted.
+    arguments.prepend(u"-chdir=%1"_s.arg(m_paths.terraformDir()));
     Command c{.program = u"terraform"_s, .arguments = std::move(arguments), .workingDirectory = m_paths.terraformDir()};
     c.timeout = timeout;
     c.environment.insert(u"TF_IN_AUTOMATION"_s, u"1"_s);

@@ -31,6 +31,7 @@ public:
 
     K3sCommandBuilder(K3sSettings settings, K3sPaths paths) : m_settings(std::move(settings)), m_paths(std::move(paths)) {}
 
+    // Every terraform line starts with -chdir=<work dir>/terraform.
     Command init() const;    // terraform init -input=false
     Command apply() const;   // terraform apply -auto-approve -json -input=false -var ...
     Command output() const;  // terraform output -json (captured)

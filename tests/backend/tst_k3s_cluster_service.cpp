@@ -64,17 +64,18 @@ void TstK3sClusterService::commandLines()
     const K3sCommandBuilder b(settings(), paths);
     QCOMPARE(b.region(), u"europe-west6"_s);
     QCOMPARE(b.privateKeyPath(), m_dir.filePath(u"ansible"_s));
-    QCOMPARE(b.init().arguments, (QStringList{u"init"_s, u"-input=false"_s, u"-no-color"_s}));
+    QCOMPARE(b.init().arguments, (QStringList{u"-chdir=/data/clusters/own/terraform"_s, u"init"_s, u"-input=false"_s,
+                                              u"-no-color"_s}));
     QCOMPARE(b.init().workingDirectory, u"/data/clusters/own/terraform"_s);
     const QStringList apply = b.apply().arguments;
-    QCOMPARE(apply.mid(0, 4), (QStringList{u"apply"_s, u"-auto-approve"_s, u"-json"_s, u"-input=false"_s}));
+    QCOMPARE(apply.mid(0, 5), (QStringList{u"-chdir=/data/clusters/own/terraform"_s, u"apply"_s, u"-auto-approve"_s, u"-json"_s, u"-input=false"_s}));
     QVERIFY(apply.contains(u"masters=3"_s));
     QVERIFY(apply.contains(u"workers=2"_s));
     QVERIFY(apply.contains(u"region=europe-west6"_s));
     QVERIFY(apply.contains(u"ssh_public_key_path=%1"_s.arg(m_pub)));
     QCOMPARE(apply.count(u"-var"_s), 10);
-    QCOMPARE(b.destroy().arguments.mid(0, 4), (QStringList{u"destroy"_s, u"-auto-approve"_s, u"-json"_s, u"-input=false"_s}));
-    QCOMPARE(b.destroy().arguments.mid(4), apply.mid(4));
+    QCOMPARE(b.destroy().arguments.mid(1, 4), (QStringList{u"destroy"_s, u"-auto-approve"_s, u"-json"_s, u"-input=false"_s}));
+    QCOMPARE(b.destroy().arguments.mid(5), apply.mid(5));
     QVERIFY(b.output().captureStdout);
     const Command play = b.playbook();
     QCOMPARE(play.program, u"ansible-playbook"_s);
@@ -156,9 +157,10 @@ void TstK3sClusterService::dryRunAnnouncesEveryStepAndWritesNothing()
     QVERIFY(finished.wait(5000));
     QVERIFY(finished.first().first().value<Status>());
     QCOMPARE(announced.size(), 4);
-    QVERIFY(announced[0][1].toString().startsWith(u"terraform init"_s));
-    QVERIFY(announced[1][1].toString().startsWith(u"terraform apply -auto-approve -json -input=false -var project=central-cinema-402517"_s));
-    QCOMPARE(announced[2][1].toString(), u"terraform output -json"_s);
+    const QString chdir = u"terraform -chdir=%1/terraform "_s.arg(paths.workDir);
+    QCOMPARE(announced[0][1].toString(), chdir + u"init -input=false -no-color"_s);
+    QVERIFY(announced[1][1].toString().startsWith(chdir + u"apply -auto-approve -json -input=false -var project=central-cinema-402517"_s));
+    QCOMPARE(announced[2][1].toString(), chdir + u"output -json"_s);
     QVERIFY(announced[3][1].toString().startsWith(u"ansible-playbook -i "_s));
     QVERIFY(!QFileInfo::exists(paths.workDir));
 
@@ -167,7 +169,7 @@ void TstK3sClusterService::dryRunAnnouncesEveryStepAndWritesNothing()
     QVERIFY(bool(service.destroy(settings(), paths)));
     QVERIFY(finished.wait(5000));
     QCOMPARE(announced.size(), 2);
-    QVERIFY(announced[1][1].toString().startsWith(u"terraform destroy -auto-approve -json"_s));
+    QVERIFY(announced[1][1].toString().startsWith(chdir + u"destroy -auto-approve -json"_s));
 }
 
 void TstK3sClusterService::realTerraformAndAnsibleRun()

@@ -1,0 +1,20 @@
+# Read with `terraform output -json` to write the Ansible inventory (see ../ansible/inventory.example.ini).
+output "bastion_ip" {
+  value = google_compute_instance.bastion.network_interface[0].access_config[0].nat_ip
+}
+
+output "master_ip" {
+  value = google_compute_instance.master.network_interface[0].network_ip
+}
+
+output "worker_ips" {
+  value = google_compute_instance.worker[*].network_interface[0].network_ip
+}
+
+output "worker_no" {
+  value = var.worker_no
+}
+
+output "ssh_user" {
+  value = var.ssh_user
+}
