@@ -161,6 +161,10 @@ struct ApiServer::Impl {
 
     void handle(const httplib::Request &req, httplib::Response &res)
     {
+        // No gzip: httplib's compressor buffers chunked streams (watch events would never flush)
+        // and compressing big lists on loopback costs more than it saves. The Request object is
+        // httplib's own non-const instance, so dropping the header here is well defined.
+        const_cast<httplib::Request &>(req).headers.erase("Accept-Encoding");
         try {
             dispatch(req, res);
         } catch (const ApiError &e) {
@@ -423,6 +427,13 @@ struct ApiServer::Impl {
         return req.has_param(name) ? req.get_param_value(name) : std::string();
     }
 
+    // Go's strconv.ParseBool, as the API server parses watch= and follow=.
+    static bool boolParam(const httplib::Request &req, const char *name)
+    {
+        const std::string v = param(req, name);
+        return v == "1" || v == "t" || v == "T" || v == "true" || v == "TRUE" || v == "True";
+    }
+
     static bool wantsTable(const httplib::Request &req)
     {
         return req.get_header_value("Accept").find("as=Table") != std::string::npos;
@@ -473,8 +484,7 @@ struct ApiServer::Impl {
             res.set_content(textFor(r, s), kJson);
             return;
         }
-        const std::string watch = param(req, "watch");
-        if (watch == "true" || watch == "1")
+        if (boolParam(req, "watch"))
             return handleWatch(req, res, r);
         const Selector labels = Selector::parseLabels(param(req, "labelSelector"));
         const Selector fields = Selector::parseFields(param(req, "fieldSelector"));
@@ -605,8 +615,7 @@ struct ApiServer::Impl {
         std::string text;
         for (const auto &l : lines)
             text += l + "\n";
-        const std::string follow = param(req, "follow");
-        if (follow != "true" && follow != "1") {
+        if (!boolParam(req, "follow")) {
             res.status = 200;
             res.set_content(text, "text/plain");
             return;
@@ -757,16 +766,20 @@ struct ApiServer::Impl {
     }
 
     // ---------------- writes ----------------
-    void checkKind(const Route &r, const Json &obj) const
+    // Missing apiVersion/kind default from the URL (as the API server's decoder does); a
+    // different one is an error.
+    void checkKind(const Route &r, Json &obj) const
     {
         if (!obj.is_object())
             throw ApiError::badRequest("the body of the request was in an unknown format - a JSON or YAML object is expected");
+        if (obj.contains("kind") && !obj["kind"].is_string())
+            throw ApiError::badRequest("Object 'Kind' is missing or not a string in '" + obj.dump().substr(0, 200) + "'");
+        if (str(obj, "kind").empty())
+            obj["kind"] = r.type.kind;
+        if (str(obj, "apiVersion").empty())
+            obj["apiVersion"] = r.type.groupVersion();
         const std::string kind = str(obj, "kind");
         const std::string apiVersion = str(obj, "apiVersion");
-        if (kind.empty())
-            throw ApiError::badRequest("Object 'Kind' is missing in '" + obj.dump().substr(0, 200) + "'");
-        if (apiVersion.empty())
-            throw ApiError::badRequest("Object 'apiVersion' is missing in '" + obj.dump().substr(0, 200) + "'");
         if (apiVersion != r.type.groupVersion()) {
             // Another served version of the same kind is fine (CRDs with several versions).
             const auto other = registry.findKind(apiVersion, kind);
@@ -1107,6 +1120,7 @@ ApiServer::ApiServer(ObjectStore &store, ResourceRegistry &registry, ClusterSimu
     : d(std::make_unique<Impl>(store, registry, simulator))
 {
     d->server.new_task_queue = [] { return new httplib::ThreadPool(96); };
+    d->server.set_tcp_nodelay(true); // else Nagle + delayed ACKs add 40 ms to every request
     d->server.set_keep_alive_max_count(1000);
     d->server.set_keep_alive_timeout(30);
     d->server.set_payload_max_length(64 * 1024 * 1024);
