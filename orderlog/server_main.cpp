@@ -4,6 +4,7 @@
 #include "orderlog/logger_service.h"
 #include "orderlog/order_store.h"
 #include "orderlog/order_writer.h"
+#include "orderlog/runtime_tuning.h"
 #include "orderlog/server_options.h"
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
@@ -40,6 +41,7 @@ void logLine(const std::string &line)
 int main(int argc, char **argv)
 {
     using namespace bc::orderlog;
+    tuneRuntime();
     const auto parsed = parseServerOptions(std::vector<std::string>(argv + 1, argv + argc), std::getenv("PORT"));
     if (const auto *error = std::get_if<std::string>(&parsed)) {
         std::fprintf(stderr, "orderlog-server: %s\n%s", error->c_str(), kServerUsage);

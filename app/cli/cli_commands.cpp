@@ -6,6 +6,7 @@ QList<CommandSpec> allCommands()
 {
     QList<CommandSpec> all;
     all += toolCommands();
+    all += loadCommands();
     all += clusterCommands();
     all += deployCommands();
     all += canaryCommands();

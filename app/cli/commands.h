@@ -5,6 +5,7 @@
 // One function per area returns its headless commands; allCommands() concatenates them.
 namespace bc::cli {
 QList<CommandSpec> toolCommands();
+QList<CommandSpec> loadCommands();
 QList<CommandSpec> clusterCommands();
 QList<CommandSpec> canaryCommands();
 QList<CommandSpec> deployCommands();

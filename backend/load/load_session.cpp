@@ -54,7 +54,12 @@ LoadSession::LoadSession(RunContext *context, QObject *parent)
                              u"The Locust master was restarted or reset; its counters start again from zero "
                              "(the history so far is kept)."_s});
     });
+    connect(m_runner, &LocustRunner::workerMarkedMissing, this, [this](const QString &id) {
+        Q_EMIT problem(Error{Error::Kind::Failed, u"The Locust master marked worker %1 missing."_s.arg(id)});
+    });
     connect(m_client, &LocustClient::workersMissing, this, [this](const QStringList &ids) {
+        if (m_settings.attachUrl.isEmpty())
+            return; // our own master: the runner reported it from the log already, seconds earlier
         Q_EMIT problem(Error{Error::Kind::Failed,
                              u"The Locust master reports %1 worker(s) missing: %2."_s.arg(ids.size()).arg(ids.join(u", "_s))});
     });

@@ -97,6 +97,36 @@ QByteArray history(const QList<LoadSample> &samples)
     return out;
 }
 
+QByteArray mergedHistory(const QByteArray &locustOwn, const QList<LoadSample> &samples)
+{
+    QByteArray own = locustOwn;
+    own.replace("\r\n", "\n");
+    QByteArrayList lines = own.split('\n');
+    QByteArray header = historyHeader();
+    header.chop(2);
+    if (lines.isEmpty() || lines.first() != header)
+        return history(samples);
+    QByteArray out = historyHeader();
+    qint64 lastTs = -1;
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        if (lines[i].isEmpty())
+            continue;
+        bool ok = false;
+        const qint64 ts = lines[i].left(lines[i].indexOf(',')).toLongLong(&ok);
+        if (!ok || lines[i].count(',') != header.count(','))
+            break; // a torn last row
+        lastTs = ts;
+        out += lines[i] + "\r\n";
+    }
+    QList<LoadSample> later;
+    for (const LoadSample &s : samples) {
+        if (s.timestampMs / 1000 > lastTs)
+            later.append(s);
+    }
+    out += history(later).mid(historyHeader().size());
+    return out;
+}
+
 QByteArray failures(const StatsSnapshot &snapshot)
 {
     QByteArray out = failuresHeader();

@@ -22,6 +22,9 @@ QByteArray stats(const StatsSnapshot &snapshot, double durationS);
 // One Aggregated row per sample; the current-window 50%/95% from the samples, other percentiles N/A.
 QByteArray history(const QList<LoadSample> &samples);
 QByteArray failures(const StatsSnapshot &snapshot);
+// The master's own history file (1 s rows with every percentile, but its last ~10 s are never
+// flushed) followed by our rows for the time after its last row. Without a usable own file: history().
+QByteArray mergedHistory(const QByteArray &locustOwn, const QList<LoadSample> &samples);
 
 QByteArray quoteField(const QString &field);
 

@@ -252,10 +252,11 @@ void LocustRunner::onMasterLine(const QString &line)
         m_workersConnected = m.captured(1).toInt();
         Q_EMIT workersConnectedChanged(m_workersConnected);
     }
-    static const QRegularExpression missing(u"failed to send heartbeat, setting state to missing"_s);
-    if (missing.match(line).hasMatch()) {
+    static const QRegularExpression missing(u"Worker (\\S+) failed to send heartbeat, setting state to missing"_s);
+    if (const QRegularExpressionMatch m = missing.match(line); m.hasMatch()) {
         m_workersConnected = std::max(0, m_workersConnected - 1);
         Q_EMIT workersConnectedChanged(m_workersConnected);
+        Q_EMIT workerMarkedMissing(m.captured(1));
     }
     checkReady();
 }

@@ -76,6 +76,9 @@ Q_SIGNALS:
     void ready();
     void workersConnectedChanged(int connected);
     void workerExited(int index, const bc::CommandResult &result); // died on its own (not by stop())
+    // The master's log says it marked a worker missing (3 missed heartbeats, ~5 s): faster than its
+    // web API, which caches /stats/requests for 2 s on top.
+    void workerMarkedMissing(const QString &workerId);
     void failed(const bc::Error &error);
     void stopped();
     void logLine(const QString &source, const QString &line); // "master" / "worker1", ...

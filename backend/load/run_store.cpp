@@ -115,7 +115,9 @@ Status RunFolder::writeOutputs(const LoadRunSettings &settings, const QList<Load
     const QString prefix = QString::fromLatin1(kCsvPrefix);
     if (Status s = writeFile(u"history.json"_s, LoadHistory::toJson(samples)); !s)
         return s;
-    if (Status s = writeFile(prefix + u"_stats_history.csv"_s, locust_csv::history(samples)); !s)
+    QFile own(path(u"locust/master_stats_history.csv"_s)); // the master's --csv output, if any
+    const QByteArray ownHistory = own.open(QIODevice::ReadOnly) ? own.readAll() : QByteArray();
+    if (Status s = writeFile(prefix + u"_stats_history.csv"_s, locust_csv::mergedHistory(ownHistory, samples)); !s)
         return s;
     const double durationS = samples.size() >= 2 ? samples.last().elapsedS - samples.first().elapsedS
                                                  : double(settings.duration.count());

@@ -25,7 +25,8 @@ namespace bc {
 //                            Locust 2.12's own formats; stats/failures downloaded from the master
 //                            when possible, generated otherwise
 //   report.html              self-contained report with inline SVG charts
-//   locust/                  the master's own --csv output (may miss its last 10 s)
+//   locust/                  the master's own --csv output (may miss its last 10 s); its history
+//                            rows lead locust_stats_history.csv, ours fill the lost tail
 class RunFolder
 {
 public:

@@ -81,6 +81,7 @@ private Q_SLOTS:
     void rebuildRejectsNonRunFolder();
     void listsRunsNewestFirst();
     void csvQuoting();
+    void historyMergesLocustOwnRows();
 };
 
 void TstRunStore::settingsRoundTrip()
@@ -248,6 +249,27 @@ void TstRunStore::csvQuoting()
     QCOMPARE(locust_csv::quoteField(u"plain"_s), QByteArray("plain"));
     QCOMPARE(locust_csv::quoteField(u"a,b"_s), QByteArray("\"a,b\""));
     QCOMPARE(locust_csv::quoteField(u"say \"hi\""_s), QByteArray("\"say \"\"hi\"\"\""));
+}
+
+void TstRunStore::historyMergesLocustOwnRows()
+{
+    const QByteArray own = locust_csv::historyHeader() +
+                           "100,20,,Aggregated,150.000000,0.000000,0,0,0,1,2,4,10,14,39,84,84,1092,0,0,0.8,0,84,3.0\r\n"
+                           "101,20,,Aggregated,160.000000,0.000000,0,0,0,1,2,4,10,14,39,84,84,1661,0,0,0.6,0,84,3.0\r\n"
+                           "102,20,,Aggreg"; // torn: Locust never flushed the rest
+    QList<LoadSample> ours = samples(3);
+    ours[0].timestampMs = 100'500;
+    ours[1].timestampMs = 102'000;
+    ours[2].timestampMs = 104'000;
+    const QList<QByteArray> rows = locust_csv::mergedHistory(own, ours).split('\n');
+    QCOMPARE(rows.size(), 1 + 2 + 2 + 1); // header, Locust's 2, our 2 later ones, trailing empty
+    QVERIFY(rows[1].startsWith("100,20,,Aggregated,150.000000,"));
+    QVERIFY(rows[2].startsWith("101,"));
+    QVERIFY(rows[3].startsWith("102,20,,Aggregated,51,"));
+    QVERIFY(rows[4].startsWith("104,"));
+    // Without a usable file of Locust's own, ours alone.
+    QCOMPARE(locust_csv::mergedHistory("garbage", ours), locust_csv::history(ours));
+    QCOMPARE(locust_csv::mergedHistory({}, ours), locust_csv::history(ours));
 }
 
 QTEST_GUILESS_MAIN(TstRunStore)

@@ -1,0 +1,242 @@
+// boutique-control load run|report|list: the load test without a window, on the same LoadSession the
+// panel uses.
+#include "app/cli/commands.h"
+
+#include "backend/core/result.h"
+#include "backend/load/load_session.h"
+#include "backend/load/locust_client.h"
+#include "backend/load/locust_runner.h"
+#include "backend/load/run_store.h"
+#include "backend/process/run_context.h"
+
+#include <QCommandLineParser>
+#include <QDir>
+#include <QSocketNotifier>
+
+#include <cmath>
+#include <csignal>
+#include <unistd.h>
+
+using namespace Qt::StringLiterals;
+
+namespace bc::cli {
+
+namespace {
+
+int g_sigintPipe[2] = {-1, -1};
+
+void onSigint(int)
+{
+    const char c = 1;
+    [[maybe_unused]] const ssize_t n = ::write(g_sigintPipe[1], &c, 1);
+}
+
+// Ctrl+C ends the run early but still saves everything (self-pipe: no Qt call in the handler).
+void stopOnSigint(QObject *owner, std::function<void()> stop)
+{
+    if (g_sigintPipe[0] < 0 && ::pipe(g_sigintPipe) != 0)
+        return;
+    auto *notifier = new QSocketNotifier(g_sigintPipe[0], QSocketNotifier::Read, owner);
+    QObject::connect(notifier, &QSocketNotifier::activated, owner, [stop = std::move(stop)] {
+        char c;
+        [[maybe_unused]] const ssize_t n = ::read(g_sigintPipe[0], &c, 1);
+        stop();
+    });
+    std::signal(SIGINT, onSigint);
+}
+
+QString ms(double v)
+{
+    return std::isnan(v) ? u"-"_s : QString::number(v, 'f', 0);
+}
+
+void printSample(CliCall &call, const LoadSample &s)
+{
+    call.out() << u"%1s %2 users %3/%4  %5 req/s  %6 fail/s  p50 %7 ms  p95 %8 ms  requests %9"_s
+                      .arg(QString::number(s.elapsedS, 'f', 0), 5)
+                      .arg(locustStateName(s.state), -8)
+                      .arg(s.userCount)
+                      .arg(s.targetUsers)
+                      .arg(QString::number(s.rps, 'f', 1), QString::number(s.failPerSec, 'f', 1), ms(s.currentP50Ms),
+                           ms(s.currentP95Ms), QString::number(s.totalRequests))
+               << u"  failures %1  workers %2%3"_s.arg(s.totalFailures)
+                      .arg(s.workersRunning)
+                      .arg(s.workersMissing ? u" (%1 missing)"_s.arg(s.workersMissing) : QString())
+               << Qt::endl;
+}
+
+void runCommand(CliCall &call, const QCommandLineParser &p)
+{
+    LoadRunSettings settings;
+    settings.host = p.value(u"host"_s);
+    bool okUsers = false, okRate = false, okWorkers = false;
+    settings.users = p.value(u"users"_s).toInt(&okUsers);
+    settings.spawnRate = p.value(u"spawn-rate"_s).toDouble(&okRate);
+    settings.workers = p.value(u"workers"_s).toInt(&okWorkers);
+    if (!okUsers)
+        return call.fail(u"--users needs a whole number, got \"%1\"."_s.arg(p.value(u"users"_s)), 2);
+    if (!okRate)
+        return call.fail(u"--spawn-rate needs a number, got \"%1\"."_s.arg(p.value(u"spawn-rate"_s)), 2);
+    if (!okWorkers)
+        return call.fail(u"--workers needs a whole number, got \"%1\"."_s.arg(p.value(u"workers"_s)), 2);
+    if (p.isSet(u"ramp"_s)) {
+        const Result<RampPlan> ramp = parseRampSpec(p.value(u"ramp"_s));
+        if (!ramp)
+            return call.fail(ramp.error(), 2);
+        settings.ramp = ramp.value();
+    }
+    if (p.isSet(u"time"_s)) {
+        const Result<std::chrono::seconds> d = parseDuration(p.value(u"time"_s));
+        if (!d)
+            return call.fail(u"--time: %1"_s.arg(d.error().message), 2);
+        settings.duration = d.value();
+    } else {
+        settings.duration = settings.ramp ? settings.ramp->totalDuration() + settings.ramp->interval
+                                          : std::chrono::seconds(60);
+    }
+    if (p.isSet(u"attach"_s))
+        settings.attachUrl = QUrl(p.value(u"attach"_s));
+    if (Status s = settings.validate(); !s)
+        return call.fail(s.error(), 2);
+
+    LocustRunnerConfig runner;
+    if (p.isSet(u"locustfile"_s)) {
+        const QString lf = QFileInfo(p.value(u"locustfile"_s)).absoluteFilePath();
+        if (!QFileInfo::exists(lf))
+            return call.fail(u"The locustfile %1 does not exist."_s.arg(lf), 2);
+        const QStringList defaults = LocustRunner::defaultLocustfiles();
+        runner.locustfiles = {defaults.value(0), lf};
+        if (defaults.isEmpty())
+            return call.fail(u"version_fix.py was not found (set BC_LOCUST_DIR to the infra/locust folder)."_s, 2);
+        settings.locustfile = lf;
+    }
+
+    QString dir = p.value(u"out"_s);
+    if (dir.isEmpty() && !call.context()->dryRun()) {
+        const Result<QString> created = RunStore().createRunDir(QDateTime::currentDateTimeUtc());
+        if (!created)
+            return call.fail(created.error());
+        dir = created.value();
+    }
+    dir = QDir(dir).absolutePath();
+
+    auto *session = new LoadSession(call.context(), &call);
+    QObject::connect(session, &LoadSession::sampleAdded, &call, [&call](const LoadSample &s) { printSample(call, s); });
+    QObject::connect(session, &LoadSession::problem, &call,
+                     [&call](const Error &e) { call.err() << u"warning: "_s << e.message << Qt::endl; });
+    QObject::connect(session->runner(), &LocustRunner::ready, &call, [&call, session] {
+        call.out() << u"Locust master %1 with %2 workers; running for %3."_s.arg(
+                          session->runner()->webUrl().toString())
+                          .arg(session->runner()->workersConnected())
+                          .arg(formatDuration(session->settings().duration))
+                   << Qt::endl;
+    });
+    QObject::connect(session, &LoadSession::finished, &call, [&call, session, dir](const Status &s) {
+        if (call.context()->dryRun())
+            return call.finish(0);
+        if (!s) {
+            call.err() << u"Saved what there was in "_s << QDir::toNativeSeparators(dir) << Qt::endl;
+            return call.fail(s.error(), 1);
+        }
+        const QList<LoadSample> &h = session->history().samples();
+        const qint64 requests = h.isEmpty() ? 0 : h.last().totalRequests;
+        const qint64 failures = h.isEmpty() ? 0 : h.last().totalFailures;
+        call.out() << u"Done: %1 requests, %2 failures. Saved in %3 (report.html, locust_stats.csv, "
+                      "locust_stats_history.csv, locust_failures.csv, history.csv, settings.json)."_s.arg(requests)
+                          .arg(failures)
+                          .arg(QDir::toNativeSeparators(dir))
+                   << Qt::endl;
+        call.finish(0);
+    });
+    const Status started = session->start(settings, dir, runner);
+    if (!started)
+        return call.fail(started.error(), 1);
+    if (!call.context()->dryRun()) {
+        call.out() << u"Run folder: "_s << QDir::toNativeSeparators(dir) << Qt::endl;
+        stopOnSigint(&call, [session, &call] {
+            call.err() << u"Stopping early; saving the run..."_s << Qt::endl;
+            session->stopRun();
+        });
+    }
+}
+
+void reportCommand(CliCall &call, const QString &dir)
+{
+    RunFolder folder(QDir(dir).absolutePath());
+    if (Status s = folder.rebuild(); !s)
+        return call.fail(s.error(), 1);
+    call.out() << u"Report rebuilt: "_s << QDir::toNativeSeparators(folder.path(u"report.html"_s)) << Qt::endl;
+    call.finish(0);
+}
+
+void listCommand(CliCall &call)
+{
+    const RunStore store;
+    const QList<RunInfo> runs = store.list();
+    if (runs.isEmpty())
+        call.out() << u"No runs in "_s << QDir::toNativeSeparators(store.root()) << Qt::endl;
+    for (const RunInfo &r : runs) {
+        const LoadRunSettings &s = r.settings;
+        call.out() << u"%1  %2  %3 users  %4  %5  %6"_s.arg(r.id, -18)
+                          .arg(s.host, -28)
+                          .arg(s.ramp ? s.ramp->spec() : QString::number(s.users), 6)
+                          .arg(formatDuration(s.duration), -6)
+                          .arg(s.outcome.isEmpty() ? u"(running or interrupted)"_s : s.outcome)
+                          .arg(QDir::toNativeSeparators(r.dir))
+                   << Qt::endl;
+    }
+    call.finish(0);
+}
+
+void loadCommand(CliCall &call)
+{
+    QCommandLineParser p;
+    p.addOptions({
+        {u"host"_s, u"Target storefront base URL (http://HOST:PORT)."_s, u"URL"_s},
+        {{u"u"_s, u"users"_s}, u"Number of users (default 10)."_s, u"N"_s, u"10"_s},
+        {{u"r"_s, u"spawn-rate"_s}, u"Users started per second (default 1)."_s, u"R"_s, u"1"_s},
+        {{u"t"_s, u"time"_s}, u"Run time: 60s, 20m, 1h30m (default 60s, or the ramp's length plus one step)."_s,
+         u"T"_s},
+        {{u"w"_s, u"workers"_s}, u"Local Locust worker processes (default 2)."_s, u"W"_s, u"2"_s},
+        {u"ramp"_s, u"Step ramp FROM:TO:STEP:INTERVAL, e.g. 100:750:50:60s (overrides --users)."_s, u"SPEC"_s},
+        {u"out"_s, u"Run folder (default: a new folder in the app's data location)."_s, u"DIR"_s},
+        {u"attach"_s, u"Drive an already running Locust master at this URL instead of starting one."_s, u"URL"_s},
+        {u"locustfile"_s, u"Your own locustfile instead of the Online Boutique shopper."_s, u"FILE"_s},
+    });
+    if (!call.parse(p,
+                    u"Run a Locust load test against the storefront, or rebuild and list saved runs.\n\n"
+                    "  load run --host URL [--users N] [--spawn-rate R] [--time T] [--workers W] [--ramp SPEC] "
+                    "[--out DIR]\n"
+                    "  load report DIR     rebuild report.html and the CSV files of a saved run\n"
+                    "  load list           list saved runs"_s,
+                    u"run|report|list [DIR]"_s))
+        return;
+    const QStringList pos = p.positionalArguments();
+    const QString sub = pos.value(0);
+    if (sub == u"run") {
+        if (pos.size() > 1)
+            return call.fail(u"load run takes no positional argument (got \"%1\")."_s.arg(pos.value(1)), 2);
+        if (!p.isSet(u"host"_s) && !p.isSet(u"attach"_s))
+            return call.fail(u"load run needs --host URL (the storefront to load)."_s, 2);
+        return runCommand(call, p);
+    }
+    if (sub == u"report") {
+        if (pos.size() != 2)
+            return call.fail(u"Usage: boutique-control load report DIR"_s, 2);
+        return reportCommand(call, pos.value(1));
+    }
+    if (sub == u"list")
+        return listCommand(call);
+    call.fail(sub.isEmpty() ? u"Say what to do: load run, load report DIR or load list."_s
+                            : u"Unknown load command \"%1\" (run, report, list)."_s.arg(sub),
+              2);
+}
+
+} // namespace
+
+QList<CommandSpec> loadCommands()
+{
+    return {{u"load"_s, u"Run a Locust load test headless; rebuild or list saved runs."_s, loadCommand}};
+}
+
+} // namespace bc::cli

@@ -1,0 +1,12 @@
+#include "orderlog/runtime_tuning.h"
+
+#include <absl/synchronization/mutex.h>
+
+namespace bc::orderlog {
+
+void tuneRuntime()
+{
+    absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+}
+
+}  // namespace bc::orderlog
