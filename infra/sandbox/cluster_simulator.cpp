@@ -939,7 +939,7 @@ void ClusterSimulator::schedule(std::vector<Json> &pods, const std::vector<Json>
                 o["status"]["hostIPs"] = {{{"ip", best->ip}}};
                 o["status"]["startTime"] = now;
                 o["status"]["conditions"] = {
-                    condition("PodReadyToStartContainers", false, now), condition("Initialized", true, now),
+                    condition("Initialized", true, now),
                     condition("Ready", false, now, "ContainersNotReady", "containers with unready status"),
                     condition("ContainersReady", false, now, "ContainersNotReady", "containers with unready status"),
                     condition("PodScheduled", true, now)};
@@ -1039,8 +1039,7 @@ void ClusterSimulator::runKubelet(const std::vector<Json> &pods)
                     st["phase"] = "Running";
                     st["podIP"] = ip;
                     st["podIPs"] = {{{"ip", ip}}};
-                    setConditions(st, {condition("PodReadyToStartContainers", true, now),
-                                       condition("Initialized", true, now), condition("Ready", true, now),
+                    setConditions(st, {condition("Initialized", true, now), condition("Ready", true, now),
                                        condition("ContainersReady", true, now), condition("PodScheduled", true, now)});
                     st["containerStatuses"] = containerStatuses(o, sim, true);
                     if (st.contains("initContainerStatuses"))

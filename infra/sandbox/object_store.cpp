@@ -235,7 +235,7 @@ SnapshotPtr ObjectStore::mutate(const std::string &key, const std::string &ns, c
         for (const char *f : {"uid", "creationTimestamp"})
             if (old["metadata"].contains(f))
                 work["metadata"][f] = old["metadata"][f];
-        if (old["metadata"].contains("generation")) {
+        if (old["metadata"].contains("generation") && key != "pods") {
             const long long gen = old["metadata"]["generation"].get<long long>();
             const auto os = old.find("spec");
             const auto ns2 = work.find("spec");
