@@ -10,6 +10,7 @@
 #include <QHostAddress>
 #include <QRegularExpression>
 #include <QTcpServer>
+#include <QTcpSocket>
 
 using namespace Qt::StringLiterals;
 
@@ -89,7 +90,8 @@ Command LocustRunner::masterCommand() const
     if (m_config.headless) {
         args << u"--headless"_s << u"-u"_s << QString::number(m_config.users) << u"-r"_s
              << QString::number(m_config.spawnRate) << u"--expect-workers"_s << QString::number(m_config.workers)
-             << u"--expect-workers-max-wait"_s << QString::number(m_config.readyTimeout.count() / 1000);
+             << u"--expect-workers-max-wait"_s << QString::number(m_config.readyTimeout.count() / 1000)
+             << u"--exit-code-on-error"_s << u"0"_s; // request failures are results, not a crashed master
         if (m_config.runTime.count() > 0)
             args << u"-t"_s << u"%1s"_s.arg(m_config.runTime.count());
     } else {
@@ -171,6 +173,7 @@ Status LocustRunner::start(const LocustRunnerConfig &config)
     m_workers.clear();
     m_masterTail.clear();
     m_webUp = m_config.headless;
+    m_probing = false;
     m_workersConnected = 0;
     m_state = State::Starting;
 
@@ -213,7 +216,9 @@ void LocustRunner::startWorker(int index)
     connect(runner, &CommandRunner::finished, this, [this, index, runner](const CommandResult &r) {
         if (r.dryRun)
             return;
-        if (m_state == State::Starting || m_state == State::Ready) {
+        // A headless master tells its workers to quit when -t is reached: a clean exit then is normal.
+        const bool quitByMaster = m_config.headless && r.succeeded();
+        if ((m_state == State::Starting || m_state == State::Ready) && !quitByMaster) {
             qCWarning(lcLocust) << "worker" << index + 1 << "exited:" << r.outcomeText();
             if (m_workers[size_t(index)] == runner)
                 Q_EMIT workerExited(index, r);
@@ -267,6 +272,39 @@ void LocustRunner::checkReady()
         return;
     // Headless masters log "k of N connected" while waiting; they start by themselves once all are in.
     if (m_workersConnected < m_config.workers)
+        return;
+    if (m_config.headless) {
+        becomeReady();
+        return;
+    }
+    // The master logs "Starting web interface" a moment before its server accepts: probe the port.
+    if (m_probing)
+        return;
+    m_probing = true;
+    probeWebPort();
+}
+
+void LocustRunner::probeWebPort()
+{
+    auto *socket = new QTcpSocket(this);
+    connect(socket, &QTcpSocket::connected, this, [this, socket] {
+        socket->deleteLater();
+        m_probing = false;
+        becomeReady();
+    });
+    connect(socket, &QTcpSocket::errorOccurred, this, [this, socket] {
+        socket->deleteLater();
+        if (m_state == State::Starting)
+            QTimer::singleShot(100, this, &LocustRunner::probeWebPort);
+        else
+            m_probing = false;
+    });
+    socket->connectToHost(QHostAddress::LocalHost, m_webPort);
+}
+
+void LocustRunner::becomeReady()
+{
+    if (m_state != State::Starting)
         return;
     m_readyTimer.stop();
     m_state = State::Ready;

@@ -89,6 +89,8 @@ private:
     void onProcessFinished();
     void fail(const Error &error);
     void checkReady();
+    void probeWebPort();
+    void becomeReady();
     CommandRunner *makeRunner(const QString &source);
 
     RunContext *m_context;
@@ -97,6 +99,7 @@ private:
     quint16 m_webPort = 0;
     quint16 m_masterPort = 0;
     bool m_webUp = false;
+    bool m_probing = false;
     int m_workersConnected = 0;
     CommandRunner *m_master = nullptr;
     std::vector<CommandRunner *> m_workers;

@@ -65,6 +65,7 @@ private Q_SLOTS:
     void runsSavesAndSurvivesAWorkerKill();
     void detectsRejectedWorkersWithoutVersionFix();
     void dryRunOnlyAnnounces();
+    void headlessRunEndsByItself();
 };
 
 void TstLocustRunner::initTestCase()
@@ -232,6 +233,39 @@ void TstLocustRunner::dryRunOnlyAnnounces()
     QVERIFY(master.contains(u"--enable-rebalancing"_s));
     QVERIFY(master.contains(u"version_fix.py,"_s));
     QVERIFY(runner.workerCommand().displayLine().contains(u"--worker --master-host 127.0.0.1"_s));
+}
+
+void TstLocustRunner::headlessRunEndsByItself()
+{
+    bc::test::NginxTarget target;
+    const QString nginxError = target.start();
+    QVERIFY2(nginxError.isEmpty(), qPrintable(nginxError));
+    QTRY_VERIFY_WITH_TIMEOUT(target.isServing(), 10000);
+
+    QTemporaryDir out;
+    RunContext context;
+    LocustRunner runner(&context);
+    QSignalSpy ready(&runner, &LocustRunner::ready);
+    QSignalSpy stopped(&runner, &LocustRunner::stopped);
+    QSignalSpy failed(&runner, &LocustRunner::failed);
+    LocustRunnerConfig cfg;
+    cfg.locustfiles = {kLocustDir + u"/version_fix.py"_s, kLocustDir + u"/locustfile.py"_s};
+    cfg.workers = 1;
+    cfg.headless = true;
+    cfg.users = 5;
+    cfg.spawnRate = 5;
+    cfg.runTime = 4s;
+    cfg.host = target.url();
+    cfg.csvPrefix = out.filePath(u"headless"_s);
+    cfg.environment.insert(u"BC_WAIT_TIME"_s, u"0.05,0.2"_s);
+    QVERIFY(runner.start(cfg));
+    QVERIFY(runner.webUrl().isEmpty()); // no web API in headless mode
+    QVERIFY2(ready.wait(20000), qPrintable(runner.masterLogTail().join(u'\n')));
+    QVERIFY(stopped.wait(20000)); // -t reached: the master exits 0, the runner stops the rest
+    QCOMPARE(failed.size(), 0);
+    QCOMPARE(runner.state(), LocustRunner::State::Idle);
+    QCOMPARE(firstLine(out.filePath(u"headless_stats.csv"_s)).left(25), QByteArray("Type,Name,Request Count,F"));
+    QCOMPARE(test::processesMentioning(u"--master-port %1"_s.arg(runner.masterPort())).size(), 0);
 }
 
 QTEST_GUILESS_MAIN(TstLocustRunner)
