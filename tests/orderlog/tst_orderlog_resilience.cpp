@@ -3,6 +3,7 @@
 // acknowledged must be in the table afterwards, exactly once.
 
 #include "tests/orderlog/orderlog_client.h"
+#include "tests/orderlog/raw_call.h"
 #include "tests/orderlog/server_process.h"
 #include "tests/support/pg_test_db.h"
 
@@ -100,6 +101,18 @@ private:
     std::vector<std::thread> m_threads;
 };
 
+// grpc.health.v1 status of orderlog.Logger: 1 SERVING, 2 NOT_SERVING, -1 on error.
+int loggerHealth(const std::shared_ptr<grpc::Channel> &channel)
+{
+    const std::string service = "orderlog.Logger";
+    std::string response;
+    const grpc::Status s = bc::test::rawUnaryCall(channel, "/grpc.health.v1.Health/Check",
+                                                  std::string("\x0a", 1) + char(service.size()) + service, &response);
+    if (!s.ok())
+        return -1;
+    return response.size() == 2 && response[0] == '\x08' ? response[1] : 0;
+}
+
 bool runFixture(const QString &command, const QString &stateDir)
 {
     const QByteArray script = qgetenv("BC_PG_FIXTURE");
@@ -168,12 +181,16 @@ void TstOrderlogResilience::postgresRestartLosesNoAck()
     Streams streams(bc::test::channelTo(server.address()), "restart", 16, /*retry=*/true);
     QVERIFY(streams.waitFor([](std::size_t acked, long) { return acked >= 300; }, 30s));
 
+    const auto channel = bc::test::channelTo(server.address());
+    QCOMPARE(loggerHealth(channel), 1);
     QVERIFY(runFixture(QStringLiteral("pause"), state.path()));  // pg_ctl stop -m immediate
     QVERIFY(streams.waitFor([](std::size_t, long failed) { return failed >= 16; }, 30s));
+    QTRY_COMPARE_WITH_TIMEOUT(loggerHealth(channel), 2, 10000);  // readiness: NOT_SERVING
     const std::size_t ackedWhileDown = streams.acked().size();
     QVERIFY(runFixture(QStringLiteral("resume"), state.path()));
     QVERIFY2(streams.waitFor([&](std::size_t acked, long) { return acked >= ackedWhileDown + 300; }, 30s),
              "the server did not resume writing after PostgreSQL came back");
+    QTRY_COMPARE_WITH_TIMEOUT(loggerHealth(channel), 1, 10000);
     streams.stop();
 
     QVERIFY(streams.failureCodes().count(grpc::StatusCode::UNAVAILABLE));
