@@ -6,6 +6,7 @@
 #include "tests/orderlog/server_process.h"
 #include "tests/support/pg_test_db.h"
 
+#include <QtCore/QProcess>
 #include <QtTest/QTest>
 
 #include <atomic>
@@ -30,6 +31,7 @@ private Q_SLOTS:
     void oversizeMessageRejectedByTransport();
     void healthServing();
     void schemaVersioned();
+    void cliLogListLoad();
 
 private:
     long long count(const std::string &where = "true");
@@ -307,6 +309,45 @@ void TstLoggerService::schemaVersioned()
     pqxx::read_transaction tx(c);
     QCOMPARE(tx.exec1("SELECT max(version) FROM schema_version")[0].as<int>(), 2);
     QCOMPARE(tx.exec1("SELECT count(*) FROM schema_version")[0].as<int>(), 2);
+}
+
+void TstLoggerService::cliLogListLoad()
+{
+    const auto run = [this](const QStringList &args, QByteArray *out) {
+        QProcess cli;
+        cli.start(QStringLiteral(BC_ORDERLOG_CLI),
+                  QStringList{QStringLiteral("--server"), QString::fromStdString(m_server.address())} + args);
+        if (!cli.waitForFinished(60000))
+            return -1;
+        *out = cli.readAllStandardOutput();
+        return cli.exitStatus() == QProcess::NormalExit ? cli.exitCode() : -1;
+    };
+    QByteArray out;
+    QCOMPARE(run({QStringLiteral("log"), QStringLiteral("--order-id"), QStringLiteral("cli-1"),
+                  QStringLiteral("--email"), QStringLiteral("cli@example.com"), QStringLiteral("--total"),
+                  QStringLiteral("12.5"), QStringLiteral("--currency"), QStringLiteral("EUR"),
+                  QStringLiteral("--item"), QStringLiteral("9SIQT8TOJO:3"), QStringLiteral("--placed-at"),
+                  QStringLiteral("2001-09-09T01:46:40Z")},
+                 &out),
+             0);
+    QVERIFY2(out.contains("order_id=cli-1"), out.constData());
+    QCOMPARE(count("order_id = 'cli-1' AND total_units = 12 AND total_nanos = 500000000"
+                   " AND currency_code = 'EUR' AND placed_at = '2001-09-09T01:46:40Z'"),
+             1LL);
+    QCOMPARE(run({QStringLiteral("list"), QStringLiteral("--since"), QStringLiteral("1000000000"),
+                  QStringLiteral("--until"), QStringLiteral("1000000001")},
+                 &out),
+             0);
+    QVERIFY2(out.contains("cli-1") && out.contains("12.50 EUR") && out.contains("9SIQT8TOJOx3"), out.constData());
+    QCOMPARE(run({QStringLiteral("load"), QStringLiteral("--count"), QStringLiteral("300"),
+                  QStringLiteral("--concurrency"), QStringLiteral("16"), QStringLiteral("--prefix"),
+                  QStringLiteral("cliload")},
+                 &out),
+             0);
+    QVERIFY2(out.contains("300 ok, 0 failed") && out.contains("entries/s: ") && out.contains("p99"),
+             out.constData());
+    QCOMPARE(count("order_id LIKE 'cliload-%'"), 300LL);
+    QCOMPARE(run({QStringLiteral("log"), QStringLiteral("--total"), QStringLiteral("abc")}, &out), 2);
 }
 
 QTEST_GUILESS_MAIN(TstLoggerService)

@@ -4,7 +4,7 @@
 usage: tst_python_client.py ORDERLOG_SERVER SOURCE_DIR
 Needs BC_PG_CONNINFO_FILE (CTest fixture `pg`). Generates Python stubs with grpc_tools into a
 temporary directory, starts the real server on 127.0.0.1 port 0 against a fresh database, and
-calls Log, List and grpc.health.v1.Health/Check.
+calls Log, List, grpc.health.v1.Health/Check and server reflection.
 """
 import os
 import re
@@ -28,7 +28,8 @@ PSQL = "/usr/lib/postgresql/15/bin/psql"
 def generate_stubs(out_dir):
     wkt = os.path.join(os.path.dirname(protoc.__file__), "_proto")
     for include, proto in ((SOURCE_DIR, "orderlog/proto/orderlog.proto"),
-                           (os.path.join(SOURCE_DIR, "tests/orderlog/proto"), "health.proto")):
+                           (os.path.join(SOURCE_DIR, "tests/orderlog/proto"), "health.proto"),
+                           (os.path.join(SOURCE_DIR, "tests/orderlog/proto"), "reflection.proto")):
         rc = protoc.main(["protoc", "-I" + include, "-I" + wkt, "--python_out=" + out_dir,
                           "--grpc_python_out=" + out_dir, proto])
         if rc != 0:
@@ -120,6 +121,24 @@ class PythonClientTest(unittest.TestCase):
         with self.assertRaises(grpc.RpcError) as unknown:
             stub.Check(health_pb2.HealthCheckRequest(service="no.such.Service"), timeout=10)
         self.assertEqual(unknown.exception.code(), grpc.StatusCode.NOT_FOUND)
+
+    def test_reflection(self):
+        import reflection_pb2
+        import reflection_pb2_grpc
+        from google.protobuf import descriptor_pb2
+        stub = reflection_pb2_grpc.ServerReflectionStub(self.channel)
+        requests = [reflection_pb2.ServerReflectionRequest(list_services=""),
+                    reflection_pb2.ServerReflectionRequest(file_containing_symbol="orderlog.Logger")]
+        responses = list(stub.ServerReflectionInfo(iter(requests), timeout=10))
+        self.assertEqual(len(responses), 2)
+        names = [s.name for s in responses[0].list_services_response.service]
+        self.assertIn("orderlog.Logger", names)
+        files = [descriptor_pb2.FileDescriptorProto.FromString(b)
+                 for b in responses[1].file_descriptor_response.file_descriptor_proto]
+        logger = [f for f in files if f.package == "orderlog"]
+        self.assertTrue(logger, "no descriptor for package orderlog")
+        methods = [m.name for svc in logger[0].service for m in svc.method]
+        self.assertEqual(sorted(methods), ["List", "Log"])
 
 
 if __name__ == "__main__":
