@@ -14,6 +14,9 @@
 #include <QApplication>
 #include <QLabel>
 #include <QListWidget>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QTimer>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTest>
@@ -37,6 +40,7 @@ private Q_SLOTS:
     void statusBarShowsEnvironmentAndRunningCommands();
     void consoleToggles();
     void closesWithoutAskingWhenIdle();
+    void asksBeforeClosingWhileCommandsRun();
     void aboutShowsVersionAndTools();
 
 private:
@@ -197,6 +201,46 @@ void TstMainWindow::closesWithoutAskingWhenIdle()
     QVERIFY(!m_window->isVisible());
     AppSettings stored;
     QVERIFY(!stored.windowGeometry().isEmpty()); // remembered for the next start
+}
+
+namespace {
+// Answers the quit question when it appears (it is modal: close() returns once it is answered).
+void answerQuitQuestion(const QString &buttonText, QString *question)
+{
+    QTimer::singleShot(0, qApp, [buttonText, question] {
+        auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+        if (!box)
+            return answerQuitQuestion(buttonText, question); // not shown yet: look again
+        *question = box->text();
+        const auto buttons = box->buttons();
+        for (QAbstractButton *button : buttons)
+            if (button->text() == buttonText)
+                button->click();
+    });
+}
+} // namespace
+
+void TstMainWindow::asksBeforeClosingWhileCommandsRun()
+{
+    CommandRunner runner(m_context.get());
+    QSignalSpy finished(&runner, &CommandRunner::finished);
+    QVERIFY(runner.start(Command{QStringLiteral(BC_TEST_HELPER), {u"sleep"_s, u"30"_s}}));
+    QTRY_COMPARE_WITH_TIMEOUT(m_context->log()->runningCount(), 1, 5000);
+
+    QString question;
+    answerQuitQuestion(u"Cancel"_s, &question);
+    QVERIFY(!m_window->close()); // the user kept the window
+    QCOMPARE(question, u"A command is still running."_s);
+    QVERIFY(m_window->isVisible());
+    QVERIFY(runner.isRunning());
+
+    question.clear();
+    answerQuitQuestion(u"Stop and quit"_s, &question);
+    QVERIFY(m_window->close());
+    QCOMPARE(question, u"A command is still running."_s);
+    QVERIFY(!m_window->isVisible());
+    runner.cancel(); // the app's runners stop in their destructors; this one belongs to the test
+    QVERIFY(finished.wait(10000));
 }
 
 void TstMainWindow::aboutShowsVersionAndTools()
