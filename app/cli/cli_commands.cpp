@@ -8,6 +8,7 @@ QList<CommandSpec> allCommands()
     all += toolCommands();
     all += loadCommands();
     all += clusterCommands();
+    all += sandboxCommands();
     all += deployCommands();
     all += canaryCommands();
     return all;

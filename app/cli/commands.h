@@ -9,4 +9,5 @@ QList<CommandSpec> loadCommands();
 QList<CommandSpec> clusterCommands();
 QList<CommandSpec> canaryCommands();
 QList<CommandSpec> deployCommands();
+QList<CommandSpec> sandboxCommands();
 } // namespace bc::cli

@@ -51,6 +51,7 @@ void DeployJob::start()
         setPhase(Phase::WaitingForRollout);
         m_tracker = new RolloutTracker(m_context, m_target, m_deployments, this);
         m_tracker->setTimeout(m_request.timeout);
+        m_tracker->setProblemGrace(m_request.problemGrace);
         connect(m_tracker, &RolloutTracker::progressChanged, this, &DeployJob::progressChanged);
         connect(m_tracker, &RolloutTracker::finished, this, [this](const Status &status) {
             if (status) {

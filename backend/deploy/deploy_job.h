@@ -19,6 +19,9 @@ struct DeployRequest
     bool serverSide = false;
     bool wait = true;       // follow the rollout until every deployment is available
     std::chrono::milliseconds timeout = std::chrono::minutes(10);
+    // How long a pod may show a blocking reason (image pull, crash loop, unschedulable) before the
+    // deploy fails: on a real cluster such states are sometimes brief.
+    std::chrono::milliseconds problemGrace = std::chrono::seconds(45);
 };
 
 // Deploy = read the manifests (a malformed one stops here, before kubectl runs), kubectl apply, then

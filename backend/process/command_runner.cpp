@@ -10,6 +10,7 @@
 #include <QStandardPaths>
 
 #include <csignal>
+#include <sys/prctl.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -69,6 +70,45 @@ QString CommandRunner::resolveProgram(const QString &program, const RunContext *
     return QStandardPaths::findExecutable(program);
 }
 
+Result<qint64> CommandRunner::startDetached(const Command &command, const QString &logFile, RunContext *context)
+{
+    const bool dryRun = context && context->dryRun();
+    if (context) {
+        CommandResult announced;
+        announced.program = command.program;
+        announced.outcome = CommandResult::Outcome::Succeeded;
+        announced.exitCode = 0;
+        announced.dryRun = dryRun;
+        const quint64 id = context->log()->begin(command.displayLine(), dryRun);
+        context->log()->end(id, announced);
+    }
+    if (dryRun)
+        return qint64(0);
+    const QString resolved = resolveProgram(command.program, context);
+    if (resolved.isEmpty()) {
+        CommandResult r;
+        r.outcome = CommandResult::Outcome::NotFound;
+        r.program = command.program;
+        return r.toError();
+    }
+    QProcess process;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (auto it = command.environment.cbegin(); it != command.environment.cend(); ++it)
+        env.insert(it.key(), it.value());
+    process.setProcessEnvironment(env);
+    process.setProgram(resolved);
+    process.setArguments(command.arguments);
+    process.setWorkingDirectory(command.workingDirectory);
+    process.setStandardInputFile(QProcess::nullDevice());
+    process.setStandardOutputFile(logFile, QIODevice::Append);
+    process.setStandardErrorFile(logFile, QIODevice::Append);
+    process.setChildProcessModifier([] { ::setsid(); });
+    qint64 pid = 0;
+    if (!process.startDetached(&pid))
+        return Error{Error::Kind::Unavailable, u"%1 could not be started: %2"_s.arg(command.program, process.errorString())};
+    return pid;
+}
+
 bool CommandRunner::start(const Command &command)
 {
     if (isRunning()) {
@@ -120,8 +160,12 @@ bool CommandRunner::start(const Command &command)
         m_process->setWorkingDirectory(command.workingDirectory);
     m_process->setProcessChannelMode(command.mergeChannels ? QProcess::MergedChannels
                                                            : QProcess::SeparateChannels);
-    // Own process group, so cancel reaches the tool's children (kubectl's dispatcher runs kubectl.1.32).
-    m_process->setChildProcessModifier([] { ::setpgid(0, 0); });
+    // Own process group, so cancel reaches the tool's children (kubectl's dispatcher runs kubectl.1.32);
+    // and a child that outlives a crashed app is told to stop.
+    m_process->setChildProcessModifier([] {
+        ::setpgid(0, 0);
+        ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    });
 
     connect(m_process.get(), &QProcess::readyReadStandardOutput, this, [this] { onReadyRead(false); });
     connect(m_process.get(), &QProcess::readyReadStandardError, this, [this] { onReadyRead(true); });

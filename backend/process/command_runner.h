@@ -37,6 +37,10 @@ public:
     void setKillGrace(std::chrono::milliseconds grace) { m_killGrace = grace; }
     const Command &command() const { return m_command; }
 
+    // Starts a daemon that outlives the app (`boutique-control sandbox start`): own session, stdout and
+    // stderr appended to logFile, announced on the context's log. Returns its pid.
+    static Result<qint64> startDetached(const Command &command, const QString &logFile, RunContext *context);
+
     // Resolves a program name the way start() does: an absolute path as is, else the configured tool
     // path, else PATH. Empty when not found.
     static QString resolveProgram(const QString &program, const RunContext *context);
