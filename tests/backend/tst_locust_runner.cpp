@@ -159,6 +159,11 @@ void TstLocustRunner::runsSavesAndSurvivesAWorkerKill()
                              8000);
     QVERIFY(session.phase() == LoadSession::Phase::Running);
 
+    // The dead worker can be restarted; it registers and the master spreads the users again.
+    QVERIFY(session.runner()->restartWorker(1));
+    QTRY_COMPARE_WITH_TIMEOUT(session.runner()->workersConnected(), 2, 8000);
+    QCOMPARE(session.runner()->workerProcessesRunning(), 2);
+
     QVERIFY(finished.wait(30000));
     const Status result = finished.first().first().value<Status>();
     QVERIFY2(result, qPrintable(result ? QString() : result.error().message));
