@@ -4,13 +4,13 @@
 #include "orderlog/order_writer.h"
 #include "orderlog/proto_convert.h"
 
-#include <cctype>
 
 namespace bc::orderlog {
 
 namespace {
 
 constexpr const char *kPlaceOrder = "/hipstershop.CheckoutService/PlaceOrder";
+constexpr auto kMaxUpstreamTime = std::chrono::seconds(60);  // when the caller set no deadline
 
 // Metadata the transport owns; everything else the caller sent is passed on.
 bool forwardable(const std::string &key)
@@ -43,6 +43,9 @@ CheckoutTap::CheckoutTap(OrderWriter &writer, const std::string &upstream,
     auto call = std::make_shared<TapCall>();
     // Deadline and cancellation follow the caller's.
     call->client = ::grpc::ClientContext::FromCallbackServerContext(*context);
+    const auto latest = std::chrono::system_clock::now() + kMaxUpstreamTime;
+    if (context->deadline() > latest)
+        call->client->set_deadline(latest);  // gRPC keeps the earlier of this and the caller's
     for (const auto &[key, value] : context->client_metadata()) {
         const std::string k(key.data(), key.size());
         if (forwardable(k))
