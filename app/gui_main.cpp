@@ -76,9 +76,10 @@ int runGui(int argc, char **argv)
 
     QCommandLineParser parser;
     parser.setApplicationDescription(u"Opens the %1 window."_s.arg(QLatin1StringView(kProductName)));
-    const QCommandLineOption environment(u"environment"_s, u"Environment to work with (e.g. sandbox)."_s, u"name"_s);
-    const QCommandLineOption panel(u"panel"_s, u"Panel to start on: %1."_s.arg(MainWindow::panelKeys().join(u", "_s)),
-                                   u"name"_s);
+    const QCommandLineOption environment(
+        u"environment"_s, u"Environment to work with (e.g. sandbox)."_s, u"name"_s);
+    const QCommandLineOption panel(
+        u"panel"_s, u"Panel to start on: %1."_s.arg(MainWindow::panelKeys().join(u", "_s)), u"name"_s);
     parser.addOption(environment);
     parser.addOption(panel);
     QTextStream err(stderr);
@@ -94,7 +95,7 @@ int runGui(int argc, char **argv)
         window.setEnvironment(environmentDisplayName(parser.value(environment)));
     if (parser.isSet(panel) && !window.showPanel(parser.value(panel))) {
         err << u"boutique-control: unknown panel '%1'; choose one of: %2"_s.arg(
-                   parser.value(panel), MainWindow::panelKeys().join(u", "_s))
+            parser.value(panel), MainWindow::panelKeys().join(u", "_s))
             << Qt::endl;
     }
     window.show();

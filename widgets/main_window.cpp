@@ -32,9 +32,13 @@ using namespace Qt::StringLiterals;
 namespace bc {
 
 MainWindow::MainWindow(RunContext *context, AppSettings *settings, QWidget *parent)
-    : QMainWindow(parent), m_context(context), m_settings(settings), m_sideBar(new QListWidget),
-      m_stack(new QStackedWidget), m_console(new ConsoleDock(context ? context->log() : nullptr, this)),
-      m_status(new StatusSummary(context ? context->log() : nullptr, this))
+    : QMainWindow(parent)
+    , m_context(context)
+    , m_settings(settings)
+    , m_sideBar(new QListWidget)
+    , m_stack(new QStackedWidget)
+    , m_console(new ConsoleDock(context ? context->log() : nullptr, this))
+    , m_status(new StatusSummary(context ? context->log() : nullptr, this))
 {
     setObjectName(u"mainWindow"_s);
     setWindowTitle(QGuiApplication::applicationDisplayName());
@@ -65,13 +69,13 @@ MainWindow::MainWindow(RunContext *context, AppSettings *settings, QWidget *pare
 QStringList MainWindow::panelKeys()
 {
     return {ClusterPanel::describe().key, DeployPanel::describe().key, LoadTestPanel::describe().key,
-            PodsPanel::describe().key,    CanaryPanel::describe().key, OrdersPanel::describe().key};
+        PodsPanel::describe().key, CanaryPanel::describe().key, OrdersPanel::describe().key};
 }
 
 void MainWindow::createPanels()
 {
     m_panels = {new ClusterPanel(m_stack), new DeployPanel(m_stack), new LoadTestPanel(m_stack),
-                new PodsPanel(m_stack),    new CanaryPanel(m_stack), new OrdersPanel(m_stack)};
+        new PodsPanel(m_stack), new CanaryPanel(m_stack), new OrdersPanel(m_stack)};
 
     m_sideBar->setObjectName(u"panelList"_s);
     m_sideBar->setAccessibleName(u"Panels"_s);
@@ -129,7 +133,8 @@ void MainWindow::createMenus()
     view->addAction(console);
 
     QMenu *help = menuBar()->addMenu(u"&Help"_s);
-    QAction *about = help->addAction(u"&About %1"_s.arg(QGuiApplication::applicationDisplayName()), this, &MainWindow::openAbout);
+    QAction *about = help->addAction(
+        u"&About %1"_s.arg(QGuiApplication::applicationDisplayName()), this, &MainWindow::openAbout);
     about->setShortcut(QKeySequence(Qt::Key_F1));
     about->setMenuRole(QAction::AboutRole);
 }
@@ -166,14 +171,15 @@ void MainWindow::openSettings()
     if (!m_settings)
         return;
     SettingsDialog dialog(m_settings, m_context ? m_context->tools() : nullptr, this);
-    connect(&dialog, &SettingsDialog::applied, this, [this] { m_status->setKubeContext(m_settings->kubeContext()); });
+    connect(&dialog, &SettingsDialog::applied, this,
+        [this] { m_status->setKubeContext(m_settings->kubeContext()); });
     dialog.exec();
 }
 
 void MainWindow::openAbout()
 {
     AboutDialog dialog(QGuiApplication::applicationDisplayName(), QCoreApplication::applicationVersion(),
-                       m_context ? m_context->tools() : nullptr, this);
+        m_context ? m_context->tools() : nullptr, this);
     dialog.exec();
 }
 
@@ -182,10 +188,11 @@ void MainWindow::closeEvent(QCloseEvent *event)
     const int running = m_context ? m_context->log()->runningCount() : 0;
     if (running > 0) {
         QMessageBox box(QMessageBox::Warning, u"Quit %1?"_s.arg(QGuiApplication::applicationDisplayName()),
-                        running == 1 ? u"A command is still running."_s
-                                     : u"%1 commands are still running."_s.arg(running),
-                        QMessageBox::Cancel, this);
-        box.setInformativeText(u"Quitting stops them (load tests, port-forwards and provisioning included)."_s);
+            running == 1 ? u"A command is still running."_s
+                         : u"%1 commands are still running."_s.arg(running),
+            QMessageBox::Cancel, this);
+        box.setInformativeText(
+            u"Quitting stops them (load tests, port-forwards and provisioning included)."_s);
         QPushButton *stop = box.addButton(u"Stop and quit"_s, QMessageBox::DestructiveRole);
         box.setDefaultButton(QMessageBox::Cancel);
         box.exec();

@@ -24,7 +24,7 @@ const QString kDefaultNamespace = u"default"_s;
 
 Error invalid(const QString &message)
 {
-    return Error{Error::Kind::Invalid, message};
+    return Error {Error::Kind::Invalid, message};
 }
 
 bool isKnownTool(const QString &tool)
@@ -41,12 +41,13 @@ bool isValidNamespace(const QString &ns)
 
 } // namespace
 
-AppSettings::AppSettings() : m_settings(std::make_unique<QSettings>()) {}
+AppSettings::AppSettings()
+    : m_settings(std::make_unique<QSettings>())
+{ }
 
 AppSettings::AppSettings(const QString &iniFile)
     : m_settings(std::make_unique<QSettings>(iniFile, QSettings::IniFormat))
-{
-}
+{ }
 
 AppSettings::~AppSettings() = default;
 
@@ -65,7 +66,8 @@ QString AppSettings::toolPath(const QString &tool) const
 Status AppSettings::setToolPath(const QString &tool, const QString &path)
 {
     if (!isKnownTool(tool))
-        return invalid(u"'%1' is not a tool Boutique Control uses (known: %2)."_s.arg(tool, tools().join(u", "_s)));
+        return invalid(
+            u"'%1' is not a tool Boutique Control uses (known: %2)."_s.arg(tool, tools().join(u", "_s)));
     const QString trimmed = path.trimmed();
     if (trimmed.isEmpty()) {
         m_settings->remove(kToolPathKey.arg(tool));
@@ -180,9 +182,11 @@ Status AppSettings::sync()
     case QSettings::NoError:
         return ok();
     case QSettings::AccessError:
-        return Error{Error::Kind::Failed, u"Could not write the settings file %1."_s.arg(m_settings->fileName())};
+        return Error {
+            Error::Kind::Failed, u"Could not write the settings file %1."_s.arg(m_settings->fileName())};
     case QSettings::FormatError:
-        return Error{Error::Kind::Invalid, u"The settings file %1 is malformed."_s.arg(m_settings->fileName())};
+        return Error {
+            Error::Kind::Invalid, u"The settings file %1 is malformed."_s.arg(m_settings->fileName())};
     }
     return ok();
 }

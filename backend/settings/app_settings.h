@@ -24,7 +24,7 @@ public:
     static constexpr int kMaxLocustWorkers = 32;
     static constexpr int kDefaultLocustWorkers = 2;
 
-    AppSettings();                              // the user's configuration (organization/application names)
+    AppSettings(); // the user's configuration (organization/application names)
     explicit AppSettings(const QString &iniFile); // a specific file, for tests and portable setups
     ~AppSettings();
     AppSettings(const AppSettings &) = delete;
@@ -34,7 +34,7 @@ public:
     static QStringList tools(); // ToolLocator::knownTools()
     QString toolPath(const QString &tool) const;
     Status setToolPath(const QString &tool, const QString &path); // empty clears; else an executable file
-    void applyToolPaths(ToolLocator *locator) const;                // ToolLocator::setConfiguredPath for each
+    void applyToolPaths(ToolLocator *locator) const; // ToolLocator::setConfiguredPath for each
 
     // Kubernetes: the kubeconfig context every kubectl call names, and the namespace of the demo.
     QString kubeContext() const; // empty: the kubeconfig's current context
@@ -53,7 +53,7 @@ public:
     void setWindowState(const QByteArray &state);
 
     void resetToDefaults(); // forgets every value above except the window state
-    Status sync();          // writes to disk; an error when the file is not writable
+    Status sync(); // writes to disk; an error when the file is not writable
     QString fileName() const;
 
 private:

@@ -53,9 +53,10 @@ void TstGuiLaunch::windowStaysUpUntilTerminated_data()
 {
     QTest::addColumn<QStringList>("arguments");
     QTest::newRow("no arguments") << QStringList();
-    QTest::newRow("environment and panel") << QStringList{u"--environment"_s, u"sandbox"_s, u"--panel"_s, u"loadtest"_s};
-    QTest::newRow("Qt and unknown options") << QStringList{u"-style"_s, u"fusion"_s, u"--panel"_s, u"pods"_s,
-                                                           u"--no-such-option"_s};
+    QTest::newRow("environment and panel")
+        << QStringList {u"--environment"_s, u"sandbox"_s, u"--panel"_s, u"loadtest"_s};
+    QTest::newRow("Qt and unknown options")
+        << QStringList {u"-style"_s, u"fusion"_s, u"--panel"_s, u"pods"_s, u"--no-such-option"_s};
 }
 
 void TstGuiLaunch::windowStaysUpUntilTerminated()

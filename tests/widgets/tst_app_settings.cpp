@@ -71,7 +71,8 @@ void TstAppSettings::defaults()
     for (const QString &tool : AppSettings::tools())
         QVERIFY(settings.toolPath(tool).isEmpty());
     QCOMPARE(AppSettings::tools(),
-             QStringList({u"kubectl"_s, u"gcloud"_s, u"terraform"_s, u"ansible-playbook"_s, u"locust"_s, u"ssh"_s}));
+        QStringList(
+            {u"kubectl"_s, u"gcloud"_s, u"terraform"_s, u"ansible-playbook"_s, u"locust"_s, u"ssh"_s}));
 }
 
 void TstAppSettings::roundTripThroughANewInstance()
@@ -261,7 +262,8 @@ void TstAppSettings::dialogShowsBadInputAndKeepsGoodValues()
     QVERIFY(!s);
     QCOMPARE(applied.count(), 0);
     QVERIFY(dialog.banner()->isVisible());
-    QVERIFY2(dialog.banner()->message().contains(u"2 settings were not saved"_s), qPrintable(dialog.banner()->message()));
+    QVERIFY2(dialog.banner()->message().contains(u"2 settings were not saved"_s),
+        qPrintable(dialog.banner()->message()));
     QVERIFY(dialog.banner()->detail().contains(u"/no/such/kubectl"_s));
     QVERIFY(dialog.banner()->detail().contains(u"Bad Namespace"_s));
     AppSettings stored;

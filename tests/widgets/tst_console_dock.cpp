@@ -102,7 +102,7 @@ void TstConsoleDock::realCommandOfTenThousandLinesShowsLastLine()
     QVERIFY(QTest::qWaitForWindowExposed(&dock));
     CommandRunner runner(&context);
     QSignalSpy finished(&runner, &CommandRunner::finished);
-    QVERIFY(runner.start(Command{QStringLiteral(BC_TEST_HELPER), {u"lines"_s, u"10000"_s}}));
+    QVERIFY(runner.start(Command {QStringLiteral(BC_TEST_HELPER), {u"lines"_s, u"10000"_s}}));
     QVERIFY(finished.wait(30000));
     QTRY_VERIFY_WITH_TIMEOUT(dock.visibleText().contains(u"exit 0"_s), 10000);
     const QString text = dock.visibleText();
@@ -113,7 +113,7 @@ void TstConsoleDock::realCommandOfTenThousandLinesShowsLastLine()
     const QTextBlock last = findBlock(dock.view(), u"line 10000"_s);
     QVERIFY(last.isValid());
     QVERIFY(dock.view()->cursorForPosition(QPoint(4, dock.view()->viewport()->height() - 4)).blockNumber()
-            >= last.blockNumber());
+        >= last.blockNumber());
 }
 
 void TstConsoleDock::floodIsBatched()
@@ -217,7 +217,8 @@ void TstConsoleDock::dryRunIsMarkedAndNotCountedAsRunning()
     CommandResult r = result(CommandResult::Outcome::Succeeded, 0, 0);
     r.dryRun = true;
     log.end(id, r);
-    QTRY_VERIFY_WITH_TIMEOUT(dock.visibleText().contains(u"(dry run) $ kubectl delete namespace shop"_s), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        dock.visibleText().contains(u"(dry run) $ kubectl delete namespace shop"_s), 5000);
     QVERIFY(!dock.visibleText().contains(u"exit 0"_s));
 }
 

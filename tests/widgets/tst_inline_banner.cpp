@@ -52,8 +52,9 @@ void TstInlineBanner::showsErrorWithCollapsedDetail()
     auto *banner = new InlineBanner(&parent);
     parent.show();
     QVERIFY(QTest::qWaitForWindowExposed(&parent));
-    banner->showError(Error{Error::Kind::Unavailable, u"kubectl was not found on PATH."_s, u"line 1\nline 2"_s},
-                      u"Open settings"_s);
+    banner->showError(
+        Error {Error::Kind::Unavailable, u"kubectl was not found on PATH."_s, u"line 1\nline 2"_s},
+        u"Open settings"_s);
     QVERIFY(banner->isVisible());
     QCOMPARE(banner->level(), InlineBanner::Level::Error);
     QCOMPARE(banner->message(), u"kubectl was not found on PATH."_s);
@@ -73,7 +74,7 @@ void TstInlineBanner::showsErrorWithCollapsedDetail()
 
     // A new message collapses the detail again.
     banner->setDetailExpanded(true);
-    banner->showError(Error{Error::Kind::Failed, u"Second."_s, u"more"_s});
+    banner->showError(Error {Error::Kind::Failed, u"Second."_s, u"more"_s});
     QVERIFY(!banner->isDetailExpanded());
 }
 
@@ -84,7 +85,7 @@ void TstInlineBanner::actionButtonEmits()
     parent.show();
     QVERIFY(QTest::qWaitForWindowExposed(&parent));
     QSignalSpy action(banner, &InlineBanner::actionTriggered);
-    banner->showError(Error{Error::Kind::Timeout, u"kubectl did not answer."_s}, u"Retry"_s);
+    banner->showError(Error {Error::Kind::Timeout, u"kubectl did not answer."_s}, u"Retry"_s);
     QCOMPARE(banner->actionText(), u"Retry"_s);
     QPushButton *button = actionButton(*banner);
     QVERIFY(button && button->isVisible());
@@ -115,7 +116,7 @@ void TstInlineBanner::dismissHidesAndEmits()
     parent.show();
     QVERIFY(QTest::qWaitForWindowExposed(&parent));
     QSignalSpy dismissed(banner, &InlineBanner::dismissed);
-    banner->showError(Error{Error::Kind::Failed, u"Something failed."_s});
+    banner->showError(Error {Error::Kind::Failed, u"Something failed."_s});
     QVERIFY(banner->isVisible());
     banner->dismiss();
     QVERIFY(!banner->isVisible());

@@ -16,10 +16,10 @@
 #include <QListWidget>
 #include <QMessageBox>
 #include <QPushButton>
-#include <QTimer>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTest>
+#include <QTimer>
 #include <QTreeWidget>
 
 using namespace Qt::StringLiterals;
@@ -77,7 +77,8 @@ void TstMainWindow::cleanup()
 void TstMainWindow::everyPanelCanBeShown()
 {
     const QStringList keys = MainWindow::panelKeys();
-    QCOMPARE(keys, QStringList({u"cluster"_s, u"deploy"_s, u"loadtest"_s, u"pods"_s, u"canary"_s, u"orders"_s}));
+    QCOMPARE(
+        keys, QStringList({u"cluster"_s, u"deploy"_s, u"loadtest"_s, u"pods"_s, u"canary"_s, u"orders"_s}));
     QCOMPARE(m_window->panels().size(), 6);
     QCOMPARE(m_window->currentPanel()->info().key, u"cluster"_s);
     auto *sideBar = m_window->findChild<QListWidget *>(u"panelList"_s);
@@ -147,7 +148,7 @@ void TstMainWindow::consoleShowsARealCommand()
     QVERIFY(console->isVisible());
     CommandRunner runner(m_context.get()); // the window's RunContext: announced on its CommandLog
     QSignalSpy finished(&runner, &CommandRunner::finished);
-    const Command command{QStringLiteral(BC_TEST_HELPER), {u"lines"_s, u"50"_s}};
+    const Command command {QStringLiteral(BC_TEST_HELPER), {u"lines"_s, u"50"_s}};
     QVERIFY(runner.start(command));
     QVERIFY(finished.wait(20000));
     QVERIFY(finished.first().first().value<CommandResult>().succeeded());
@@ -171,7 +172,7 @@ void TstMainWindow::statusBarShowsEnvironmentAndRunningCommands()
 
     CommandRunner runner(m_context.get());
     QSignalSpy finished(&runner, &CommandRunner::finished);
-    QVERIFY(runner.start(Command{QStringLiteral(BC_TEST_HELPER), {u"sleep"_s, u"30"_s}}));
+    QVERIFY(runner.start(Command {QStringLiteral(BC_TEST_HELPER), {u"sleep"_s, u"30"_s}}));
     QTRY_COMPARE_WITH_TIMEOUT(status->runningText(), u"1 command running"_s, 5000);
     QVERIFY(status->isBusy());
     QCOMPARE(m_window->console()->runningCount(), 1);
@@ -224,7 +225,7 @@ void TstMainWindow::asksBeforeClosingWhileCommandsRun()
 {
     CommandRunner runner(m_context.get());
     QSignalSpy finished(&runner, &CommandRunner::finished);
-    QVERIFY(runner.start(Command{QStringLiteral(BC_TEST_HELPER), {u"sleep"_s, u"30"_s}}));
+    QVERIFY(runner.start(Command {QStringLiteral(BC_TEST_HELPER), {u"sleep"_s, u"30"_s}}));
     QTRY_COMPARE_WITH_TIMEOUT(m_context->log()->runningCount(), 1, 5000);
 
     QString question;

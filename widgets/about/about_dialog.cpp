@@ -14,8 +14,12 @@ using namespace Qt::StringLiterals;
 
 namespace bc {
 
-AboutDialog::AboutDialog(const QString &productName, const QString &version, ToolLocator *tools, QWidget *parent)
-    : QDialog(parent), m_headline(new QLabel(this)), m_toolsStatus(new QLabel(this)), m_toolList(new QTreeWidget(this))
+AboutDialog::AboutDialog(
+    const QString &productName, const QString &version, ToolLocator *tools, QWidget *parent)
+    : QDialog(parent)
+    , m_headline(new QLabel(this))
+    , m_toolsStatus(new QLabel(this))
+    , m_toolList(new QTreeWidget(this))
 {
     setWindowTitle(u"About %1"_s.arg(productName));
     setObjectName(u"aboutDialog"_s);
@@ -30,10 +34,11 @@ AboutDialog::AboutDialog(const QString &productName, const QString &version, Too
     m_headline->setFont(big);
     m_headline->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
-    auto *blurb = new QLabel(u"A control panel for Google's Online Boutique microservices demo on Kubernetes: "
-                             u"provision a cluster, deploy, load-test with Locust, watch pods, run canaries and "
-                             u"browse the order log."_s,
-                             this);
+    auto *blurb
+        = new QLabel(u"A control panel for Google's Online Boutique microservices demo on Kubernetes: "
+                     u"provision a cluster, deploy, load-test with Locust, watch pods, run canaries and "
+                     u"browse the order log."_s,
+            this);
     blurb->setWordWrap(true);
 
     auto *text = new QVBoxLayout;
@@ -67,7 +72,7 @@ AboutDialog::AboutDialog(const QString &productName, const QString &version, Too
         connect(tools, &ToolLocator::probed, this, &AboutDialog::showTools);
         QList<ToolInfo> unprobed;
         for (const QString &name : ToolLocator::knownTools())
-            unprobed.append(ToolInfo{name, tools->locate(name), {}});
+            unprobed.append(ToolInfo {name, tools->locate(name), {}});
         showTools(unprobed);
         m_probing = true;
         m_toolsStatus->setText(u"External tools (asking each for its version\u2026)"_s);

@@ -17,7 +17,8 @@ class AboutDialog : public QDialog
 {
     Q_OBJECT
 public:
-    AboutDialog(const QString &productName, const QString &version, ToolLocator *tools, QWidget *parent = nullptr);
+    AboutDialog(
+        const QString &productName, const QString &version, ToolLocator *tools, QWidget *parent = nullptr);
 
     QString headline() const;
     QTreeWidget *toolList() const { return m_toolList; }

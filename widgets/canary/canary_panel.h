@@ -4,8 +4,8 @@
 
 namespace bc {
 
-// Canary: Roll a new version of a service out to a share of the traffic, check the split, then promote or roll back.
-// Not built yet: it shows what it will do and what it needs.
+// Canary: Roll a new version of a service out to a share of the traffic, check the split, then promote or
+// roll back. Not built yet: it shows what it will do and what it needs.
 class CanaryPanel : public Panel
 {
     Q_OBJECT

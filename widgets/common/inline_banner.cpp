@@ -19,8 +19,13 @@ using namespace Qt::StringLiterals;
 namespace bc {
 
 InlineBanner::InlineBanner(QWidget *parent)
-    : QFrame(parent), m_icon(new QLabel(this)), m_message(new QLabel(this)), m_detailToggle(new QToolButton(this)),
-      m_action(new QPushButton(this)), m_close(new QToolButton(this)), m_detail(new QPlainTextEdit(this))
+    : QFrame(parent)
+    , m_icon(new QLabel(this))
+    , m_message(new QLabel(this))
+    , m_detailToggle(new QToolButton(this))
+    , m_action(new QPushButton(this))
+    , m_close(new QToolButton(this))
+    , m_detail(new QPlainTextEdit(this))
 {
     setObjectName(u"inlineBanner"_s);
     setAccessibleName(u"Problem"_s);
@@ -70,7 +75,8 @@ void InlineBanner::showError(const Error &error, const QString &actionText)
     showMessage(level, error.message, error.detail, actionText);
 }
 
-void InlineBanner::showMessage(Level level, const QString &message, const QString &detail, const QString &actionText)
+void InlineBanner::showMessage(
+    Level level, const QString &message, const QString &detail, const QString &actionText)
 {
     m_level = level;
     m_message->setText(message);
@@ -78,7 +84,7 @@ void InlineBanner::showMessage(Level level, const QString &message, const QStrin
     // As tall as the detail, up to ten lines; longer detail scrolls.
     const int lines = qBound(1, int(detail.count(u'\n')) + 1, 10);
     m_detail->setFixedHeight(m_detail->fontMetrics().lineSpacing() * lines + 2 * m_detail->frameWidth()
-                             + int(m_detail->document()->documentMargin() * 2) + 2);
+        + int(m_detail->document()->documentMargin() * 2) + 2);
     m_detailToggle->setVisible(!detail.trimmed().isEmpty());
     setDetailExpanded(false);
     m_action->setText(actionText);
@@ -128,20 +134,24 @@ void InlineBanner::setDetailExpanded(bool expanded)
 QColor InlineBanner::accent() const
 {
     switch (m_level) {
-    case Level::Error: return accentFor(palette(), QColor(0xc6, 0x28, 0x28));
-    case Level::Warning: return accentFor(palette(), QColor(0xb2, 0x6a, 0x00));
-    case Level::Info: return accentFor(palette(), QColor(0x1a, 0x5b, 0xc4));
+    case Level::Error:
+        return accentFor(palette(), QColor(0xc6, 0x28, 0x28));
+    case Level::Warning:
+        return accentFor(palette(), QColor(0xb2, 0x6a, 0x00));
+    case Level::Info:
+        return accentFor(palette(), QColor(0x1a, 0x5b, 0xc4));
     }
     return palette().color(QPalette::Highlight);
 }
 
 void InlineBanner::updateIcon()
 {
-    const QStyle::StandardPixmap which = m_level == Level::Error     ? QStyle::SP_MessageBoxCritical
-                                         : m_level == Level::Warning ? QStyle::SP_MessageBoxWarning
-                                                                     : QStyle::SP_MessageBoxInformation;
+    const QStyle::StandardPixmap which = m_level == Level::Error ? QStyle::SP_MessageBoxCritical
+        : m_level == Level::Warning                              ? QStyle::SP_MessageBoxWarning
+                                                                 : QStyle::SP_MessageBoxInformation;
     const int size = style()->pixelMetric(QStyle::PM_SmallIconSize, nullptr, this);
-    m_icon->setPixmap(style()->standardIcon(which, nullptr, this).pixmap(QSize(size, size), devicePixelRatioF()));
+    m_icon->setPixmap(
+        style()->standardIcon(which, nullptr, this).pixmap(QSize(size, size), devicePixelRatioF()));
 }
 
 void InlineBanner::paintEvent(QPaintEvent *event)
@@ -152,8 +162,9 @@ void InlineBanner::paintEvent(QPaintEvent *event)
     const QColor accentColor = accent();
     QColor fill = palette().color(QPalette::Window);
     const qreal mix = 0.14;
-    fill.setRgbF(fill.redF() * (1 - mix) + accentColor.redF() * mix, fill.greenF() * (1 - mix) + accentColor.greenF() * mix,
-                 fill.blueF() * (1 - mix) + accentColor.blueF() * mix);
+    fill.setRgbF(fill.redF() * (1 - mix) + accentColor.redF() * mix,
+        fill.greenF() * (1 - mix) + accentColor.greenF() * mix,
+        fill.blueF() * (1 - mix) + accentColor.blueF() * mix);
     const QRectF r = QRectF(rect()).adjusted(0.5, 0.5, -0.5, -0.5);
     QPainterPath path;
     path.addRoundedRect(r, 6, 6);

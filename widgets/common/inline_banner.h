@@ -24,8 +24,8 @@ public:
 
     // actionText empty: no action button.
     void showError(const Error &error, const QString &actionText = {});
-    void showMessage(Level level, const QString &message, const QString &detail = {},
-                     const QString &actionText = {});
+    void showMessage(
+        Level level, const QString &message, const QString &detail = {}, const QString &actionText = {});
     void dismiss();
 
     Level level() const { return m_level; }

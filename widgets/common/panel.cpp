@@ -46,8 +46,11 @@ void addBullets(QVBoxLayout *layout, const QStringList &items, QWidget *parent)
 } // namespace
 
 Panel::Panel(PanelInfo info, QWidget *parent)
-    : QWidget(parent), m_info(std::move(info)), m_banner(new InlineBanner(this)), m_intro(nullptr),
-      m_content(new QVBoxLayout)
+    : QWidget(parent)
+    , m_info(std::move(info))
+    , m_banner(new InlineBanner(this))
+    , m_intro(nullptr)
+    , m_content(new QVBoxLayout)
 {
     setObjectName(m_info.key + u"Panel"_s);
     setAccessibleName(m_info.title);
@@ -121,9 +124,10 @@ QWidget *Panel::createIntroduction()
         addBullets(body, m_info.needs, card);
     }
     body->addSpacing(12);
-    auto *note = wrapped(u"This panel is not built yet. Every command the product runs appears in the console "
-                         u"(View \u203a Console, Ctrl+`)."_s,
-                         card);
+    auto *note
+        = wrapped(u"This panel is not built yet. Every command the product runs appears in the console "
+                  u"(View \u203a Console, Ctrl+`)."_s,
+            card);
     note->setForegroundRole(QPalette::PlaceholderText);
     body->addWidget(note);
 

@@ -14,9 +14,9 @@ class InlineBanner;
 // is built, what it will do and what it needs.
 struct PanelInfo
 {
-    QString key;   // "cluster", "deploy", "loadtest", "pods", "canary", "orders"
+    QString key; // "cluster", "deploy", "loadtest", "pods", "canary", "orders"
     QString title; // "Load test"
-    QString icon;  // resources/icons/panels/<icon>.svg
+    QString icon; // resources/icons/panels/<icon>.svg
     QString summary;
     QStringList features = {};
     QStringList needs = {};

@@ -33,11 +33,16 @@ QString formatDuration(qint64 ms)
 } // namespace
 
 ConsoleDock::ConsoleDock(CommandLog *log, QWidget *parent)
-    : QDockWidget(u"Console"_s, parent), m_view(new QPlainTextEdit), m_filterEdit(new QLineEdit),
-      m_runningLabel(new QLabel), m_busy(new QProgressBar), m_clear(new QToolButton)
+    : QDockWidget(u"Console"_s, parent)
+    , m_view(new QPlainTextEdit)
+    , m_filterEdit(new QLineEdit)
+    , m_runningLabel(new QLabel)
+    , m_busy(new QProgressBar)
+    , m_clear(new QToolButton)
 {
     setObjectName(u"consoleDock"_s);
-    setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+    setFeatures(
+        QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
 
     m_view->setObjectName(u"consoleView"_s);
     m_view->setReadOnly(true);
@@ -155,7 +160,7 @@ void ConsoleDock::onFinished(quint64 id, const CommandResult &result)
         return; // a dry run announced itself and ran nothing
     const QString mark = result.succeeded() ? u"\u2714"_s : u"\u2718"_s;
     enqueue(result.succeeded() ? Kind::Succeeded : Kind::Failed,
-            u"[%1] %2 %3 after %4"_s.arg(id).arg(mark, result.outcomeText(), formatDuration(result.elapsedMs)));
+        u"[%1] %2 %3 after %4"_s.arg(id).arg(mark, result.outcomeText(), formatDuration(result.elapsedMs)));
 }
 
 void ConsoleDock::enqueue(Kind kind, QString text)
@@ -167,7 +172,7 @@ void ConsoleDock::enqueue(Kind kind, QString text)
             enqueue(kind, line);
         return;
     }
-    Entry entry{kind, std::move(text)};
+    Entry entry {kind, std::move(text)};
     m_entries.push_back(entry);
     if (int(m_entries.size()) > m_maximumLines)
         m_entries.pop_front();
@@ -234,9 +239,14 @@ QTextCharFormat ConsoleDock::format(Kind kind) const
         f.setFontItalic(true);
         f.setForeground(p.color(QPalette::PlaceholderText));
         break;
-    case Kind::Stdout: break; // the palette's text colour
-    case Kind::Stderr: f.setForeground(accentFor(p, QColor(0xb3, 0x26, 0x1e))); break;
-    case Kind::Succeeded: f.setForeground(accentFor(p, QColor(0x1e, 0x7e, 0x34))); break;
+    case Kind::Stdout:
+        break; // the palette's text colour
+    case Kind::Stderr:
+        f.setForeground(accentFor(p, QColor(0xb3, 0x26, 0x1e)));
+        break;
+    case Kind::Succeeded:
+        f.setForeground(accentFor(p, QColor(0x1e, 0x7e, 0x34)));
+        break;
     case Kind::Failed:
         f.setFontWeight(QFont::Bold);
         f.setForeground(accentFor(p, QColor(0xb3, 0x26, 0x1e)));
@@ -249,7 +259,9 @@ void ConsoleDock::updateRunning()
 {
     const int n = int(m_running.size());
     m_busy->setVisible(n > 0);
-    m_runningLabel->setText(n == 0 ? u"Idle"_s : n == 1 ? u"1 command running"_s : u"%1 commands running"_s.arg(n));
+    m_runningLabel->setText(n == 0 ? u"Idle"_s
+            : n == 1               ? u"1 command running"_s
+                                   : u"%1 commands running"_s.arg(n));
     QStringList lines;
     for (auto it = m_running.cbegin(); it != m_running.cend(); ++it)
         lines << u"[%1] %2"_s.arg(it.key()).arg(it.value());

@@ -37,7 +37,7 @@ public:
     int maximumLines() const { return m_maximumLines; }
 
     QString filter() const { return m_filter; }
-    QString visibleText() const;       // what the view shows now (after the filter)
+    QString visibleText() const; // what the view shows now (after the filter)
     int storedLineCount() const { return int(m_entries.size()); }
     int flushCount() const { return m_flushCount; } // batches appended so far
     int runningCount() const { return int(m_running.size()); }
@@ -73,7 +73,7 @@ private:
     QToolButton *m_clear;
 
     std::deque<Entry> m_entries; // everything kept, filtered or not
-    QList<Entry> m_pending;      // not yet in the view
+    QList<Entry> m_pending; // not yet in the view
     QHash<quint64, QString> m_running; // id -> display line
     QTimer m_flushTimer;
     QTimer m_filterTimer;

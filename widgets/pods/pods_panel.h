@@ -4,8 +4,8 @@
 
 namespace bc {
 
-// Pods: See every pod of the demo with its CPU and memory against its requests and limits, and spot the bottleneck.
-// Not built yet: it shows what it will do and what it needs.
+// Pods: See every pod of the demo with its CPU and memory against its requests and limits, and spot the
+// bottleneck. Not built yet: it shows what it will do and what it needs.
 class PodsPanel : public Panel
 {
     Q_OBJECT

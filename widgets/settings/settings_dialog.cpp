@@ -23,22 +23,26 @@ using namespace Qt::StringLiterals;
 namespace bc {
 
 SettingsDialog::SettingsDialog(AppSettings *settings, ToolLocator *tools, QWidget *parent)
-    : QDialog(parent), m_settings(settings), m_tools(tools), m_banner(new InlineBanner(this))
+    : QDialog(parent)
+    , m_settings(settings)
+    , m_tools(tools)
+    , m_banner(new InlineBanner(this))
 {
     setWindowTitle(u"Settings"_s);
     setObjectName(u"settingsDialog"_s);
 
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Apply | QDialogButtonBox::Cancel
-                                         | QDialogButtonBox::RestoreDefaults,
-                                     this);
+            | QDialogButtonBox::RestoreDefaults,
+        this);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_buttons, &QDialogButtonBox::accepted, this, [this] {
         if (apply())
             accept();
     });
-    connect(m_buttons->button(QDialogButtonBox::Apply), &QPushButton::clicked, this, [this] { (void)apply(); });
+    connect(
+        m_buttons->button(QDialogButtonBox::Apply), &QPushButton::clicked, this, [this] { (void)apply(); });
     connect(m_buttons->button(QDialogButtonBox::RestoreDefaults), &QPushButton::clicked, this,
-            &SettingsDialog::restoreDefaults);
+        &SettingsDialog::restoreDefaults);
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_banner);
@@ -146,10 +150,10 @@ Status SettingsDialog::apply()
     m_settings->applyToolPaths(m_tools);
 
     if (!problems.isEmpty()) {
-        const Error error{Error::Kind::Invalid,
-                          problems.size() == 1 ? problems.first()
-                                               : u"%1 settings were not saved; see Details."_s.arg(problems.size()),
-                          problems.join(u'\n')};
+        const Error error {Error::Kind::Invalid,
+            problems.size() == 1 ? problems.first()
+                                 : u"%1 settings were not saved; see Details."_s.arg(problems.size()),
+            problems.join(u'\n')};
         m_banner->showError(error);
         return error;
     }

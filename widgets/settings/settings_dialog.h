@@ -27,8 +27,8 @@ public:
     // Validates and stores every field; on error the banner says what is wrong and the valid fields are
     // kept. Tool paths are applied to the ToolLocator.
     Status apply();
-    void load();              // fields from the settings
-    void restoreDefaults();   // fields to defaults (stored on apply)
+    void load(); // fields from the settings
+    void restoreDefaults(); // fields to defaults (stored on apply)
 
     QLineEdit *toolPathEdit(const QString &tool) const { return m_toolEdits.value(tool); }
     QLineEdit *contextEdit() const { return m_context; }

@@ -24,8 +24,11 @@ QFrame *separator(QWidget *parent)
 } // namespace
 
 StatusSummary::StatusSummary(CommandLog *log, QWidget *parent)
-    : QWidget(parent), m_environment(new QLabel(this)), m_context(new QLabel(this)), m_running(new QLabel(this)),
-      m_busy(new QProgressBar(this))
+    : QWidget(parent)
+    , m_environment(new QLabel(this))
+    , m_context(new QLabel(this))
+    , m_running(new QLabel(this))
+    , m_busy(new QProgressBar(this))
 {
     m_environment->setObjectName(u"statusEnvironment"_s);
     m_context->setObjectName(u"statusContext"_s);
@@ -54,7 +57,8 @@ StatusSummary::StatusSummary(CommandLog *log, QWidget *parent)
 
 void StatusSummary::setEnvironment(const QString &displayName)
 {
-    m_environment->setText(u"Environment: %1"_s.arg(displayName.isEmpty() ? u"none selected"_s : displayName));
+    m_environment->setText(
+        u"Environment: %1"_s.arg(displayName.isEmpty() ? u"none selected"_s : displayName));
 }
 
 void StatusSummary::setKubeContext(const QString &context)
@@ -86,8 +90,8 @@ void StatusSummary::setRunning(int running)
 {
     m_busy->setVisible(running > 0);
     m_running->setText(running == 0 ? u"No commands running"_s
-                       : running == 1 ? u"1 command running"_s
-                                      : u"%1 commands running"_s.arg(running));
+            : running == 1          ? u"1 command running"_s
+                                    : u"%1 commands running"_s.arg(running));
 }
 
 } // namespace bc
