@@ -29,7 +29,7 @@ public:
 
     struct Options {
         std::string conninfo;
-        int threads = 2;          // connections writing in parallel: one commits while the next batch fills
+        int threads = 4;          // connections writing in parallel: one commits while the next batch fills
         int maxBatch = 1024;      // rows per transaction
         std::chrono::milliseconds reconnectInterval{500};
         std::function<void(bool connected)> onConnectivity;  // called from writer threads

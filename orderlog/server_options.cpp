@@ -14,7 +14,7 @@ const char *const kServerUsage =
     "  --checkout-upstream HOST:PORT\n"
     "                     also serve hipstershop.CheckoutService/PlaceOrder, forwarding to HOST:PORT\n"
     "                     and logging each placed order\n"
-    "  --writers N        database connections writing in parallel (default 2)\n"
+    "  --writers N        database connections writing in parallel (default 4)\n"
     "  --max-batch N      most orders committed in one transaction (default 1024)\n"
     "  --drain-seconds N  on SIGTERM, how long in-flight calls may take to finish (default 20)\n";
 

@@ -14,7 +14,7 @@ struct ServerOptions {
     int port = 50051;                // --port N, or env PORT; 0 picks a free port
     std::string conninfo;            // --db CONNINFO; empty: the PG* environment variables
     std::string checkoutUpstream;    // --checkout-upstream HOST:PORT enables the tap
-    int writers = 2;                 // --writers N (1..16)
+    int writers = 4;                 // --writers N (1..16)
     int maxBatch = 1024;             // --max-batch N (1..10000)
     int drainSeconds = 20;           // --drain-seconds N: grace for in-flight calls on SIGTERM
     bool help = false;
