@@ -3,6 +3,7 @@
 #include "widgets/common/icons.h"
 #include "widgets/common/inline_banner.h"
 
+#include <QEvent>
 #include <QFrame>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -87,10 +88,10 @@ QWidget *Panel::createIntroduction()
     card->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Maximum);
 
     auto *icon = new QLabel(card);
-    const QColor accent = accentFor(palette(), palette().color(QPalette::Highlight));
-    icon->setPixmap(panelPixmap(m_info.icon, accent, 56, devicePixelRatioF()));
     icon->setFixedSize(64, 64);
     icon->setAlignment(Qt::AlignCenter);
+    m_introIcon = icon;
+    updateIntroIcon();
 
     auto *title = new QLabel(m_info.title, card);
     QFont titleFont = title->font();
@@ -142,6 +143,20 @@ QWidget *Panel::createIntroduction()
 
     scroll->setWidget(page);
     return scroll;
+}
+
+void Panel::updateIntroIcon()
+{
+    const QColor accent = accentFor(palette(), palette().color(QPalette::Highlight));
+    m_introIcon->setPixmap(panelPixmap(m_info.icon, accent, 56, devicePixelRatioF()));
+}
+
+void Panel::changeEvent(QEvent *event)
+{
+    // A light/dark switch or a move to a screen with another scale: redraw the tinted icon.
+    if (m_introIcon && (event->type() == QEvent::PaletteChange || event->type() == QEvent::StyleChange))
+        updateIntroIcon();
+    QWidget::changeEvent(event);
 }
 
 } // namespace bc

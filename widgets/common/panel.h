@@ -4,6 +4,7 @@
 #include <QStringList>
 #include <QWidget>
 
+class QLabel;
 class QVBoxLayout;
 
 namespace bc {
@@ -34,15 +35,19 @@ public:
     InlineBanner *banner() const { return m_banner; }
 
 protected:
+    void changeEvent(QEvent *event) override;
+
     // Where a panel puts its widgets. Adding the first one hides the introduction.
     QVBoxLayout *contentLayout();
 
 private:
     QWidget *createIntroduction();
+    void updateIntroIcon();
 
     PanelInfo m_info;
     InlineBanner *m_banner;
     QWidget *m_intro;
+    QLabel *m_introIcon = nullptr;
     QVBoxLayout *m_content;
 };
 
