@@ -299,12 +299,14 @@ StoreResult<std::vector<WriteOutcome>> OrderStore::insertBatch(const std::vector
             placed.addNull();
     }
     return m_d->guarded<std::vector<WriteOutcome>>([&](pqxx::connection &c) {
-        pqxx::work tx{c};
+        // The batch is ONE statement in autocommit mode, so it is its own transaction: PostgreSQL
+        // commits it (and, with synchronous_commit on, flushes the WAL) before it answers, and
+        // it takes one round trip instead of BEGIN / INSERT / COMMIT. All rows or none.
+        pqxx::nontransaction tx{c};
         const pqxx::result inserted = tx.exec_prepared(
             "insert_batch", content.finish(), orderId.finish(), userId.finish(), email.finish(),
             currency.finish(), units.finish(), nanos.finish(), items.finish(), tracking.finish(),
             city.finish(), country.finish(), placed.finish());
-        tx.commit();  // nothing is reported as stored before this returns
         std::unordered_set<std::string> fresh;
         for (const auto &row : inserted) {
             if (!row[0].is_null())
@@ -326,7 +328,7 @@ StoreResult<OrderPage> OrderStore::list(const ListQuery &query)
     const int limit = std::clamp(query.limit, 1, kMaxPageSize);
     const auto text = [](const std::optional<std::int64_t> &v) { return v ? std::to_string(*v) : std::string(); };
     return m_d->guarded<OrderPage>([&](pqxx::connection &c) {
-        pqxx::read_transaction tx{c};
+        pqxx::nontransaction tx{c};  // one statement: one consistent snapshot, one round trip
         const pqxx::result r = tx.exec_prepared(
             "list", text(query.sinceMicros), text(query.untilMicros),
             query.after ? std::to_string(query.after->placedAtMicros) : std::string(),

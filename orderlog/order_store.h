@@ -34,7 +34,7 @@ public:
     bool isOpen() const;
     void close();
 
-    // Inserts all rows in ONE transaction (group commit). Returns only after COMMIT succeeded.
+    // Inserts all rows in ONE transaction (group commit). Returns only after it committed.
     // Rows with an order id that is already stored (or repeated in the batch) are Duplicate.
     StoreResult<std::vector<WriteOutcome>> insertBatch(const std::vector<OrderRecord> &rows);
 
