@@ -12,12 +12,14 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QFile>
 #include <QLabel>
 #include <QListWidget>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
 #include <QTreeWidget>
@@ -44,6 +46,7 @@ private Q_SLOTS:
     void aboutShowsVersionAndTools();
 
 private:
+    QTemporaryDir m_home;
     std::unique_ptr<RunContext> m_context;
     std::unique_ptr<AppSettings> m_settings;
     std::unique_ptr<MainWindow> m_window;
@@ -56,6 +59,15 @@ void TstMainWindow::initTestCase()
     QCoreApplication::setApplicationName(u"tst_main_window"_s);
     QCoreApplication::setApplicationVersion(u"9.8.7"_s);
     QGuiApplication::setApplicationDisplayName(u"Boutique Control"_s);
+    // The About box asks kubectl for its version: with an empty kubeconfig of its own it has no
+    // cluster to contact, whatever the machine's configuration says.
+    QVERIFY(m_home.isValid());
+    const QString kubeconfig = m_home.filePath(u"kubeconfig"_s);
+    QFile file(kubeconfig);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n");
+    file.close();
+    qputenv("KUBECONFIG", kubeconfig.toUtf8());
 }
 
 void TstMainWindow::init()
