@@ -11,6 +11,8 @@
 #include <QTest>
 #include <QTextBlock>
 
+#include <cmath>
+
 using namespace Qt::StringLiterals;
 
 namespace bc {
@@ -21,6 +23,8 @@ class TstConsoleDock : public QObject
 private Q_SLOTS:
     void showsCommandOutputAndStatus();
     void stderrHasItsOwnColour();
+    void coloursStayReadableOnADarkPalette_data();
+    void coloursStayReadableOnADarkPalette();
     void realCommandOfTenThousandLinesShowsLastLine();
     void floodIsBatched();
     void keepsAtMostMaximumLines();
@@ -91,6 +95,52 @@ void TstConsoleDock::stderrHasItsOwnColour()
     QVERIFY(out.isValid() && err.isValid());
     QVERIFY(foregroundOf(err).isValid());
     QVERIFY(foregroundOf(out) != foregroundOf(err));
+}
+
+namespace {
+// WCAG contrast ratio between two colours (1..21).
+double contrast(const QColor &a, const QColor &b)
+{
+    const auto luminance = [](const QColor &c) {
+        const auto channel
+            = [](double v) { return v <= 0.03928 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4); };
+        return 0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF());
+    };
+    const double la = luminance(a) + 0.05;
+    const double lb = luminance(b) + 0.05;
+    return la > lb ? la / lb : lb / la;
+}
+} // namespace
+
+void TstConsoleDock::coloursStayReadableOnADarkPalette_data()
+{
+    QTest::addColumn<QColor>("base");
+    QTest::addColumn<QColor>("text");
+    QTest::newRow("light") << QColor(Qt::white) << QColor(Qt::black);
+    QTest::newRow("dark") << QColor(0x1e, 0x1e, 0x1e) << QColor(0xe0, 0xe0, 0xe0);
+}
+
+void TstConsoleDock::coloursStayReadableOnADarkPalette()
+{
+    QFETCH(QColor, base);
+    QFETCH(QColor, text);
+    CommandLog log;
+    ConsoleDock dock(&log);
+    QPalette palette = dock.palette();
+    palette.setColor(QPalette::Window, base);
+    palette.setColor(QPalette::Base, base);
+    palette.setColor(QPalette::Text, text);
+    palette.setColor(QPalette::WindowText, text);
+    dock.setPalette(palette);
+    const quint64 id = log.begin(u"tool"_s, false);
+    log.line(id, u"err line"_s, true);
+    log.end(id, result(CommandResult::Outcome::NonZeroExit, 1, 5));
+    QTRY_VERIFY_WITH_TIMEOUT(dock.visibleText().contains(u"exit 1"_s), 5000);
+    const QColor err = foregroundOf(findBlock(dock.view(), u"err line"_s));
+    const QColor command = foregroundOf(findBlock(dock.view(), u"[%1] $ tool"_s.arg(id)));
+    QVERIFY2(contrast(err, base) >= 3.0, qPrintable(u"stderr %1 on %2"_s.arg(err.name(), base.name())));
+    QVERIFY2(
+        contrast(command, base) >= 3.0, qPrintable(u"command %1 on %2"_s.arg(command.name(), base.name())));
 }
 
 void TstConsoleDock::realCommandOfTenThousandLinesShowsLastLine()
