@@ -11,6 +11,10 @@
 #include "backend/process/run_context.h"
 
 #include <QHash>
+#include <QSocketNotifier>
+
+#include <csignal>
+#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 
@@ -158,6 +162,37 @@ Result<ClusterProfile> profileFrom(const QCommandLineParser &p, const Options &o
     return profile;
 }
 
+// Ctrl+C (or SIGTERM) during a create that takes minutes: cancel the job, so gcloud/terraform (in their
+// own process group, out of the terminal's reach) are stopped rather than orphaned. Self-pipe: the
+// handler makes no Qt call.
+int g_stopPipe[2] = {-1, -1};
+
+void onStopSignal(int)
+{
+    const char c = 1;
+    [[maybe_unused]] const ssize_t n = ::write(g_stopPipe[1], &c, 1);
+}
+
+template <typename Service>
+void cancelOnSignals(CliCall &call, Service *service)
+{
+    if (g_stopPipe[0] < 0 && ::pipe(g_stopPipe) != 0)
+        return;
+    auto *notifier = new QSocketNotifier(g_stopPipe[0], QSocketNotifier::Read, &call);
+    QObject::connect(notifier, &QSocketNotifier::activated, &call, [&call, service] {
+        char c;
+        [[maybe_unused]] const ssize_t n = ::read(g_stopPipe[0], &c, 1);
+        call.err() << u"Stopping..."_s << Qt::endl;
+        service->cancel();
+    });
+    struct sigaction action = {};
+    action.sa_handler = onStopSignal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    ::sigaction(SIGINT, &action, nullptr);
+    ::sigaction(SIGTERM, &action, nullptr);
+}
+
 QString formatElapsed(qint64 ms)
 {
     const qint64 s = ms / 1000;
@@ -170,6 +205,7 @@ void wire(CliCall &call, Service *service, QString successText)
 {
     auto lastPhase = std::make_shared<QString>();
     const bool quiet = call.context()->dryRun();
+    cancelOnSignals(call, service);
     QObject::connect(service, &Service::progress, &call, [&call, lastPhase, quiet](const ClusterProgress &p) {
         if (quiet || p.phase == *lastPhase)
             return;

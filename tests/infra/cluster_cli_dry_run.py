@@ -6,10 +6,14 @@ configuration it then stops at "no active account". Every endpoint it could reac
 naming the option, before anything runs; delete needs --yes; profiles are saved and reused."""
 
 import os
+import select
 import shlex
+import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 
 BIN = sys.argv[1]
 failures = []
@@ -138,6 +142,38 @@ with tempfile.TemporaryDirectory() as tmp:
     r = cli(["create", "--provider", "k3s", "--project", "central-cinema-402517", "--zone", "europe-west6-a",
              "--masters", "0", "--ssh-public-key", pub, "--dry-run"], env)
     check(r.returncode == 2 and "--masters" in r.stderr, f"k3s --masters 0 refused: {r.stderr.strip()}")
+
+    # 6. Ctrl+C during a long create: gcloud (own process group, out of the terminal's reach) is stopped,
+    # not orphaned, and the exit is 130 with the billing note. gcloud here is a stand-in on PATH that
+    # prints gcloud's progress format and then hangs, as a create does for minutes.
+    fakebin = os.path.join(tmp, "bin")
+    os.makedirs(fakebin)
+    here = os.path.dirname(os.path.abspath(__file__))
+    shutil.copy(os.path.join(here, "..", "backend", "tst_gke_cluster_service_data", "gcloud"), fakebin)
+    os.chmod(os.path.join(fakebin, "gcloud"), 0o755)
+    pidfile = os.path.join(tmp, "gcloud.pid")
+    env2 = dict(env, PATH=fakebin + os.pathsep + os.environ["PATH"], FAKE_GCLOUD_HANG="1",
+                FAKE_GCLOUD_PIDFILE=pidfile)
+    p = subprocess.Popen([BIN, "cluster", "create", *gke], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True, env=env2)
+    seen = ""
+    deadline = time.monotonic() + 30
+    while "Creating cluster boutique in" not in seen and time.monotonic() < deadline:
+        ready, _, _ = select.select([p.stderr], [], [], 1.0)
+        if ready:
+            seen += p.stderr.readline()
+    check("Creating cluster boutique in us-central1-b" in seen, "create reports gcloud's phase on stderr", seen)
+    child = int(open(pidfile).read()) if os.path.exists(pidfile) else -1
+    p.send_signal(signal.SIGINT)
+    out, err = p.communicate(timeout=30)
+    check(p.returncode == 130 and "delete it" in err, "Ctrl+C cancels the create: exit 130, billing note",
+          f"exit {p.returncode}: {err}")
+    alive = True
+    try:
+        os.kill(child, 0)
+    except ProcessLookupError:
+        alive = False
+    check(child > 0 and not alive, "the gcloud process is gone after Ctrl+C", f"pid {child}")
 
 print(f"{len(failures)} failure(s)")
 sys.exit(1 if failures else 0)
