@@ -54,7 +54,18 @@ CheckoutTap::CheckoutTap(OrderWriter &writer, const std::string &upstream,
     call->request = *request;
     m_stub->UnaryCall(
         call->client.get(), kPlaceOrder, ::grpc::StubOptions(), &call->request, &call->upstreamResponse,
-        [this, call, reactor, response](::grpc::Status status) {
+        [this, call, reactor, response, context](::grpc::Status status) {
+            // Upstream's metadata goes back to the caller as it came.
+            for (const auto &[key, value] : call->client->GetServerInitialMetadata()) {
+                const std::string k(key.data(), key.size());
+                if (forwardable(k))
+                    context->AddInitialMetadata(k, std::string(value.data(), value.size()));
+            }
+            for (const auto &[key, value] : call->client->GetServerTrailingMetadata()) {
+                const std::string k(key.data(), key.size());
+                if (forwardable(k))
+                    context->AddTrailingMetadata(k, std::string(value.data(), value.size()));
+            }
             if (!status.ok()) {
                 reactor->Finish(status);  // code, message and details exactly as upstream said
                 return;

@@ -2,7 +2,8 @@
 
 // Checkout "tap": serves hipstershop.CheckoutService/PlaceOrder, forwards the call byte for byte
 // to the real checkout service, logs the order from its response, then returns that response
-// unchanged. Errors from upstream are returned unchanged and nothing is logged for them.
+// unchanged (with upstream's metadata). Errors from upstream are returned unchanged and nothing
+// is logged for them.
 
 #include "orderlog/proto/demo.grpc.pb.h"
 

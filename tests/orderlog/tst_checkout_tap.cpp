@@ -28,6 +28,8 @@ public:
         const auto &md = context->client_metadata();
         const auto it = md.find("x-test-trace");
         m_traceHeader = it == md.end() ? std::string() : std::string(it->second.data(), it->second.size());
+        context->AddInitialMetadata("x-upstream-initial", "from-checkout");
+        context->AddTrailingMetadata("x-upstream-trailing", "done");
         if (request->user_id() == "declined-user")
             return {grpc::StatusCode::FAILED_PRECONDITION, "credit card declined"};
         *response = cannedResponse();
@@ -151,6 +153,12 @@ void TstCheckoutTap::forwardsUnchangedAndLogs()
     QCOMPARE(m_checkout.received(), request.SerializeAsString());  // upstream got it unchanged
     QCOMPARE(m_checkout.traceHeader(), std::string("trace-abc"));
     QCOMPARE(response.SerializeAsString(), TestCheckout::cannedResponse().SerializeAsString());
+    const auto metadata = [](const std::multimap<grpc::string_ref, grpc::string_ref> &md, const char *key) {
+        const auto it = md.find(key);
+        return it == md.end() ? std::string() : std::string(it->second.data(), it->second.size());
+    };
+    QCOMPARE(metadata(ctx.GetServerInitialMetadata(), "x-upstream-initial"), std::string("from-checkout"));
+    QCOMPARE(metadata(ctx.GetServerTrailingMetadata(), "x-upstream-trailing"), std::string("done"));
 
     // Logged before the response came back: no waiting needed.
     pqxx::connection c(m_conninfo);
@@ -187,6 +195,8 @@ void TstCheckoutTap::upstreamErrorPassesThrough()
     const grpc::Status s = m_stub->PlaceOrder(&ctx, placeOrderRequest("declined-user"), &response);
     QCOMPARE(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
     QCOMPARE(s.error_message(), std::string("credit card declined"));
+    const auto trailing = ctx.GetServerTrailingMetadata().find("x-upstream-trailing");
+    QVERIFY(trailing != ctx.GetServerTrailingMetadata().end());
     QCOMPARE(rows(), before);
 }
 
