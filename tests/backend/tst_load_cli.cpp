@@ -104,11 +104,13 @@ void TstLoadCli::runThenReportAndList()
     QVERIFY2(nginxError.isEmpty(), qPrintable(nginxError));
     QTRY_VERIFY_WITH_TIMEOUT(target.isServing(), 10000);
 
-    const Run r = runApp({u"load"_s, u"run"_s, u"--host"_s, target.url(), u"--users"_s, u"10"_s, u"--spawn-rate"_s,
-                          u"10"_s, u"--time"_s, u"8s"_s, u"--workers"_s, u"2"_s},
+    // A step ramp on real Locust: 4 users, then 8 after 5 s.
+    const Run r = runApp({u"load"_s, u"run"_s, u"--host"_s, target.url(), u"--ramp"_s, u"4:8:4:5s"_s, u"--spawn-rate"_s,
+                          u"20"_s, u"--time"_s, u"10s"_s, u"--workers"_s, u"2"_s},
                          m_data.path());
     QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
-    QVERIFY2(r.out.contains(u"running  users 10/10"_s), qPrintable(r.out));
+    QVERIFY2(r.out.contains(u"users 4/4"_s), qPrintable(r.out));
+    QVERIFY2(r.out.contains(u"running  users 8/8"_s), qPrintable(r.out));
     QVERIFY(r.out.contains(u"Done: "_s));
     const QString runs = m_data.filePath(u"BoutiqueControl/boutique-control/runs"_s);
     const QStringList found = QDir(runs).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
@@ -127,6 +129,7 @@ void TstLoadCli::runThenReportAndList()
     const Run list = runApp({u"load"_s, u"list"_s}, m_data.path());
     QCOMPARE(list.code, 0);
     QVERIFY2(list.out.contains(found.first()) && list.out.contains(u"completed"_s), qPrintable(list.out));
+    QVERIFY(list.out.contains(u"4:8:4:5s"_s));
 }
 
 QTEST_GUILESS_MAIN(TstLoadCli)

@@ -21,6 +21,7 @@
 #include <QTest>
 
 #include <csignal>
+#include <memory>
 #include <sys/types.h>
 
 using namespace Qt::StringLiterals;
@@ -66,6 +67,7 @@ private Q_SLOTS:
     void detectsRejectedWorkersWithoutVersionFix();
     void dryRunOnlyAnnounces();
     void headlessRunEndsByItself();
+    void destroyingTheRunnerLeavesNothing();
 };
 
 void TstLocustRunner::initTestCase()
@@ -271,6 +273,24 @@ void TstLocustRunner::headlessRunEndsByItself()
     QCOMPARE(runner.state(), LocustRunner::State::Idle);
     QCOMPARE(firstLine(out.filePath(u"headless_stats.csv"_s)).left(25), QByteArray("Type,Name,Request Count,F"));
     QCOMPARE(test::processesMentioning(u"--master-port %1"_s.arg(runner.masterPort())).size(), 0);
+}
+
+// What happens when the app quits mid-run: the runner goes with its parent, and so do the processes.
+void TstLocustRunner::destroyingTheRunnerLeavesNothing()
+{
+    RunContext context;
+    auto runner = std::make_unique<LocustRunner>(&context);
+    QSignalSpy ready(runner.get(), &LocustRunner::ready);
+    LocustRunnerConfig cfg;
+    cfg.locustfiles = {kLocustDir + u"/version_fix.py"_s, kLocustDir + u"/locustfile.py"_s};
+    cfg.workers = 2;
+    cfg.host = u"http://127.0.0.1:9"_s;
+    QVERIFY(runner->start(cfg));
+    QVERIFY2(ready.wait(30000), qPrintable(runner->masterLogTail().join(u'\n')));
+    const QString port = QString::number(runner->masterPort());
+    QCOMPARE(test::processesMentioning(port).size(), 3);
+    runner.reset(); // synchronous: terminate, grace, kill, per process group
+    QCOMPARE(test::processesMentioning(port).size(), 0);
 }
 
 QTEST_GUILESS_MAIN(TstLocustRunner)
