@@ -523,12 +523,12 @@ void ClusterSimulator::reconcile()
     std::vector<Json> replicasets = toJson(m_store.list(kReplicaSets));
     reconcileDeployments(deployments, replicasets);
     replicasets = toJson(m_store.list(kReplicaSets));
-    std::vector<Json> pods = toJson(m_store.list(kPods));
+    Pods pods = m_store.list(kPods);
     reconcileReplicaSets(replicasets, pods);
-    pods = toJson(m_store.list(kPods));
+    pods = m_store.list(kPods);
     schedule(pods, toJson(m_store.list(kNodes)));
     runKubelet(pods);
-    pods = toJson(m_store.list(kPods));
+    pods = m_store.list(kPods);
     reconcileServices(toJson(m_store.list(kServices)), pods);
     // Service accounts named "default" in every namespace, like the token controller makes them.
     for (const auto &ns : m_store.list("namespaces")) {
@@ -754,10 +754,11 @@ void ClusterSimulator::createPodFor(const Json &rs)
                 "replicaset-controller");
 }
 
-void ClusterSimulator::reconcileReplicaSets(const std::vector<Json> &replicasets, std::vector<Json> &pods)
+void ClusterSimulator::reconcileReplicaSets(const std::vector<Json> &replicasets, const Pods &pods)
 {
     std::map<std::string, std::vector<const Json *>> byOwner;
-    for (const Json &p : pods) {
+    for (const auto &ps : pods) {
+        const Json &p = ps->obj;
         const Json *refs = at(p, "metadata.ownerReferences");
         if (refs && refs->is_array())
             for (const auto &r : *refs)
@@ -824,7 +825,7 @@ void ClusterSimulator::reconcileReplicaSets(const std::vector<Json> &replicasets
     }
 }
 
-void ClusterSimulator::schedule(std::vector<Json> &pods, const std::vector<Json> &nodes)
+void ClusterSimulator::schedule(Pods &pods, const std::vector<Json> &nodes)
 {
     struct NodeFree {
         std::string name, ip;
@@ -853,12 +854,13 @@ void ClusterSimulator::schedule(std::vector<Json> &pods, const std::vector<Json>
     std::map<std::string, NodeFree *> byName;
     for (auto &f : free)
         byName[f.name] = &f;
-    std::vector<Json *> pending;
-    for (Json &p : pods) {
+    std::vector<std::size_t> pending;
+    for (std::size_t i = 0; i < pods.size(); ++i) {
+        const Json &p = pods[i]->obj;
         const std::string node = str(p["spec"], "nodeName");
         if (node.empty()) {
             if (!terminating(p))
-                pending.push_back(&p);
+                pending.push_back(i);
             continue;
         }
         const std::string phase = str(p["status"], "phase");
@@ -872,7 +874,8 @@ void ClusterSimulator::schedule(std::vector<Json> &pods, const std::vector<Json>
         }
     }
     const std::string now = timeNow();
-    for (Json *p : pending) {
+    for (const std::size_t index : pending) {
+        const Json *p = &pods[index]->obj;
         const Requests r = podRequests(*p);
         NodeFree *best = nullptr;
         int noCpu = 0, noMem = 0, noPods = 0;
@@ -958,7 +961,7 @@ void ClusterSimulator::schedule(std::vector<Json> &pods, const std::vector<Json>
                 }
                 return true;
             });
-            *p = s->obj;
+            pods[index] = s; // `p` is not used past this point
             recordEvent(s->obj, "Normal", "Scheduled", "Successfully assigned " + ns + "/" + name + " to " + best->name,
                         "default-scheduler");
         } catch (const ApiError &) {
@@ -1003,12 +1006,13 @@ Json ClusterSimulator::containerStatuses(const Json &pod, const PodSim &sim, boo
     return out;
 }
 
-void ClusterSimulator::runKubelet(const std::vector<Json> &pods)
+void ClusterSimulator::runKubelet(const Pods &pods)
 {
     const auto nowClock = Clock::now();
     const std::string now = timeNow();
     std::set<std::string> alive;
-    for (const Json &p : pods) {
+    for (const auto &ps : pods) {
+        const Json &p = ps->obj;
         const std::string uid = str(p["metadata"], "uid");
         alive.insert(uid);
         auto it = m_pods.find(uid);
@@ -1160,7 +1164,7 @@ Json ClusterSimulator::deletePod(const std::string &ns, const std::string &name,
     return s->obj;
 }
 
-void ClusterSimulator::reconcileServices(const std::vector<Json> &services, const std::vector<Json> &pods)
+void ClusterSimulator::reconcileServices(const std::vector<Json> &services, const Pods &pods)
 {
     std::set<std::pair<std::string, std::string>> seen;
     const auto nowClock = Clock::now();
@@ -1198,7 +1202,8 @@ void ClusterSimulator::reconcileServices(const std::vector<Json> &services, cons
         const Selector sel = Selector::fromMap(*selector);
         Json ready = Json::array(), notReady = Json::array();
         const Json *firstPod = nullptr;
-        for (const Json &p : pods) {
+        for (const auto &ps : pods) {
+            const Json &p = ps->obj;
             if (str(p["metadata"], "namespace") != ns || !sel.matchesLabels(p["metadata"].value("labels", Json::object())))
                 continue;
             const std::string ip = str(p["status"], "podIP");

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -18,6 +19,7 @@
 namespace bc::sandbox {
 
 class ObjectStore;
+struct Snapshot;
 
 struct SimulatorOptions {
     int nodeCount = 3;
@@ -111,10 +113,11 @@ private:
     void loop();
     std::chrono::steady_clock::duration realDuration(double simSeconds) const;
     void reconcileDeployments(const std::vector<Json> &deployments, std::vector<Json> &replicasets);
-    void reconcileReplicaSets(const std::vector<Json> &replicasets, std::vector<Json> &pods);
-    void schedule(std::vector<Json> &pods, const std::vector<Json> &nodes);
-    void runKubelet(const std::vector<Json> &pods);
-    void reconcileServices(const std::vector<Json> &services, const std::vector<Json> &pods);
+    using Pods = std::vector<std::shared_ptr<const Snapshot>>; // shared, never copied per pass
+    void reconcileReplicaSets(const std::vector<Json> &replicasets, const Pods &pods);
+    void schedule(Pods &pods, const std::vector<Json> &nodes);
+    void runKubelet(const Pods &pods);
+    void reconcileServices(const std::vector<Json> &services, const Pods &pods);
     void collectGarbage();
     void updateMetrics(double dtSeconds);
     void log(PodSim &sim, const std::string &container, const std::string &line);

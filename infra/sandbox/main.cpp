@@ -1,5 +1,8 @@
 // boutique-sandbox: a simulated Kubernetes cluster that the real kubectl drives (see README.md).
 #include "infra/sandbox/sandbox.h"
+#include "infra/sandbox/storefront/storefront.h"
+
+#include <sys/prctl.h>
 
 #include <csignal>
 #include <cstdio>
@@ -7,6 +10,7 @@
 #include <cstring>
 #include <ctime>
 #include <iostream>
+#include <memory>
 #include <string>
 
 namespace {
@@ -27,7 +31,12 @@ void usage(std::ostream &out)
            "  --time-scale X         real seconds per simulated second (default 1; 0.1 = 10x faster)\n"
            "  --max-events N         Event objects kept (default 2000)\n"
            "  --with-crds            pre-install the CNPG and Istio CustomResourceDefinitions\n"
-           "  --verbose              log every request to stderr\n";
+           "  --exit-with-parent     stop (and save state) when the process that started it dies\n"
+           "  --verbose              log every request to stderr\n"
+           "  --no-storefront        do not serve the simulated Online Boutique on the frontend LoadBalancer\n"
+           "  --orderlog HOST:PORT   real orderlog-server that checkouts log to (when an orderlog Service exists)\n"
+           "  --fault SVC:latency=MS,error=RATE   slow down / fail calls to a Service (repeatable)\n"
+           "  --cost-scale X         CPU charged per call (default 1; 0 = no CPU model, pure HTTP throughput)\n";
 }
 
 bool machine(const std::string &type, double &cpu, double &memGiB)
@@ -54,6 +63,8 @@ int main(int argc, char **argv)
 {
     bc::sandbox::SandboxOptions opts;
     bool verbose = false;
+    bool withStorefront = true;
+    bc::sandbox::storefront::StorefrontOptions shop;
     double nodeCpu = -1, nodeMem = -1;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
@@ -111,7 +122,20 @@ int main(int argc, char **argv)
             opts.withCrds = true;
         else if (a == "--verbose")
             verbose = true;
-        else if (a == "--help" || a == "-h") {
+        else if (a == "--exit-with-parent")
+            prctl(PR_SET_PDEATHSIG, SIGTERM); // delivered to the blocked set below, handled by sigtimedwait
+        else if (a == "--no-storefront" || a == "--storefront")
+            withStorefront = a == "--storefront";
+        else if (a == "--orderlog")
+            shop.orderlogAddress = value("HOST:PORT");
+        else if (a == "--cost-scale")
+            shop.costScale = number("a factor", 0, 1000);
+        else if (a == "--fault") {
+            if (const std::string err = bc::sandbox::storefront::Storefront::addFault(shop, value("SVC:latency=MS,error=RATE")); !err.empty()) {
+                std::cerr << "boutique-sandbox: --fault: " << err << "\n";
+                return 2;
+            }
+        } else if (a == "--help" || a == "-h") {
             usage(std::cout);
             return 0;
         } else {
@@ -148,6 +172,10 @@ int main(int argc, char **argv)
     if (!opts.kubeconfigPath.empty())
         std::cout << " (kubeconfig " << opts.kubeconfigPath << ")";
     std::cout << std::endl;
+    shop.log = [](const std::string &line) { std::printf("%s\n", line.c_str()); std::fflush(stdout); };
+    std::unique_ptr<bc::sandbox::storefront::Storefront> storefront;
+    if (withStorefront)
+        (storefront = std::make_unique<bc::sandbox::storefront::Storefront>(sandbox, shop))->start();
 
     for (;;) {
         const timespec wait{5, 0};
@@ -160,6 +188,7 @@ int main(int argc, char **argv)
             std::cerr << "boutique-sandbox: " << e.what() << "\n";
         }
     }
+    storefront.reset();
     sandbox.stop();
     return 0;
 }

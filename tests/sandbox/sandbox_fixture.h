@@ -49,7 +49,7 @@ public:
         m_process = std::make_unique<QProcess>();
         m_process->setProgram(QStringLiteral(BC_BINARY_DIR "/infra/sandbox/boutique-sandbox"));
         m_process->setArguments(QStringList{QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--kubeconfig"),
-                                            m_kubeconfig}
+                                            m_kubeconfig, QStringLiteral("--exit-with-parent")}
                                 + extraArgs);
         m_process->setProcessChannelMode(QProcess::ForwardedErrorChannel);
         m_process->start();
