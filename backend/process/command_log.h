@@ -18,12 +18,15 @@ public:
     void line(quint64 id, const QString &text, bool isStderr);
     void end(quint64 id, const CommandResult &result);
     int runningCount() const { return m_running; }
+    // Asks the runner of command `id` to stop (the console's Stop button); a finished id is ignored.
+    void requestCancel(quint64 id) { Q_EMIT cancelRequested(id); }
 
 Q_SIGNALS:
     void commandStarted(quint64 id, const QString &displayLine, bool dryRun);
     void commandOutput(quint64 id, const QString &line, bool isStderr);
     void commandFinished(quint64 id, const bc::CommandResult &result);
     void runningCountChanged(int running);
+    void cancelRequested(quint64 id);
 
 private:
     quint64 m_nextId = 1;

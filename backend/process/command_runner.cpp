@@ -129,6 +129,13 @@ bool CommandRunner::start(const Command &command)
 
     const bool dryRun = m_context && m_context->dryRun();
     m_logId = m_context ? m_context->log()->begin(command.displayLine(), dryRun) : 0;
+    if (m_context && !m_cancelHook) {
+        m_cancelHook = true;
+        connect(m_context->log(), &CommandLog::cancelRequested, this, [this](quint64 id) {
+            if (id != 0 && id == m_logId)
+                cancel();
+        });
+    }
     if (dryRun) {
         CommandResult r;
         r.outcome = CommandResult::Outcome::Succeeded;

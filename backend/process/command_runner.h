@@ -78,6 +78,7 @@ private:
     qint64 m_pid = 0;
     quint64 m_logId = 0;
     bool m_finished = true;
+    bool m_cancelHook = false;
 };
 
 } // namespace bc

@@ -279,6 +279,24 @@ private Q_SLOTS:
         QVERIFY(!processAlive(pid));
     }
 
+    void logCanCancelByCommandId()
+    {
+        bc::RunContext context;
+        quint64 id = 0;
+        connect(context.log(), &bc::CommandLog::commandStarted, this, [&id](quint64 started, const QString &, bool) { id = started; });
+        CommandRunner other(&context);
+        CommandRunner runner(&context);
+        QSignalSpy finished(&runner, &CommandRunner::finished);
+        QVERIFY(other.start(Command{helper(), {u"sleep"_s, u"30"_s}}));
+        QVERIFY(runner.start(Command{helper(), {u"sleep"_s, u"30"_s}}));
+        QVERIFY(id != 0);
+        context.log()->requestCancel(id);
+        QVERIFY(finished.wait(5000));
+        QCOMPARE(resultOf(finished).outcome, CommandResult::Outcome::Cancelled);
+        QVERIFY(other.isRunning()); // only the command asked for
+        other.cancel();
+    }
+
     void logCountsRunningCommands()
     {
         bc::RunContext context;
