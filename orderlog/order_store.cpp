@@ -154,6 +154,26 @@ std::vector<std::string> parseTextArray(const pqxx::field &field)
     return values;
 }
 
+// libpq messages span lines ("...failed: Connection refused\n\tIs the server running..."):
+// one log line each.
+std::string oneLine(std::string text)
+{
+    std::string out;
+    out.reserve(text.size());
+    bool gap = false;
+    for (const char ch : text) {
+        if (ch == '\n' || ch == '\r' || ch == '\t') {
+            gap = true;
+            continue;
+        }
+        if (gap && !out.empty())
+            out += ' ';
+        gap = false;
+        out += ch;
+    }
+    return out;
+}
+
 StoreError classify(const pqxx::sql_error &e)
 {
     const std::string state = e.sqlstate();
@@ -165,9 +185,7 @@ StoreError classify(const pqxx::sql_error &e)
         error.kind = StoreError::Kind::Invalid;
     else
         error.kind = StoreError::Kind::Failed;
-    error.message = "PostgreSQL error " + state + ": " + e.what();
-    while (!error.message.empty() && error.message.back() == '\n')
-        error.message.pop_back();
+    error.message = oneLine("PostgreSQL error " + state + ": " + e.what());
     return error;
 }
 
@@ -188,10 +206,10 @@ struct OrderStore::Impl {
             return StoreResult<T>(body(*conn));
         } catch (const pqxx::broken_connection &e) {
             conn.reset();
-            return StoreError{StoreError::Kind::Unavailable, std::string("connection to PostgreSQL lost: ") + e.what()};
+            return StoreError{StoreError::Kind::Unavailable, oneLine(std::string("connection to PostgreSQL lost: ") + e.what())};
         } catch (const pqxx::in_doubt_error &e) {
             conn.reset();
-            return StoreError{StoreError::Kind::Unavailable, std::string("commit outcome unknown: ") + e.what()};
+            return StoreError{StoreError::Kind::Unavailable, oneLine(std::string("commit outcome unknown: ") + e.what())};
         } catch (const pqxx::sql_error &e) {
             StoreError error = classify(e);
             if (error.kind == StoreError::Kind::Unavailable || !conn->is_open())
@@ -201,7 +219,7 @@ struct OrderStore::Impl {
             const bool open = conn->is_open();
             if (!open)
                 conn.reset();
-            return StoreError{open ? StoreError::Kind::Failed : StoreError::Kind::Unavailable, e.what()};
+            return StoreError{open ? StoreError::Kind::Failed : StoreError::Kind::Unavailable, oneLine(e.what())};
         }
     }
 };
@@ -230,10 +248,7 @@ StoreStatus OrderStore::open()
     try {
         m_d->conn = std::make_unique<pqxx::connection>(m_d->conninfo);
     } catch (const std::exception &e) {
-        std::string why = e.what();
-        while (!why.empty() && why.back() == '\n')
-            why.pop_back();
-        return StoreError{StoreError::Kind::Unavailable, "cannot connect to PostgreSQL: " + why};
+        return StoreError{StoreError::Kind::Unavailable, oneLine(std::string("cannot connect to PostgreSQL: ") + e.what())};
     }
     StoreStatus migrated = m_d->guarded<std::monostate>([](pqxx::connection &c) {
         pqxx::work tx{c};

@@ -83,10 +83,18 @@ bool OrderWriter::ensureOpen(OrderStore &store, std::chrono::steady_clock::time_
     lastAttempt = now;
     const StoreStatus opened = store.open();
     if (!opened) {
-        log(opened.error().message);
+        std::lock_guard lock(m_logMutex);
+        if (opened.error().message != m_lastConnectError) {
+            m_lastConnectError = opened.error().message;
+            log(m_lastConnectError + " (retrying every "
+                + std::to_string(m_options.reconnectInterval.count()) + " ms)");
+        }
         return false;
     }
-    log("connected to PostgreSQL, schema version " + std::to_string(OrderStore::kSchemaVersion));
+    {
+        std::lock_guard lock(m_logMutex);
+        m_lastConnectError.clear();
+    }
     setConnected(wasOpen, true);
     return true;
 }

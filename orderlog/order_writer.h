@@ -72,6 +72,8 @@ private:
     bool m_stopping = false;
     std::vector<std::thread> m_threads;
     std::atomic<int> m_connectedCount{0};
+    std::mutex m_logMutex;
+    std::string m_lastConnectError;  // logged once, not on every retry of every writer
 };
 
 }  // namespace bc::orderlog

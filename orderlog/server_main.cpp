@@ -16,7 +16,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
-#include <iostream>
 #include <mutex>
 #include <pthread.h>
 
@@ -63,6 +62,9 @@ int main(int argc, char **argv)
 
     logLine("database: " + (options.conninfo.empty() ? std::string("from PG* environment")
                                                      : redactConninfo(options.conninfo)));
+    if (redactConninfo(options.conninfo) != options.conninfo)
+        logLine("warning: --db carries a password, which any local user can read in the process list;"
+                " use PGPASSWORD or a .pgpass file");
 
     std::unique_ptr<grpc::Server> server;
     std::mutex healthMutex;
