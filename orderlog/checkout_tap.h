@@ -18,14 +18,16 @@ namespace bc::orderlog {
 
 class OrderWriter;
 
-class CheckoutTap final
-    : public ::hipstershop::CheckoutService::WithRawCallbackMethod_PlaceOrder<::hipstershop::CheckoutService::Service> {
+class CheckoutTap final : public ::hipstershop::CheckoutService::WithRawCallbackMethod_PlaceOrder<
+                              ::hipstershop::CheckoutService::Service>
+{
 public:
     // upstream: host:port of the real checkout service (plaintext, as inside the cluster).
-    CheckoutTap(OrderWriter &writer, const std::string &upstream, std::function<void(const std::string &)> log);
+    CheckoutTap(
+        OrderWriter &writer, const std::string &upstream, std::function<void(const std::string &)> log);
 
-    ::grpc::ServerUnaryReactor *PlaceOrder(::grpc::CallbackServerContext *context, const ::grpc::ByteBuffer *request,
-                                           ::grpc::ByteBuffer *response) override;
+    ::grpc::ServerUnaryReactor *PlaceOrder(::grpc::CallbackServerContext *context,
+        const ::grpc::ByteBuffer *request, ::grpc::ByteBuffer *response) override;
 
 private:
     OrderWriter &m_writer;
@@ -34,4 +36,4 @@ private:
     std::function<void(const std::string &)> m_log;
 };
 
-}  // namespace bc::orderlog
+} // namespace bc::orderlog

@@ -22,21 +22,22 @@
 
 namespace {
 
-constexpr const char *kUsage =
-    "usage: orderlog-cli [--server HOST:PORT] COMMAND [options]\n"
-    "  --server HOST:PORT   orderlog-server address (default: env ORDERLOG_ADDR, else 127.0.0.1:50051)\n"
-    "commands:\n"
-    "  log   [--content TEXT] [--order-id ID] [--user ID] [--email ADDR] [--total 12.34 --currency USD]\n"
-    "        [--item PRODUCT:QTY]... [--tracking ID] [--city CITY] [--country COUNTRY]\n"
-    "        [--placed-at TIME] [--request-id KEY]\n"
-    "  list  [--since TIME] [--until TIME] [--page-size N] [--page-token TOKEN] [--all]\n"
-    "  load  --count N --concurrency C [--threads T] [--channels K] [--prefix ID_PREFIX] [--content-only]\n"
-    "        sends N orders keeping C calls in flight; prints entries/s and latency percentiles\n"
-    "TIME is Unix seconds or YYYY-MM-DDTHH:MM:SSZ.\n";
+constexpr const char *kUsage
+    = "usage: orderlog-cli [--server HOST:PORT] COMMAND [options]\n"
+      "  --server HOST:PORT   orderlog-server address (default: env ORDERLOG_ADDR, else 127.0.0.1:50051)\n"
+      "commands:\n"
+      "  log   [--content TEXT] [--order-id ID] [--user ID] [--email ADDR] [--total 12.34 --currency USD]\n"
+      "        [--item PRODUCT:QTY]... [--tracking ID] [--city CITY] [--country COUNTRY]\n"
+      "        [--placed-at TIME] [--request-id KEY]\n"
+      "  list  [--since TIME] [--until TIME] [--page-size N] [--page-token TOKEN] [--all]\n"
+      "  load  --count N --concurrency C [--threads T] [--channels K] [--prefix ID_PREFIX] [--content-only]\n"
+      "        sends N orders keeping C calls in flight; prints entries/s and latency percentiles\n"
+      "TIME is Unix seconds or YYYY-MM-DDTHH:MM:SSZ.\n";
 
 using Clock = std::chrono::steady_clock;
 
-struct Args {
+struct Args
+{
     std::vector<std::string> positional;
     std::multimap<std::string, std::string> options;
     std::vector<std::string> flags;
@@ -48,7 +49,10 @@ struct Args {
             return std::nullopt;
         return it->second;
     }
-    bool flag(const std::string &key) const { return std::find(flags.begin(), flags.end(), key) != flags.end(); }
+    bool flag(const std::string &key) const
+    {
+        return std::find(flags.begin(), flags.end(), key) != flags.end();
+    }
 };
 
 [[noreturn]] void fail(const std::string &message, int code = 2)
@@ -88,18 +92,21 @@ long long toNumber(const std::string &name, const std::string &text, long long l
     long long v = 0;
     const auto r = std::from_chars(text.data(), text.data() + text.size(), v);
     if (r.ec != std::errc() || r.ptr != text.data() + text.size() || v < lo || v > hi)
-        fail(name + " needs a number " + std::to_string(lo) + ".." + std::to_string(hi) + ", got \"" + text + "\"");
+        fail(name + " needs a number " + std::to_string(lo) + ".." + std::to_string(hi) + ", got \"" + text
+            + "\"");
     return v;
 }
 
 google::protobuf::Timestamp toTimestamp(const std::string &name, const std::string &text)
 {
     google::protobuf::Timestamp ts;
-    if (!text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+    if (!text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+            return std::isdigit(static_cast<unsigned char>(c));
+        })) {
         ts.set_seconds(toNumber(name, text, 0, 253402300799));
         return ts;
     }
-    std::tm tm{};
+    std::tm tm {};
     const char *end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
     if (!end || *end)
         fail(name + " must be Unix seconds or YYYY-MM-DDTHH:MM:SSZ, got \"" + text + "\"");
@@ -110,7 +117,7 @@ google::protobuf::Timestamp toTimestamp(const std::string &name, const std::stri
 std::string formatTime(const google::protobuf::Timestamp &ts)
 {
     const std::time_t t = ts.seconds();
-    std::tm tm{};
+    std::tm tm {};
     gmtime_r(&t, &tm);
     char buf[40];
     std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
@@ -138,13 +145,14 @@ std::shared_ptr<grpc::Channel> makeChannel(const std::string &server, bool ownCo
     args.SetMaxReceiveMessageSize(64 * 1024 * 1024);
     if (ownConnection)
         args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-    args.SetInt(GRPC_ARG_ENABLE_RETRIES, 0);  // nothing here retries; saves the retry filter's copies
+    args.SetInt(GRPC_ARG_ENABLE_RETRIES, 0); // nothing here retries; saves the retry filter's copies
     return grpc::CreateCustomChannel(server, grpc::InsecureChannelCredentials(), args);
 }
 
 int reportError(const grpc::Status &s)
 {
-    std::fprintf(stderr, "orderlog-cli: call failed: %d %s\n", int(s.error_code()), s.error_message().c_str());
+    std::fprintf(
+        stderr, "orderlog-cli: call failed: %d %s\n", int(s.error_code()), s.error_message().c_str());
     return 1;
 }
 
@@ -182,8 +190,8 @@ int cmdLog(orderlog::Logger::Stub &stub, const Args &a)
         auto *item = order.add_items();
         item->set_product_id(it->second.substr(0, colon));
         item->set_quantity(colon == std::string::npos
-                               ? 1
-                               : static_cast<std::int32_t>(toNumber("--item", it->second.substr(colon + 1), 1, 100000)));
+                ? 1
+                : static_cast<std::int32_t>(toNumber("--item", it->second.substr(colon + 1), 1, 100000)));
         hasOrder = true;
     }
     if (auto v = a.get("--city")) {
@@ -207,7 +215,7 @@ int cmdLog(orderlog::Logger::Stub &stub, const Args &a)
     if (!s.ok())
         return reportError(s);
     std::printf("ok%s%s\n", reply.order_id().empty() ? "" : (" order_id=" + reply.order_id()).c_str(),
-                reply.duplicate() ? " (duplicate: already stored)" : "");
+        reply.duplicate() ? " (duplicate: already stored)" : "");
     return 0;
 }
 
@@ -223,7 +231,8 @@ int cmdList(orderlog::Logger::Stub &stub, const Args &a)
     if (auto v = a.get("--page-token"))
         req.set_page_token(*v);
     const bool all = a.flag("--all");
-    std::printf("%-8s %-27s %-38s %-24s %-16s %s\n", "ID", "PLACED (UTC)", "ORDER", "EMAIL", "TOTAL", "ITEMS / CONTENT");
+    std::printf("%-8s %-27s %-38s %-24s %-16s %s\n", "ID", "PLACED (UTC)", "ORDER", "EMAIL", "TOTAL",
+        "ITEMS / CONTENT");
     for (;;) {
         grpc::ClientContext ctx;
         ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
@@ -236,15 +245,16 @@ int cmdList(orderlog::Logger::Stub &stub, const Args &a)
             char total[64] = "";
             if (o.has_total())
                 std::snprintf(total, sizeof total, "%lld.%02d %s", static_cast<long long>(o.total().units()),
-                              o.total().nanos() / 10000000, o.total().currency_code().c_str());
+                    o.total().nanos() / 10000000, o.total().currency_code().c_str());
             std::string items;
             for (const auto &item : o.items())
-                items += (items.empty() ? "" : ",") + item.product_id() + "x" + std::to_string(item.quantity());
+                items
+                    += (items.empty() ? "" : ",") + item.product_id() + "x" + std::to_string(item.quantity());
             if (!e.content().empty())
                 items += (items.empty() ? "" : " ") + e.content();
             std::printf("%-8lld %-27s %-38s %-24s %-16s %s\n", static_cast<long long>(e.id()),
-                        formatTime(o.placed_at()).c_str(), o.order_id().c_str(), o.email().c_str(), total,
-                        items.c_str());
+                formatTime(o.placed_at()).c_str(), o.order_id().c_str(), o.email().c_str(), total,
+                items.c_str());
         }
         if (page.next_page_token().empty())
             break;
@@ -260,12 +270,16 @@ int cmdList(orderlog::Logger::Stub &stub, const Args &a)
 // Keeps `concurrency` Log calls in flight until `count` have completed. Completion-queue client
 // (what gRPC's own QPS benchmarks use): each thread polls its own queue and starts the next call
 // from there, so the client costs as little CPU as possible and the server is what gets measured.
-class LoadRun {
+class LoadRun
+{
 public:
-    LoadRun(std::vector<std::unique_ptr<orderlog::Logger::Stub>> stubs, long count, std::string prefix, bool contentOnly)
-        : m_stubs(std::move(stubs)), m_count(count), m_prefix(std::move(prefix)), m_contentOnly(contentOnly)
-    {
-    }
+    LoadRun(std::vector<std::unique_ptr<orderlog::Logger::Stub>> stubs, long count, std::string prefix,
+        bool contentOnly)
+        : m_stubs(std::move(stubs))
+        , m_count(count)
+        , m_prefix(std::move(prefix))
+        , m_contentOnly(contentOnly)
+    { }
 
     void run(int concurrency, int threads)
     {
@@ -275,7 +289,8 @@ public:
         std::vector<std::thread> pool;
         for (int t = 0; t < threads; ++t) {
             const int inFlight = concurrency / threads + (t < concurrency % threads ? 1 : 0);
-            pool.emplace_back([this, &w = workers[static_cast<std::size_t>(t)], t, inFlight] { work(w, t, inFlight); });
+            pool.emplace_back(
+                [this, &w = workers[static_cast<std::size_t>(t)], t, inFlight] { work(w, t, inFlight); });
         }
         for (auto &th : pool)
             th.join();
@@ -297,12 +312,13 @@ public:
         const auto pct = [&](double p) {
             if (sorted.empty())
                 return 0.0;
-            const auto idx = std::min(sorted.size() - 1, static_cast<std::size_t>(p / 100.0 * double(sorted.size())));
+            const auto idx
+                = std::min(sorted.size() - 1, static_cast<std::size_t>(p / 100.0 * double(sorted.size())));
             return sorted[idx];
         };
         std::printf("sent %ld entries in %.3f s, %ld ok, %ld failed\n", m_count, seconds, m_ok, m_failed);
         std::printf("latency ms: p50 %.2f  p90 %.2f  p99 %.2f  max %.2f\n", pct(50), pct(90), pct(99),
-                    sorted.empty() ? 0.0 : sorted.back());
+            sorted.empty() ? 0.0 : sorted.back());
         if (!m_firstError.empty())
             std::printf("first error: %s\n", m_firstError.c_str());
         std::printf("entries/s: %.1f\n", seconds > 0 ? double(m_ok) / seconds : 0.0);
@@ -310,7 +326,8 @@ public:
     }
 
 private:
-    struct Call {
+    struct Call
+    {
         grpc::ClientContext ctx;
         orderlog::Entry entry;
         orderlog::Reply reply;
@@ -318,7 +335,8 @@ private:
         Clock::time_point started;
         std::unique_ptr<grpc::ClientAsyncResponseReader<orderlog::Reply>> reader;
     };
-    struct Worker {
+    struct Worker
+    {
         std::vector<double> latencies;
         long ok = 0;
         long failed = 0;
@@ -365,13 +383,15 @@ private:
         bool ok = false;
         while (pending > 0 && cq.Next(&tag, &ok)) {
             auto *call = static_cast<Call *>(tag);
-            w.latencies.push_back(std::chrono::duration<double, std::milli>(Clock::now() - call->started).count());
+            w.latencies.push_back(
+                std::chrono::duration<double, std::milli>(Clock::now() - call->started).count());
             if (ok && call->status.ok()) {
                 ++w.ok;
             } else {
                 ++w.failed;
                 if (w.firstError.empty())
-                    w.firstError = std::to_string(int(call->status.error_code())) + " " + call->status.error_message();
+                    w.firstError
+                        = std::to_string(int(call->status.error_code())) + " " + call->status.error_message();
             }
             delete call;
             --pending;
@@ -379,30 +399,31 @@ private:
                 ++pending;
         }
         cq.Shutdown();
-        while (cq.Next(&tag, &ok)) {
-        }
+        while (cq.Next(&tag, &ok)) { }
     }
 
     std::vector<std::unique_ptr<orderlog::Logger::Stub>> m_stubs;
     const long m_count;
     const std::string m_prefix;
     const bool m_contentOnly;
-    std::atomic<long> m_next{0};
+    std::atomic<long> m_next {0};
     long m_ok = 0;
     long m_failed = 0;
     std::vector<double> m_latencies;
     std::string m_firstError;
     Clock::time_point m_start;
-    Clock::duration m_elapsed{};
+    Clock::duration m_elapsed {};
 };
 
 int cmdLoad(const std::string &server, const Args &a)
 {
     const long count = static_cast<long>(toNumber("--count", a.get("--count").value_or(""), 1, 100000000));
-    const int concurrency = static_cast<int>(toNumber("--concurrency", a.get("--concurrency").value_or("1"), 1, 10000));
+    const int concurrency
+        = static_cast<int>(toNumber("--concurrency", a.get("--concurrency").value_or("1"), 1, 10000));
     const int channels = static_cast<int>(toNumber("--channels", a.get("--channels").value_or("1"), 1, 64));
-    const std::string prefix = a.get("--prefix").value_or("load-" + std::to_string(::getpid()) + "-"
-                                                          + std::to_string(std::time(nullptr)));
+    const std::string prefix
+        = a.get("--prefix")
+              .value_or("load-" + std::to_string(::getpid()) + "-" + std::to_string(std::time(nullptr)));
     std::vector<std::unique_ptr<orderlog::Logger::Stub>> stubs;
     for (int i = 0; i < channels; ++i) {
         auto channel = makeChannel(server, channels > 1);
@@ -416,7 +437,7 @@ int cmdLoad(const std::string &server, const Args &a)
     return run.report();
 }
 
-}  // namespace
+} // namespace
 
 int main(int argc, char **argv)
 {

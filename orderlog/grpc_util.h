@@ -10,15 +10,13 @@
 
 namespace bc::orderlog {
 
-template <typename Message>
-bool parseBuffer(const ::grpc::ByteBuffer &buffer, Message *message)
+template <typename Message> bool parseBuffer(const ::grpc::ByteBuffer &buffer, Message *message)
 {
-    ::grpc::ByteBuffer copy(buffer);  // shares the slices; Deserialize consumes its argument
+    ::grpc::ByteBuffer copy(buffer); // shares the slices; Deserialize consumes its argument
     return ::grpc::SerializationTraits<Message>::Deserialize(&copy, message).ok();
 }
 
-template <typename Message>
-void serializeToBuffer(const Message &message, ::grpc::ByteBuffer *buffer)
+template <typename Message> void serializeToBuffer(const Message &message, ::grpc::ByteBuffer *buffer)
 {
     bool own = false;
     (void)::grpc::SerializationTraits<Message>::Serialize(message, buffer, &own);
@@ -37,4 +35,4 @@ inline ::grpc::Status toGrpcStatus(const StoreError &error)
     return {::grpc::StatusCode::INTERNAL, error.message};
 }
 
-}  // namespace bc::orderlog
+} // namespace bc::orderlog

@@ -21,29 +21,29 @@ std::int64_t toMicros(const google::protobuf::Timestamp &ts)
 bool validTimestamp(const google::protobuf::Timestamp &ts)
 {
     return ts.seconds() >= -62135596800 && ts.seconds() <= 253402300799 && ts.nanos() >= 0
-           && ts.nanos() <= 999999999;
+        && ts.nanos() <= 999999999;
 }
 
-}  // namespace
+} // namespace
 
 LoggerService::LoggerService(OrderWriter &writer)
     : m_writer(writer)
-{
-}
+{ }
 
-::grpc::ServerUnaryReactor *LoggerService::Log(::grpc::CallbackServerContext *context,
-                                               const ::grpc::ByteBuffer *request, ::grpc::ByteBuffer *response)
+::grpc::ServerUnaryReactor *LoggerService::Log(
+    ::grpc::CallbackServerContext *context, const ::grpc::ByteBuffer *request, ::grpc::ByteBuffer *response)
 {
     ::grpc::ServerUnaryReactor *reactor = context->DefaultReactor();
     if (request->Length() > kMaxEntryBytes) {
         reactor->Finish({::grpc::StatusCode::INVALID_ARGUMENT,
-                         "entry is " + std::to_string(request->Length()) + " bytes; the limit is "
-                             + std::to_string(kMaxEntryBytes)});
+            "entry is " + std::to_string(request->Length()) + " bytes; the limit is "
+                + std::to_string(kMaxEntryBytes)});
         return reactor;
     }
     ::orderlog::Entry entry;
     if (!parseBuffer(*request, &entry)) {
-        reactor->Finish({::grpc::StatusCode::INVALID_ARGUMENT, "request is not a valid orderlog.Entry message"});
+        reactor->Finish(
+            {::grpc::StatusCode::INVALID_ARGUMENT, "request is not a valid orderlog.Entry message"});
         return reactor;
     }
     std::string metadataKey;
@@ -58,28 +58,29 @@ LoggerService::LoggerService(OrderWriter &writer)
     OrderRecord record = std::move(std::get<OrderRecord>(converted));
     std::string orderId = record.orderId;
     m_writer.submit(std::move(record),
-                    [reactor, response, orderId = std::move(orderId)](const StoreResult<WriteOutcome> &result) {
-                        if (!result) {
-                            reactor->Finish(toGrpcStatus(result.error()));
-                            return;
-                        }
-                        ::orderlog::Reply reply;
-                        reply.set_ok(true);
-                        reply.set_order_id(orderId);
-                        reply.set_duplicate(result.value() == WriteOutcome::Duplicate);
-                        serializeToBuffer(reply, response);
-                        reactor->Finish(::grpc::Status::OK);  // after COMMIT, on the writer thread
-                    });
+        [reactor, response, orderId = std::move(orderId)](const StoreResult<WriteOutcome> &result) {
+            if (!result) {
+                reactor->Finish(toGrpcStatus(result.error()));
+                return;
+            }
+            ::orderlog::Reply reply;
+            reply.set_ok(true);
+            reply.set_order_id(orderId);
+            reply.set_duplicate(result.value() == WriteOutcome::Duplicate);
+            serializeToBuffer(reply, response);
+            reactor->Finish(::grpc::Status::OK); // after COMMIT, on the writer thread
+        });
     return reactor;
 }
 
-::grpc::ServerUnaryReactor *LoggerService::List(::grpc::CallbackServerContext *context,
-                                                const ::grpc::ByteBuffer *request, ::grpc::ByteBuffer *response)
+::grpc::ServerUnaryReactor *LoggerService::List(
+    ::grpc::CallbackServerContext *context, const ::grpc::ByteBuffer *request, ::grpc::ByteBuffer *response)
 {
     ::grpc::ServerUnaryReactor *reactor = context->DefaultReactor();
     ::orderlog::ListRequest req;
     if (request->Length() > kMaxListRequestBytes || !parseBuffer(*request, &req)) {
-        reactor->Finish({::grpc::StatusCode::INVALID_ARGUMENT, "request is not a valid orderlog.ListRequest message"});
+        reactor->Finish(
+            {::grpc::StatusCode::INVALID_ARGUMENT, "request is not a valid orderlog.ListRequest message"});
         return reactor;
     }
     ListQuery query;
@@ -87,7 +88,8 @@ LoggerService::LoggerService(OrderWriter &writer)
         reactor->Finish({::grpc::StatusCode::INVALID_ARGUMENT, "page_size must not be negative"});
         return reactor;
     }
-    query.limit = req.page_size() == 0 ? kDefaultPageSize : std::min(req.page_size(), OrderStore::kMaxPageSize);
+    query.limit
+        = req.page_size() == 0 ? kDefaultPageSize : std::min(req.page_size(), OrderStore::kMaxPageSize);
     if (req.has_since()) {
         if (!validTimestamp(req.since())) {
             reactor->Finish({::grpc::StatusCode::INVALID_ARGUMENT, "since is out of range"});
@@ -105,7 +107,8 @@ LoggerService::LoggerService(OrderWriter &writer)
     if (!req.page_token().empty()) {
         query.after = decodePageKey(req.page_token());
         if (!query.after) {
-            reactor->Finish({::grpc::StatusCode::INVALID_ARGUMENT, "page_token is not one this server issued"});
+            reactor->Finish(
+                {::grpc::StatusCode::INVALID_ARGUMENT, "page_token is not one this server issued"});
             return reactor;
         }
     }
@@ -128,4 +131,4 @@ LoggerService::LoggerService(OrderWriter &writer)
     return reactor;
 }
 
-}  // namespace bc::orderlog
+} // namespace bc::orderlog

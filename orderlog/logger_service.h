@@ -13,19 +13,19 @@ namespace bc::orderlog {
 
 class OrderWriter;
 
-class LoggerService final
-    : public ::orderlog::Logger::WithRawCallbackMethod_Log<
-          ::orderlog::Logger::WithRawCallbackMethod_List<::orderlog::Logger::Service>> {
+class LoggerService final : public ::orderlog::Logger::WithRawCallbackMethod_Log<
+                                ::orderlog::Logger::WithRawCallbackMethod_List<::orderlog::Logger::Service>>
+{
 public:
     explicit LoggerService(OrderWriter &writer);
 
     ::grpc::ServerUnaryReactor *Log(::grpc::CallbackServerContext *context, const ::grpc::ByteBuffer *request,
-                                    ::grpc::ByteBuffer *response) override;
-    ::grpc::ServerUnaryReactor *List(::grpc::CallbackServerContext *context, const ::grpc::ByteBuffer *request,
-                                     ::grpc::ByteBuffer *response) override;
+        ::grpc::ByteBuffer *response) override;
+    ::grpc::ServerUnaryReactor *List(::grpc::CallbackServerContext *context,
+        const ::grpc::ByteBuffer *request, ::grpc::ByteBuffer *response) override;
 
 private:
     OrderWriter &m_writer;
 };
 
-}  // namespace bc::orderlog
+} // namespace bc::orderlog

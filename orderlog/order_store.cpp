@@ -12,9 +12,10 @@ namespace bc::orderlog {
 
 namespace {
 
-constexpr long kMigrationLockKey = 4242001;  // pg_advisory_xact_lock key: one migrator at a time
+constexpr long kMigrationLockKey = 4242001; // pg_advisory_xact_lock key: one migrator at a time
 
-struct Migration {
+struct Migration
+{
     int version;
     const char *description;
     const char *sql;
@@ -23,58 +24,58 @@ struct Migration {
 // Versioned, append-only. Version 1 is exactly the lab's table, so a lab database upgrades in place.
 const Migration kMigrations[] = {
     {1, "lab schema: logs(id, contents)",
-     "CREATE TABLE IF NOT EXISTS logs (id serial PRIMARY KEY, contents varchar(1000))"},
+        "CREATE TABLE IF NOT EXISTS logs (id serial PRIMARY KEY, contents varchar(1000))"},
     {2, "structured orders, idempotency on order_id, keyset index",
-     "ALTER TABLE logs ALTER COLUMN id TYPE bigint;"
-     "ALTER SEQUENCE IF EXISTS logs_id_seq AS bigint;"
-     "ALTER TABLE logs"
-     " ADD COLUMN IF NOT EXISTS order_id text,"
-     " ADD COLUMN IF NOT EXISTS user_id text,"
-     " ADD COLUMN IF NOT EXISTS email text,"
-     " ADD COLUMN IF NOT EXISTS currency_code text,"
-     " ADD COLUMN IF NOT EXISTS total_units bigint,"
-     " ADD COLUMN IF NOT EXISTS total_nanos integer,"
-     " ADD COLUMN IF NOT EXISTS items jsonb NOT NULL DEFAULT '[]',"
-     " ADD COLUMN IF NOT EXISTS shipping_tracking_id text,"
-     " ADD COLUMN IF NOT EXISTS shipping_city text,"
-     " ADD COLUMN IF NOT EXISTS shipping_country text,"
-     " ADD COLUMN IF NOT EXISTS placed_at timestamptz NOT NULL DEFAULT now(),"
-     " ADD COLUMN IF NOT EXISTS logged_at timestamptz NOT NULL DEFAULT now();"
-     "CREATE UNIQUE INDEX IF NOT EXISTS logs_order_id_key ON logs (order_id);"
-     "CREATE INDEX IF NOT EXISTS logs_placed_at_id_idx ON logs (placed_at DESC, id DESC)"},
+        "ALTER TABLE logs ALTER COLUMN id TYPE bigint;"
+        "ALTER SEQUENCE IF EXISTS logs_id_seq AS bigint;"
+        "ALTER TABLE logs"
+        " ADD COLUMN IF NOT EXISTS order_id text,"
+        " ADD COLUMN IF NOT EXISTS user_id text,"
+        " ADD COLUMN IF NOT EXISTS email text,"
+        " ADD COLUMN IF NOT EXISTS currency_code text,"
+        " ADD COLUMN IF NOT EXISTS total_units bigint,"
+        " ADD COLUMN IF NOT EXISTS total_nanos integer,"
+        " ADD COLUMN IF NOT EXISTS items jsonb NOT NULL DEFAULT '[]',"
+        " ADD COLUMN IF NOT EXISTS shipping_tracking_id text,"
+        " ADD COLUMN IF NOT EXISTS shipping_city text,"
+        " ADD COLUMN IF NOT EXISTS shipping_country text,"
+        " ADD COLUMN IF NOT EXISTS placed_at timestamptz NOT NULL DEFAULT now(),"
+        " ADD COLUMN IF NOT EXISTS logged_at timestamptz NOT NULL DEFAULT now();"
+        "CREATE UNIQUE INDEX IF NOT EXISTS logs_order_id_key ON logs (order_id);"
+        "CREATE INDEX IF NOT EXISTS logs_placed_at_id_idx ON logs (placed_at DESC, id DESC)"},
 };
 static_assert(std::size(kMigrations) == OrderStore::kSchemaVersion);
 
 // One statement for a whole batch: every column travels as one array parameter.
-constexpr const char *kInsertBatch =
-    "INSERT INTO logs (contents, order_id, user_id, email, currency_code, total_units, total_nanos,"
-    " items, shipping_tracking_id, shipping_city, shipping_country, placed_at)"
-    " SELECT c, o, u, e, cur, tu, tn, it, st, sc, sco,"
-    "  coalesce(timestamptz 'epoch' + pa * interval '1 microsecond', now())"
-    " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int8[],"
-    "  $7::int4[], $8::jsonb[], $9::text[], $10::text[], $11::text[], $12::int8[])"
-    "  AS t(c, o, u, e, cur, tu, tn, it, st, sc, sco, pa)"
-    " ON CONFLICT (order_id) DO NOTHING"
-    " RETURNING order_id";
+constexpr const char *kInsertBatch
+    = "INSERT INTO logs (contents, order_id, user_id, email, currency_code, total_units, total_nanos,"
+      " items, shipping_tracking_id, shipping_city, shipping_country, placed_at)"
+      " SELECT c, o, u, e, cur, tu, tn, it, st, sc, sco,"
+      "  coalesce(timestamptz 'epoch' + pa * interval '1 microsecond', now())"
+      " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int8[],"
+      "  $7::int4[], $8::jsonb[], $9::text[], $10::text[], $11::text[], $12::int8[])"
+      "  AS t(c, o, u, e, cur, tu, tn, it, st, sc, sco, pa)"
+      " ON CONFLICT (order_id) DO NOTHING"
+      " RETURNING order_id";
 
-constexpr const char *kList =
-    "SELECT l.id, coalesce(l.contents, ''), coalesce(l.order_id, ''), coalesce(l.user_id, ''),"
-    " coalesce(l.email, ''), coalesce(l.currency_code, ''), coalesce(l.total_units, 0),"
-    " coalesce(l.total_nanos, 0), coalesce(l.shipping_tracking_id, ''),"
-    " coalesce(l.shipping_city, ''), coalesce(l.shipping_country, ''),"
-    " (extract(epoch FROM l.placed_at) * 1000000)::int8,"
-    " (extract(epoch FROM l.logged_at) * 1000000)::int8,"
-    " coalesce(it.pids, '{}'), coalesce(it.qtys, '{}')"
-    " FROM logs l LEFT JOIN LATERAL ("
-    "  SELECT array_agg(x.e->>'product_id' ORDER BY x.n) AS pids,"
-    "         array_agg((x.e->>'quantity')::int ORDER BY x.n) AS qtys"
-    "  FROM jsonb_array_elements(CASE WHEN jsonb_typeof(l.items) = 'array' THEN l.items"
-    "                            ELSE '[]'::jsonb END) WITH ORDINALITY AS x(e, n)) it ON true"
-    " WHERE ($1 = '' OR l.placed_at >= timestamptz 'epoch' + $1::int8 * interval '1 microsecond')"
-    "  AND ($2 = '' OR l.placed_at < timestamptz 'epoch' + $2::int8 * interval '1 microsecond')"
-    "  AND ($3 = '' OR (l.placed_at, l.id) <"
-    "       (timestamptz 'epoch' + $3::int8 * interval '1 microsecond', $4::int8))"
-    " ORDER BY l.placed_at DESC, l.id DESC LIMIT $5";
+constexpr const char *kList
+    = "SELECT l.id, coalesce(l.contents, ''), coalesce(l.order_id, ''), coalesce(l.user_id, ''),"
+      " coalesce(l.email, ''), coalesce(l.currency_code, ''), coalesce(l.total_units, 0),"
+      " coalesce(l.total_nanos, 0), coalesce(l.shipping_tracking_id, ''),"
+      " coalesce(l.shipping_city, ''), coalesce(l.shipping_country, ''),"
+      " (extract(epoch FROM l.placed_at) * 1000000)::int8,"
+      " (extract(epoch FROM l.logged_at) * 1000000)::int8,"
+      " coalesce(it.pids, '{}'), coalesce(it.qtys, '{}')"
+      " FROM logs l LEFT JOIN LATERAL ("
+      "  SELECT array_agg(x.e->>'product_id' ORDER BY x.n) AS pids,"
+      "         array_agg((x.e->>'quantity')::int ORDER BY x.n) AS qtys"
+      "  FROM jsonb_array_elements(CASE WHEN jsonb_typeof(l.items) = 'array' THEN l.items"
+      "                            ELSE '[]'::jsonb END) WITH ORDINALITY AS x(e, n)) it ON true"
+      " WHERE ($1 = '' OR l.placed_at >= timestamptz 'epoch' + $1::int8 * interval '1 microsecond')"
+      "  AND ($2 = '' OR l.placed_at < timestamptz 'epoch' + $2::int8 * interval '1 microsecond')"
+      "  AND ($3 = '' OR (l.placed_at, l.id) <"
+      "       (timestamptz 'epoch' + $3::int8 * interval '1 microsecond', $4::int8))"
+      " ORDER BY l.placed_at DESC, l.id DESC LIMIT $5";
 
 // PostgreSQL array literal element: NULL or a double-quoted, backslash-escaped string.
 void appendArrayElement(std::string &out, const std::string *value)
@@ -94,10 +95,14 @@ void appendArrayElement(std::string &out, const std::string *value)
     out += '"';
 }
 
-class ArrayBuilder {
+class ArrayBuilder
+{
 public:
     void add(const std::string &value) { appendArrayElement(m_text, &value); }
-    void addNullable(const std::string &value) { appendArrayElement(m_text, value.empty() ? nullptr : &value); }
+    void addNullable(const std::string &value)
+    {
+        appendArrayElement(m_text, value.empty() ? nullptr : &value);
+    }
     void addNull() { appendArrayElement(m_text, nullptr); }
     std::string finish() { return m_text + '}'; }
 
@@ -110,11 +115,21 @@ void appendJsonString(std::string &out, const std::string &value)
     out += '"';
     for (const unsigned char ch : value) {
         switch (ch) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
         default:
             if (ch < 0x20) {
                 char buf[8];
@@ -189,27 +204,29 @@ StoreError classify(const pqxx::sql_error &e)
     return error;
 }
 
-}  // namespace
+} // namespace
 
-struct OrderStore::Impl {
+struct OrderStore::Impl
+{
     std::string conninfo;
     std::unique_ptr<pqxx::connection> conn;
 
     // Every database call goes through here: exceptions become StoreErrors, and a connection
     // that may be broken is dropped so the next call reconnects.
-    template <typename T, typename F>
-    StoreResult<T> guarded(F &&body)
+    template <typename T, typename F> StoreResult<T> guarded(F &&body)
     {
         if (!conn)
-            return StoreError{StoreError::Kind::Unavailable, "not connected to PostgreSQL"};
+            return StoreError {StoreError::Kind::Unavailable, "not connected to PostgreSQL"};
         try {
             return StoreResult<T>(body(*conn));
         } catch (const pqxx::broken_connection &e) {
             conn.reset();
-            return StoreError{StoreError::Kind::Unavailable, oneLine(std::string("connection to PostgreSQL lost: ") + e.what())};
+            return StoreError {StoreError::Kind::Unavailable,
+                oneLine(std::string("connection to PostgreSQL lost: ") + e.what())};
         } catch (const pqxx::in_doubt_error &e) {
             conn.reset();
-            return StoreError{StoreError::Kind::Unavailable, oneLine(std::string("commit outcome unknown: ") + e.what())};
+            return StoreError {
+                StoreError::Kind::Unavailable, oneLine(std::string("commit outcome unknown: ") + e.what())};
         } catch (const pqxx::sql_error &e) {
             StoreError error = classify(e);
             if (error.kind == StoreError::Kind::Unavailable || !conn->is_open())
@@ -219,7 +236,8 @@ struct OrderStore::Impl {
             const bool open = conn->is_open();
             if (!open)
                 conn.reset();
-            return StoreError{open ? StoreError::Kind::Failed : StoreError::Kind::Unavailable, oneLine(e.what())};
+            return StoreError {
+                open ? StoreError::Kind::Failed : StoreError::Kind::Unavailable, oneLine(e.what())};
         }
     }
 };
@@ -248,29 +266,29 @@ StoreStatus OrderStore::open()
     try {
         m_d->conn = std::make_unique<pqxx::connection>(m_d->conninfo);
     } catch (const std::exception &e) {
-        return StoreError{StoreError::Kind::Unavailable, oneLine(std::string("cannot connect to PostgreSQL: ") + e.what())};
+        return StoreError {
+            StoreError::Kind::Unavailable, oneLine(std::string("cannot connect to PostgreSQL: ") + e.what())};
     }
     StoreStatus migrated = m_d->guarded<std::monostate>([](pqxx::connection &c) {
-        pqxx::work tx{c};
+        pqxx::work tx {c};
         tx.exec_params("SELECT pg_advisory_xact_lock($1)", kMigrationLockKey);
         tx.exec("CREATE TABLE IF NOT EXISTS schema_version (version integer PRIMARY KEY,"
                 " description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
         const int current = tx.exec1("SELECT coalesce(max(version), 0) FROM schema_version")[0].as<int>();
         if (current > kSchemaVersion)
             throw std::runtime_error("database schema version " + std::to_string(current)
-                                     + " is newer than this server understands ("
-                                     + std::to_string(kSchemaVersion) + ")");
+                + " is newer than this server understands (" + std::to_string(kSchemaVersion) + ")");
         for (const Migration &m : kMigrations) {
             if (m.version <= current)
                 continue;
             tx.exec(m.sql);
-            tx.exec_params("INSERT INTO schema_version (version, description) VALUES ($1, $2)",
-                           m.version, m.description);
+            tx.exec_params("INSERT INTO schema_version (version, description) VALUES ($1, $2)", m.version,
+                m.description);
         }
         tx.commit();
         c.prepare("insert_batch", kInsertBatch);
         c.prepare("list", kList);
-        return std::monostate{};
+        return std::monostate {};
     });
     if (!migrated)
         m_d->conn.reset();
@@ -280,7 +298,7 @@ StoreStatus OrderStore::open()
 StoreResult<int> OrderStore::schemaVersion()
 {
     return m_d->guarded<int>([](pqxx::connection &c) {
-        pqxx::read_transaction tx{c};
+        pqxx::read_transaction tx {c};
         return tx.exec1("SELECT coalesce(max(version), 0) FROM schema_version")[0].as<int>();
     });
 }
@@ -288,8 +306,9 @@ StoreResult<int> OrderStore::schemaVersion()
 StoreResult<std::vector<WriteOutcome>> OrderStore::insertBatch(const std::vector<OrderRecord> &rows)
 {
     if (rows.empty())
-        return std::vector<WriteOutcome>{};
-    ArrayBuilder content, orderId, userId, email, currency, units, nanos, items, tracking, city, country, placed;
+        return std::vector<WriteOutcome> {};
+    ArrayBuilder content, orderId, userId, email, currency, units, nanos, items, tracking, city, country,
+        placed;
     for (const OrderRecord &r : rows) {
         content.addNullable(r.content);
         orderId.addNullable(r.orderId);
@@ -317,11 +336,10 @@ StoreResult<std::vector<WriteOutcome>> OrderStore::insertBatch(const std::vector
         // The batch is ONE statement in autocommit mode, so it is its own transaction: PostgreSQL
         // commits it (and, with synchronous_commit on, flushes the WAL) before it answers, and
         // it takes one round trip instead of BEGIN / INSERT / COMMIT. All rows or none.
-        pqxx::nontransaction tx{c};
-        const pqxx::result inserted = tx.exec_prepared(
-            "insert_batch", content.finish(), orderId.finish(), userId.finish(), email.finish(),
-            currency.finish(), units.finish(), nanos.finish(), items.finish(), tracking.finish(),
-            city.finish(), country.finish(), placed.finish());
+        pqxx::nontransaction tx {c};
+        const pqxx::result inserted = tx.exec_prepared("insert_batch", content.finish(), orderId.finish(),
+            userId.finish(), email.finish(), currency.finish(), units.finish(), nanos.finish(),
+            items.finish(), tracking.finish(), city.finish(), country.finish(), placed.finish());
         std::unordered_set<std::string> fresh;
         for (const auto &row : inserted) {
             if (!row[0].is_null())
@@ -341,18 +359,18 @@ StoreResult<std::vector<WriteOutcome>> OrderStore::insertBatch(const std::vector
 StoreResult<OrderPage> OrderStore::list(const ListQuery &query)
 {
     const int limit = std::clamp(query.limit, 1, kMaxPageSize);
-    const auto text = [](const std::optional<std::int64_t> &v) { return v ? std::to_string(*v) : std::string(); };
+    const auto text
+        = [](const std::optional<std::int64_t> &v) { return v ? std::to_string(*v) : std::string(); };
     return m_d->guarded<OrderPage>([&](pqxx::connection &c) {
-        pqxx::nontransaction tx{c};  // one statement: one consistent snapshot, one round trip
-        const pqxx::result r = tx.exec_prepared(
-            "list", text(query.sinceMicros), text(query.untilMicros),
+        pqxx::nontransaction tx {c}; // one statement: one consistent snapshot, one round trip
+        const pqxx::result r = tx.exec_prepared("list", text(query.sinceMicros), text(query.untilMicros),
             query.after ? std::to_string(query.after->placedAtMicros) : std::string(),
             query.after ? query.after->id : std::int64_t(0), limit + 1);
         OrderPage page;
         for (const auto &row : r) {
             if (std::ssize(page.rows) == limit) {
                 const OrderRecord &last = page.rows.back();
-                page.next = PageKey{*last.placedAtMicros, last.id};
+                page.next = PageKey {*last.placedAtMicros, last.id};
                 break;
             }
             OrderRecord o;
@@ -415,4 +433,4 @@ std::string redactConninfo(const std::string &conninfo)
     return out;
 }
 
-}  // namespace bc::orderlog
+} // namespace bc::orderlog

@@ -14,11 +14,12 @@ namespace bc::orderlog {
 
 // Per-row result of a batch insert.
 enum class WriteOutcome {
-    Inserted,   // a new row was committed
-    Duplicate,  // the order id was already stored; nothing written
+    Inserted, // a new row was committed
+    Duplicate, // the order id was already stored; nothing written
 };
 
-class OrderStore {
+class OrderStore
+{
 public:
     static constexpr int kSchemaVersion = 2;
     static constexpr int kMaxPageSize = 1000;
@@ -52,4 +53,4 @@ private:
 // Removes the password from a libpq conninfo ("password=***") so it can be logged.
 std::string redactConninfo(const std::string &conninfo);
 
-}  // namespace bc::orderlog
+} // namespace bc::orderlog

@@ -28,7 +28,7 @@ void OrderWriter::submit(OrderRecord record, WriteDone done)
 {
     {
         std::lock_guard lock(m_mutex);
-        m_queue.push_back(Task{std::move(record), std::move(done), {}, {}});
+        m_queue.push_back(Task {std::move(record), std::move(done), {}, {}});
     }
     m_wake.notify_one();
 }
@@ -37,7 +37,7 @@ void OrderWriter::submitJob(Job job, JobFailed failed)
 {
     {
         std::lock_guard lock(m_mutex);
-        m_queue.push_back(Task{{}, {}, std::move(job), std::move(failed)});
+        m_queue.push_back(Task {{}, {}, std::move(job), std::move(failed)});
     }
     m_wake.notify_one();
 }
@@ -72,22 +72,23 @@ void OrderWriter::setConnected(bool &wasOpen, bool now)
         m_options.onConnectivity(now);
 }
 
-bool OrderWriter::ensureOpen(OrderStore &store, std::chrono::steady_clock::time_point &lastAttempt, bool &wasOpen)
+bool OrderWriter::ensureOpen(
+    OrderStore &store, std::chrono::steady_clock::time_point &lastAttempt, bool &wasOpen)
 {
     if (store.isOpen())
         return true;
     setConnected(wasOpen, false);
     const auto now = std::chrono::steady_clock::now();
     if (now - lastAttempt < m_options.reconnectInterval)
-        return false;  // fail fast between attempts; callers get UNAVAILABLE and retry
+        return false; // fail fast between attempts; callers get UNAVAILABLE and retry
     lastAttempt = now;
     const StoreStatus opened = store.open();
     if (!opened) {
         std::lock_guard lock(m_logMutex);
         if (opened.error().message != m_lastConnectError) {
             m_lastConnectError = opened.error().message;
-            log(m_lastConnectError + " (retrying every "
-                + std::to_string(m_options.reconnectInterval.count()) + " ms)");
+            log(m_lastConnectError + " (retrying every " + std::to_string(m_options.reconnectInterval.count())
+                + " ms)");
         }
         return false;
     }
@@ -102,9 +103,9 @@ bool OrderWriter::ensureOpen(OrderStore &store, std::chrono::steady_clock::time_
 void OrderWriter::run(int /*index*/)
 {
     OrderStore store(m_options.conninfo);
-    auto lastAttempt = std::chrono::steady_clock::time_point{};
+    auto lastAttempt = std::chrono::steady_clock::time_point {};
     bool wasOpen = false;
-    ensureOpen(store, lastAttempt, wasOpen);  // create the schema at start-up, not on the first order
+    ensureOpen(store, lastAttempt, wasOpen); // create the schema at start-up, not on the first order
 
     std::vector<Task> batch;
     for (;;) {
@@ -116,7 +117,8 @@ void OrderWriter::run(int /*index*/)
                 m_wake.wait(lock, [this] { return m_stopping || !m_queue.empty(); });
             } else {
                 // Disconnected and idle: wake up now and then to reconnect, so health recovers.
-                m_wake.wait_for(lock, m_options.reconnectInterval, [this] { return m_stopping || !m_queue.empty(); });
+                m_wake.wait_for(
+                    lock, m_options.reconnectInterval, [this] { return m_stopping || !m_queue.empty(); });
             }
             if (m_queue.empty() && m_stopping)
                 break;
@@ -127,10 +129,10 @@ void OrderWriter::run(int /*index*/)
             more = !m_queue.empty();
         }
         if (more)
-            m_wake.notify_one();  // more left: let another writer take it while we commit
+            m_wake.notify_one(); // more left: let another writer take it while we commit
 
         if (!ensureOpen(store, lastAttempt, wasOpen)) {
-            const StoreError down{StoreError::Kind::Unavailable, "PostgreSQL is not reachable"};
+            const StoreError down {StoreError::Kind::Unavailable, "PostgreSQL is not reachable"};
             for (Task &t : batch) {
                 if (t.done)
                     t.done(down);
@@ -152,7 +154,7 @@ void OrderWriter::run(int /*index*/)
             if (store.isOpen())
                 t.job(store);
             else
-                t.failed(StoreError{StoreError::Kind::Unavailable, "PostgreSQL is not reachable"});
+                t.failed(StoreError {StoreError::Kind::Unavailable, "PostgreSQL is not reachable"});
         }
         if (!store.isOpen())
             setConnected(wasOpen, false);
@@ -191,4 +193,4 @@ void OrderWriter::writeBatch(OrderStore &store, std::vector<Task> &writes)
     }
 }
 
-}  // namespace bc::orderlog
+} // namespace bc::orderlog

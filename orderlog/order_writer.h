@@ -21,23 +21,25 @@
 
 namespace bc::orderlog {
 
-class OrderWriter {
+class OrderWriter
+{
 public:
     using WriteDone = std::function<void(const StoreResult<WriteOutcome> &)>;
     using Job = std::function<void(OrderStore &)>;
     using JobFailed = std::function<void(const StoreError &)>;
 
-    struct Options {
+    struct Options
+    {
         std::string conninfo;
-        int threads = 4;          // connections writing in parallel: one commits while the next batch fills
-        int maxBatch = 1024;      // rows per transaction
-        std::chrono::milliseconds reconnectInterval{500};
-        std::function<void(bool connected)> onConnectivity;  // called from writer threads
-        std::function<void(const std::string &)> log;        // one line, already redacted
+        int threads = 4; // connections writing in parallel: one commits while the next batch fills
+        int maxBatch = 1024; // rows per transaction
+        std::chrono::milliseconds reconnectInterval {500};
+        std::function<void(bool connected)> onConnectivity; // called from writer threads
+        std::function<void(const std::string &)> log; // one line, already redacted
     };
 
     explicit OrderWriter(Options options);
-    ~OrderWriter();  // stop()
+    ~OrderWriter(); // stop()
     OrderWriter(const OrderWriter &) = delete;
     OrderWriter &operator=(const OrderWriter &) = delete;
 
@@ -52,7 +54,8 @@ public:
     bool connected() const { return m_connectedCount.load() > 0; }
 
 private:
-    struct Task {
+    struct Task
+    {
         OrderRecord record;
         WriteDone done;
         Job job;
@@ -71,9 +74,9 @@ private:
     std::deque<Task> m_queue;
     bool m_stopping = false;
     std::vector<std::thread> m_threads;
-    std::atomic<int> m_connectedCount{0};
+    std::atomic<int> m_connectedCount {0};
     std::mutex m_logMutex;
-    std::string m_lastConnectError;  // logged once, not on every retry of every writer
+    std::string m_lastConnectError; // logged once, not on every retry of every writer
 };
 
-}  // namespace bc::orderlog
+} // namespace bc::orderlog

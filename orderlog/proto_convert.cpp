@@ -7,8 +7,8 @@ namespace bc::orderlog {
 
 namespace {
 
-constexpr std::int64_t kMinTimestampSeconds = -62135596800;  // 0001-01-01T00:00:00Z
-constexpr std::int64_t kMaxTimestampSeconds = 253402300799;  // 9999-12-31T23:59:59Z
+constexpr std::int64_t kMinTimestampSeconds = -62135596800; // 0001-01-01T00:00:00Z
+constexpr std::int64_t kMaxTimestampSeconds = 253402300799; // 9999-12-31T23:59:59Z
 constexpr std::int32_t kMaxNanos = 999999999;
 
 std::size_t utf8Length(const std::string &s)
@@ -33,7 +33,7 @@ std::string checkText(const char *field, const std::string &value, std::size_t m
 {
     if (value.size() > maxBytes)
         return std::string(field) + " is " + std::to_string(value.size()) + " bytes; the limit is "
-               + std::to_string(maxBytes);
+            + std::to_string(maxBytes);
     if (!isValidUtf8(value))
         return std::string(field) + " is not valid UTF-8";
     if (hasControl(value, false))
@@ -54,7 +54,7 @@ std::string checkMoney(const char *field, const std::string &currency, std::int6
     return {};
 }
 
-}  // namespace
+} // namespace
 
 bool isValidUtf8(const std::string &s)
 {
@@ -87,8 +87,8 @@ bool isValidUtf8(const std::string &s)
                 return false;
             cp = (cp << 6) | (cc & 0x3F);
         }
-        if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF))
-            || (cp >= 0xD800 && cp <= 0xDFFF))
+        if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800)
+            || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF))
             return false;
         i += len;
     }
@@ -102,7 +102,7 @@ Converted entryToRecord(const ::orderlog::Entry &entry, const std::string &metad
         return std::string("content is not valid UTF-8");
     if (utf8Length(entry.content()) > kMaxContentChars)
         return "content is " + std::to_string(utf8Length(entry.content())) + " characters; the limit is "
-               + std::to_string(kMaxContentChars);
+            + std::to_string(kMaxContentChars);
     if (entry.content().find('\0') != std::string::npos)
         return std::string("content contains a NUL character");
     r.content = entry.content();
@@ -116,7 +116,8 @@ Converted entryToRecord(const ::orderlog::Entry &entry, const std::string &metad
 
     if (entry.has_order()) {
         const auto &o = entry.order();
-        const struct {
+        const struct
+        {
             const char *name;
             const std::string &value;
             std::size_t max;
@@ -133,12 +134,14 @@ Converted entryToRecord(const ::orderlog::Entry &entry, const std::string &metad
                 return why;
         }
         if (o.has_total()) {
-            if (auto why = checkMoney("order.total", o.total().currency_code(), o.total().units(), o.total().nanos());
+            if (auto why
+                = checkMoney("order.total", o.total().currency_code(), o.total().units(), o.total().nanos());
                 !why.empty())
                 return why;
         }
         if (o.items_size() > kMaxItems)
-            return "order has " + std::to_string(o.items_size()) + " items; the limit is " + std::to_string(kMaxItems);
+            return "order has " + std::to_string(o.items_size()) + " items; the limit is "
+                + std::to_string(kMaxItems);
         for (const auto &item : o.items()) {
             if (item.product_id().empty())
                 return std::string("order.items.product_id is empty");
@@ -166,12 +169,12 @@ Converted entryToRecord(const ::orderlog::Entry &entry, const std::string &metad
         r.shippingCountry = o.shipping_address().country();
     }
     if (r.orderId.empty() && !key.empty())
-        r.orderId = "request:" + key;  // a retried legacy call maps to the same row
+        r.orderId = "request:" + key; // a retried legacy call maps to the same row
     return r;
 }
 
-Converted placedOrderToRecord(const ::hipstershop::PlaceOrderRequest &request,
-                              const ::hipstershop::PlaceOrderResponse &response)
+Converted placedOrderToRecord(
+    const ::hipstershop::PlaceOrderRequest &request, const ::hipstershop::PlaceOrderResponse &response)
 {
     const auto &o = response.order();
     ::orderlog::Entry entry;
@@ -255,4 +258,4 @@ void recordToEntry(const OrderRecord &r, ::orderlog::Entry *out)
         out->mutable_order()->clear_placed_at();
 }
 
-}  // namespace bc::orderlog
+} // namespace bc::orderlog

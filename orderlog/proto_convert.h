@@ -13,8 +13,8 @@
 
 namespace bc::orderlog {
 
-inline constexpr std::size_t kMaxEntryBytes = 64 * 1024;  // larger Entry messages: INVALID_ARGUMENT
-inline constexpr std::size_t kMaxContentChars = 1000;     // the lab's varchar(1000)
+inline constexpr std::size_t kMaxEntryBytes = 64 * 1024; // larger Entry messages: INVALID_ARGUMENT
+inline constexpr std::size_t kMaxContentChars = 1000; // the lab's varchar(1000)
 inline constexpr std::size_t kMaxIdBytes = 128;
 inline constexpr std::size_t kMaxEmailBytes = 254;
 inline constexpr std::size_t kMaxPlaceBytes = 128;
@@ -28,8 +28,8 @@ using Converted = std::variant<OrderRecord, std::string>;
 Converted entryToRecord(const ::orderlog::Entry &entry, const std::string &metadataKey);
 
 // What the checkout tap stores for a placed order (request: user and email; response: the rest).
-Converted placedOrderToRecord(const ::hipstershop::PlaceOrderRequest &request,
-                              const ::hipstershop::PlaceOrderResponse &response);
+Converted placedOrderToRecord(
+    const ::hipstershop::PlaceOrderRequest &request, const ::hipstershop::PlaceOrderResponse &response);
 
 void recordToProto(const OrderRecord &record, ::orderlog::StoredEntry *out);
 
@@ -38,4 +38,4 @@ void recordToEntry(const OrderRecord &record, ::orderlog::Entry *out);
 
 bool isValidUtf8(const std::string &s);
 
-}  // namespace bc::orderlog
+} // namespace bc::orderlog

@@ -9,4 +9,4 @@ void tuneRuntime()
     absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
 }
 
-}  // namespace bc::orderlog
+} // namespace bc::orderlog

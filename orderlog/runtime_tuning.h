@@ -7,4 +7,4 @@ namespace bc::orderlog {
 // operation inside gRPC maintain a lock graph (measured: ~6% of the server's CPU under load).
 void tuneRuntime();
 
-}  // namespace bc::orderlog
+} // namespace bc::orderlog

@@ -22,7 +22,7 @@
 namespace {
 
 constexpr const char *kLoggerServiceName = "orderlog.Logger";
-constexpr int kMaxReceiveBytes = 1024 * 1024;  // beyond this gRPC itself answers RESOURCE_EXHAUSTED
+constexpr int kMaxReceiveBytes = 1024 * 1024; // beyond this gRPC itself answers RESOURCE_EXHAUSTED
 
 std::mutex g_logMutex;
 
@@ -35,13 +35,14 @@ void logLine(const std::string &line)
     std::fprintf(stderr, "%s orderlog-server: %s\n", stamp, line.c_str());
 }
 
-}  // namespace
+} // namespace
 
 int main(int argc, char **argv)
 {
     using namespace bc::orderlog;
     tuneRuntime();
-    const auto parsed = parseServerOptions(std::vector<std::string>(argv + 1, argv + argc), std::getenv("PORT"));
+    const auto parsed
+        = parseServerOptions(std::vector<std::string>(argv + 1, argv + argc), std::getenv("PORT"));
     if (const auto *error = std::get_if<std::string>(&parsed)) {
         std::fprintf(stderr, "orderlog-server: %s\n%s", error->c_str(), kServerUsage);
         return 2;
@@ -60,8 +61,9 @@ int main(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
     std::signal(SIGPIPE, SIG_IGN);
 
-    logLine("database: " + (options.conninfo.empty() ? std::string("from PG* environment")
-                                                     : redactConninfo(options.conninfo)));
+    logLine("database: "
+        + (options.conninfo.empty() ? std::string("from PG* environment")
+                                    : redactConninfo(options.conninfo)));
     if (redactConninfo(options.conninfo) != options.conninfo)
         logLine("warning: --db carries a password, which any local user can read in the process list;"
                 " use PGPASSWORD or a .pgpass file");
@@ -71,7 +73,7 @@ int main(int argc, char **argv)
     grpc::HealthCheckServiceInterface *health = nullptr;
     bool dbUp = false;
 
-    OrderWriter writer(OrderWriter::Options{
+    OrderWriter writer(OrderWriter::Options {
         .conninfo = options.conninfo,
         .threads = options.writers,
         .maxBatch = options.maxBatch,
@@ -106,10 +108,11 @@ int main(int argc, char **argv)
     grpc::reflection::InitProtoReflectionServerBuilderPlugin();
     grpc::ServerBuilder builder;
     int port = 0;
-    const std::string address = (options.listen.find(':') != std::string::npos && options.listen.front() != '['
-                                     ? "[" + options.listen + "]"
-                                     : options.listen)
-                                + ":" + std::to_string(options.port);
+    const std::string address
+        = (options.listen.find(':') != std::string::npos && options.listen.front() != '['
+                  ? "[" + options.listen + "]"
+                  : options.listen)
+        + ":" + std::to_string(options.port);
     builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &port);
     builder.SetMaxReceiveMessageSize(kMaxReceiveBytes);
     builder.RegisterService(&logger);
@@ -130,14 +133,14 @@ int main(int argc, char **argv)
     std::printf("listening on %s:%d\n", options.listen.c_str(), port);
     std::fflush(stdout);
     logLine("listening on " + options.listen + ":" + std::to_string(port)
-            + (tap ? ", checkout tap -> " + options.checkoutUpstream : std::string()));
+        + (tap ? ", checkout tap -> " + options.checkoutUpstream : std::string()));
 
     int signal = 0;
     sigwait(&stopSignals, &signal);
     logLine(std::string("got ") + (signal == SIGTERM ? "SIGTERM" : "SIGINT") + ", draining in-flight calls");
     {
         std::lock_guard lock(healthMutex);
-        health->Shutdown();  // probes see NOT_SERVING while we drain
+        health->Shutdown(); // probes see NOT_SERVING while we drain
     }
     // Stops accepting calls; in-flight ones finish (the writer keeps committing and finishing them).
     server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(options.drainSeconds));

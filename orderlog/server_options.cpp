@@ -4,19 +4,19 @@
 
 namespace bc::orderlog {
 
-const char *const kServerUsage =
-    "usage: orderlog-server [--listen ADDR] [--port N] [--db CONNINFO] [--checkout-upstream HOST:PORT]\n"
-    "                       [--writers N] [--max-batch N] [--drain-seconds N]\n"
-    "  --listen ADDR      address to listen on (default 0.0.0.0)\n"
-    "  --port N           port (default: env PORT, else 50051; 0 picks a free one and prints it)\n"
-    "  --db CONNINFO      libpq connection string; default: the PG* environment variables.\n"
-    "                     Put the password in PGPASSWORD or ~/.pgpass, not on the command line.\n"
-    "  --checkout-upstream HOST:PORT\n"
-    "                     also serve hipstershop.CheckoutService/PlaceOrder, forwarding to HOST:PORT\n"
-    "                     and logging each placed order\n"
-    "  --writers N        database connections writing in parallel (default 4)\n"
-    "  --max-batch N      most orders committed in one transaction (default 1024)\n"
-    "  --drain-seconds N  on SIGTERM, how long in-flight calls may take to finish (default 20)\n";
+const char *const kServerUsage
+    = "usage: orderlog-server [--listen ADDR] [--port N] [--db CONNINFO] [--checkout-upstream HOST:PORT]\n"
+      "                       [--writers N] [--max-batch N] [--drain-seconds N]\n"
+      "  --listen ADDR      address to listen on (default 0.0.0.0)\n"
+      "  --port N           port (default: env PORT, else 50051; 0 picks a free one and prints it)\n"
+      "  --db CONNINFO      libpq connection string; default: the PG* environment variables.\n"
+      "                     Put the password in PGPASSWORD or ~/.pgpass, not on the command line.\n"
+      "  --checkout-upstream HOST:PORT\n"
+      "                     also serve hipstershop.CheckoutService/PlaceOrder, forwarding to HOST:PORT\n"
+      "                     and logging each placed order\n"
+      "  --writers N        database connections writing in parallel (default 4)\n"
+      "  --max-batch N      most orders committed in one transaction (default 1024)\n"
+      "  --drain-seconds N  on SIGTERM, how long in-flight calls may take to finish (default 20)\n";
 
 namespace {
 
@@ -29,10 +29,10 @@ std::optional<int> toInt(const std::string &s, int lo, int hi)
     return v;
 }
 
-}  // namespace
+} // namespace
 
-std::variant<ServerOptions, std::string> parseServerOptions(const std::vector<std::string> &args,
-                                                            const char *envPort)
+std::variant<ServerOptions, std::string> parseServerOptions(
+    const std::vector<std::string> &args, const char *envPort)
 {
     ServerOptions o;
     if (envPort && *envPort) {
@@ -94,4 +94,4 @@ std::variant<ServerOptions, std::string> parseServerOptions(const std::vector<st
     return o;
 }
 
-}  // namespace bc::orderlog
+} // namespace bc::orderlog

@@ -8,21 +8,26 @@
 
 namespace bc::orderlog {
 
-struct StoreError {
+struct StoreError
+{
     enum class Kind {
-        Invalid,      // the database rejected the data (constraint, bad value): do not retry
-        Unavailable,  // no connection, or it broke mid-transaction: retry later
-        Failed,       // anything else
+        Invalid, // the database rejected the data (constraint, bad value): do not retry
+        Unavailable, // no connection, or it broke mid-transaction: retry later
+        Failed, // anything else
     };
     Kind kind = Kind::Failed;
-    std::string message;  // one sentence; never contains a password
+    std::string message; // one sentence; never contains a password
 };
 
-template <typename T>
-class [[nodiscard]] StoreResult {
+template <typename T> class [[nodiscard]] StoreResult
+{
 public:
-    StoreResult(T value) : m_v(std::move(value)) {}
-    StoreResult(StoreError error) : m_v(std::move(error)) {}
+    StoreResult(T value)
+        : m_v(std::move(value))
+    { }
+    StoreResult(StoreError error)
+        : m_v(std::move(error))
+    { }
     explicit operator bool() const { return std::holds_alternative<T>(m_v); }
     const T &value() const { return std::get<T>(m_v); }
     T &value() { return std::get<T>(m_v); }
@@ -34,4 +39,4 @@ private:
 
 using StoreStatus = StoreResult<std::monostate>;
 
-}  // namespace bc::orderlog
+} // namespace bc::orderlog

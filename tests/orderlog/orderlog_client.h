@@ -23,9 +23,12 @@ inline std::shared_ptr<grpc::Channel> channelTo(const std::string &address)
 }
 
 // Counts down completions; wait() blocks on the condition with a deadline, no sleeps.
-class Latch {
+class Latch
+{
 public:
-    explicit Latch(int count) : m_count(count) {}
+    explicit Latch(int count)
+        : m_count(count)
+    { }
     void countDown()
     {
         std::lock_guard lock(m_mutex);
@@ -64,12 +67,12 @@ inline orderlog::Entry orderEntry(const std::string &orderId)
 }
 
 // One blocking Log with a deadline.
-inline grpc::Status logOnce(orderlog::Logger::Stub &stub, const orderlog::Entry &entry, orderlog::Reply *reply,
-                            std::chrono::milliseconds timeout = std::chrono::seconds(10))
+inline grpc::Status logOnce(orderlog::Logger::Stub &stub, const orderlog::Entry &entry,
+    orderlog::Reply *reply, std::chrono::milliseconds timeout = std::chrono::seconds(10))
 {
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + timeout);
     return stub.Log(&ctx, entry, reply);
 }
 
-}  // namespace bc::test
+} // namespace bc::test

@@ -13,7 +13,7 @@
 namespace bc::test {
 
 inline grpc::Status rawUnaryCall(const std::shared_ptr<grpc::Channel> &channel, const std::string &method,
-                                 const std::string &requestBytes, std::string *responseBytes = nullptr)
+    const std::string &requestBytes, std::string *responseBytes = nullptr)
 {
     grpc::GenericStub stub(channel);
     grpc::Slice slice(requestBytes);
@@ -23,8 +23,8 @@ inline grpc::Status rawUnaryCall(const std::shared_ptr<grpc::Channel> &channel, 
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
     std::promise<grpc::Status> done;
     stub.UnaryCall(&ctx, method, grpc::StubOptions(), &request, &response,
-                   [&done](grpc::Status s) { done.set_value(std::move(s)); });
-    grpc::Status status = done.get_future().get();  // the deadline above bounds this wait
+        [&done](grpc::Status s) { done.set_value(std::move(s)); });
+    grpc::Status status = done.get_future().get(); // the deadline above bounds this wait
     if (responseBytes) {
         responseBytes->clear();
         std::vector<grpc::Slice> slices;
@@ -36,4 +36,4 @@ inline grpc::Status rawUnaryCall(const std::shared_ptr<grpc::Channel> &channel, 
     return status;
 }
 
-}  // namespace bc::test
+} // namespace bc::test

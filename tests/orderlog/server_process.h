@@ -15,7 +15,8 @@
 
 namespace bc::test {
 
-class ServerProcess {
+class ServerProcess
+{
 public:
     ~ServerProcess() { kill(); }
 
@@ -24,10 +25,10 @@ public:
     {
         m_process = std::make_unique<QProcess>();
         m_process->setProgram(QStringLiteral(BC_ORDERLOG_SERVER));
-        m_process->setArguments(QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1"),
-                                            QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--db"),
-                                            QString::fromStdString(conninfo)}
-                                + extraArgs);
+        m_process->setArguments(
+            QStringList {QStringLiteral("--listen"), QStringLiteral("127.0.0.1"), QStringLiteral("--port"),
+                QStringLiteral("0"), QStringLiteral("--db"), QString::fromStdString(conninfo)}
+            + extraArgs);
         m_process->setProcessChannelMode(QProcess::SeparateChannels);
         m_process->start();
         if (!m_process->waitForStarted(10000))
@@ -54,7 +55,7 @@ public:
     qint64 pid() const { return m_process ? m_process->processId() : 0; }
     bool running() const { return m_process && m_process->state() != QProcess::NotRunning; }
 
-    void terminate() { m_process->terminate(); }  // SIGTERM
+    void terminate() { m_process->terminate(); } // SIGTERM
 
     // Waits for the process to exit; true if it exited normally with code 0.
     bool waitForCleanExit(int ms = 30000)
@@ -70,7 +71,9 @@ public:
         const QByteArray all = m_process ? m_process->readAllStandardError() : QByteArray();
         QString text = QString::fromUtf8(all.right(4000));
         if (m_process && m_process->state() == QProcess::NotRunning)
-            text += QStringLiteral("\n[exit status %1, code %2]").arg(int(m_process->exitStatus())).arg(m_process->exitCode());
+            text += QStringLiteral("\n[exit status %1, code %2]")
+                        .arg(int(m_process->exitStatus()))
+                        .arg(m_process->exitCode());
         return text;
     }
 
@@ -88,4 +91,4 @@ private:
     int m_port = 0;
 };
 
-}  // namespace bc::test
+} // namespace bc::test

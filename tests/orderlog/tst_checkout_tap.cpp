@@ -18,10 +18,11 @@ using namespace std::chrono_literals;
 namespace {
 
 // Stands in for Online Boutique's checkoutservice.
-class TestCheckout final : public hipstershop::CheckoutService::Service {
+class TestCheckout final : public hipstershop::CheckoutService::Service
+{
 public:
     grpc::Status PlaceOrder(grpc::ServerContext *context, const hipstershop::PlaceOrderRequest *request,
-                            hipstershop::PlaceOrderResponse *response) override
+        hipstershop::PlaceOrderResponse *response) override
     {
         std::lock_guard lock(m_mutex);
         m_received = request->SerializeAsString();
@@ -95,13 +96,14 @@ hipstershop::PlaceOrderRequest placeOrderRequest(const std::string &user)
     card->set_credit_card_cvv(672);
     card->set_credit_card_expiration_year(2039);
     card->set_credit_card_expiration_month(1);
-    req.GetReflection()->MutableUnknownFields(&req)->AddVarint(77, 12345);  // must reach upstream too
+    req.GetReflection()->MutableUnknownFields(&req)->AddVarint(77, 12345); // must reach upstream too
     return req;
 }
 
-}  // namespace
+} // namespace
 
-class TstCheckoutTap : public QObject {
+class TstCheckoutTap : public QObject
+{
     Q_OBJECT
 
 private Q_SLOTS:
@@ -127,9 +129,9 @@ void TstCheckoutTap::initTestCase()
     builder.RegisterService(&m_checkout);
     m_upstream = builder.BuildAndStart();
     QVERIFY(m_upstream && port > 0);
-    QVERIFY2(m_server.start(m_conninfo, {QStringLiteral("--checkout-upstream"),
-                                         QStringLiteral("127.0.0.1:%1").arg(port)}),
-             qPrintable(m_server.errorOutput()));
+    QVERIFY2(m_server.start(m_conninfo,
+                 {QStringLiteral("--checkout-upstream"), QStringLiteral("127.0.0.1:%1").arg(port)}),
+        qPrintable(m_server.errorOutput()));
     m_stub = hipstershop::CheckoutService::NewStub(bc::test::channelTo(m_server.address()));
 }
 
@@ -150,7 +152,7 @@ void TstCheckoutTap::forwardsUnchangedAndLogs()
     const grpc::Status s = m_stub->PlaceOrder(&ctx, request, &response);
     QVERIFY2(s.ok(), s.error_message().c_str());
 
-    QCOMPARE(m_checkout.received(), request.SerializeAsString());  // upstream got it unchanged
+    QCOMPARE(m_checkout.received(), request.SerializeAsString()); // upstream got it unchanged
     QCOMPARE(m_checkout.traceHeader(), std::string("trace-abc"));
     QCOMPARE(response.SerializeAsString(), TestCheckout::cannedResponse().SerializeAsString());
     const auto metadata = [](const std::multimap<grpc::string_ref, grpc::string_ref> &md, const char *key) {
@@ -169,7 +171,7 @@ void TstCheckoutTap::forwardsUnchangedAndLogs()
     QCOMPARE(std::string(row[0].c_str()), std::string("session-42"));
     QCOMPARE(std::string(row[1].c_str()), std::string("someone@example.com"));
     QCOMPARE(std::string(row[2].c_str()), std::string("USD"));
-    QCOMPARE(row[3].as<long long>(), 48LL);  // 8.99 shipping + 2 x 19.99
+    QCOMPARE(row[3].as<long long>(), 48LL); // 8.99 shipping + 2 x 19.99
     QCOMPARE(row[4].as<int>(), 970000000);
     QCOMPARE(std::string(row[5].c_str()), std::string(R"([{"quantity": 2, "product_id": "OLJCESPC7Z"}])"));
     QCOMPARE(std::string(row[6].c_str()), std::string("HQ-123-456"));
@@ -178,7 +180,7 @@ void TstCheckoutTap::forwardsUnchangedAndLogs()
     // The card never reaches the database.
     QCOMPARE(tx.exec1("SELECT count(*) FROM logs l WHERE l::text LIKE '%4432%' OR l::text LIKE '%672%'")[0]
                  .as<int>(),
-             0);
+        0);
 }
 
 void TstCheckoutTap::upstreamErrorPassesThrough()

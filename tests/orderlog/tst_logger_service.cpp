@@ -15,7 +15,8 @@
 using namespace std::chrono_literals;
 using bc::test::Latch;
 
-class TstLoggerService : public QObject {
+class TstLoggerService : public QObject
+{
     Q_OBJECT
 
 private Q_SLOTS:
@@ -85,7 +86,7 @@ void TstLoggerService::logThenList()
     const auto &got = page.entries(0);
     QVERIFY(got.id() > 0);
     QCOMPARE(got.content(), std::string("first order"));
-    QCOMPARE(got.order().SerializeAsString(), entry.order().SerializeAsString());  // every field round-trips
+    QCOMPARE(got.order().SerializeAsString(), entry.order().SerializeAsString()); // every field round-trips
     QVERIFY(got.logged_at().seconds() > 1700000000);
     QVERIFY(page.next_page_token().empty());
 
@@ -145,14 +146,15 @@ void TstLoggerService::listPagesByKeyAndTimeRange()
 void TstLoggerService::concurrentLogsStoredOnce()
 {
     constexpr int kCalls = 1000;
-    struct Call {
+    struct Call
+    {
         grpc::ClientContext ctx;
         orderlog::Entry entry;
         orderlog::Reply reply;
     };
     std::vector<std::unique_ptr<Call>> calls;
     Latch latch(kCalls);
-    std::atomic<int> ok{0};
+    std::atomic<int> ok {0};
     std::mutex errorsMutex;
     std::string firstError;
     for (int i = 0; i < kCalls; ++i) {
@@ -234,7 +236,7 @@ void TstLoggerService::invalidInputRejected_data()
     QTest::newRow("content over 1000 chars") << entryBytes(e);
     {
         // 70 KB in an unknown field: over the 64 KiB entry limit, under the transport limit.
-        QByteArray big("\x7a", 1);  // field 15, length-delimited
+        QByteArray big("\x7a", 1); // field 15, length-delimited
         const int n = 70000;
         big += char(0x80 | (n & 0x7f));
         big += char(0x80 | ((n >> 7) & 0x7f));
@@ -274,7 +276,9 @@ void TstLoggerService::invalidInputRejected()
     QCOMPARE(count(), before);
     // Still up and writing.
     orderlog::Reply reply;
-    QVERIFY(bc::test::logOnce(*m_stub, bc::test::orderEntry("after-" + std::string(QTest::currentDataTag())), &reply).ok());
+    QVERIFY(bc::test::logOnce(
+        *m_stub, bc::test::orderEntry("after-" + std::string(QTest::currentDataTag())), &reply)
+                .ok());
 }
 
 void TstLoggerService::oversizeMessageRejectedByTransport()
@@ -298,7 +302,7 @@ void TstLoggerService::healthServing()
     QCOMPARE(response, std::string("\x08\x01", 2));
     const std::string service = "orderlog.Logger";
     s = bc::test::rawUnaryCall(m_channel, "/grpc.health.v1.Health/Check",
-                               std::string("\x0a", 1) + char(service.size()) + service, &response);
+        std::string("\x0a", 1) + char(service.size()) + service, &response);
     QVERIFY2(s.ok(), s.error_message().c_str());
     QCOMPARE(response, std::string("\x08\x01", 2));
 }
@@ -316,7 +320,7 @@ void TstLoggerService::cliLogListLoad()
     const auto run = [this](const QStringList &args, QByteArray *out) {
         QProcess cli;
         cli.start(QStringLiteral(BC_ORDERLOG_CLI),
-                  QStringList{QStringLiteral("--server"), QString::fromStdString(m_server.address())} + args);
+            QStringList {QStringLiteral("--server"), QString::fromStdString(m_server.address())} + args);
         if (!cli.waitForFinished(60000))
             return -1;
         *out = cli.readAllStandardOutput();
@@ -324,28 +328,29 @@ void TstLoggerService::cliLogListLoad()
     };
     QByteArray out;
     QCOMPARE(run({QStringLiteral("log"), QStringLiteral("--order-id"), QStringLiteral("cli-1"),
-                  QStringLiteral("--email"), QStringLiteral("cli@example.com"), QStringLiteral("--total"),
-                  QStringLiteral("12.5"), QStringLiteral("--currency"), QStringLiteral("EUR"),
-                  QStringLiteral("--item"), QStringLiteral("9SIQT8TOJO:3"), QStringLiteral("--placed-at"),
-                  QStringLiteral("2001-09-09T01:46:40Z")},
+                     QStringLiteral("--email"), QStringLiteral("cli@example.com"), QStringLiteral("--total"),
+                     QStringLiteral("12.5"), QStringLiteral("--currency"), QStringLiteral("EUR"),
+                     QStringLiteral("--item"), QStringLiteral("9SIQT8TOJO:3"), QStringLiteral("--placed-at"),
+                     QStringLiteral("2001-09-09T01:46:40Z")},
                  &out),
-             0);
+        0);
     QVERIFY2(out.contains("order_id=cli-1"), out.constData());
     QCOMPARE(count("order_id = 'cli-1' AND total_units = 12 AND total_nanos = 500000000"
                    " AND currency_code = 'EUR' AND placed_at = '2001-09-09T01:46:40Z'"),
-             1LL);
+        1LL);
     QCOMPARE(run({QStringLiteral("list"), QStringLiteral("--since"), QStringLiteral("1000000000"),
-                  QStringLiteral("--until"), QStringLiteral("1000000001")},
+                     QStringLiteral("--until"), QStringLiteral("1000000001")},
                  &out),
-             0);
-    QVERIFY2(out.contains("cli-1") && out.contains("12.50 EUR") && out.contains("9SIQT8TOJOx3"), out.constData());
+        0);
+    QVERIFY2(
+        out.contains("cli-1") && out.contains("12.50 EUR") && out.contains("9SIQT8TOJOx3"), out.constData());
     QCOMPARE(run({QStringLiteral("load"), QStringLiteral("--count"), QStringLiteral("300"),
-                  QStringLiteral("--concurrency"), QStringLiteral("16"), QStringLiteral("--prefix"),
-                  QStringLiteral("cliload")},
+                     QStringLiteral("--concurrency"), QStringLiteral("16"), QStringLiteral("--prefix"),
+                     QStringLiteral("cliload")},
                  &out),
-             0);
+        0);
     QVERIFY2(out.contains("300 ok, 0 failed") && out.contains("entries/s: ") && out.contains("p99"),
-             out.constData());
+        out.constData());
     QCOMPARE(count("order_id LIKE 'cliload-%'"), 300LL);
     QCOMPARE(run({QStringLiteral("log"), QStringLiteral("--total"), QStringLiteral("abc")}, &out), 2);
 }

@@ -8,7 +8,8 @@
 
 #include <set>
 
-class TstOrderStore : public QObject {
+class TstOrderStore : public QObject
+{
     Q_OBJECT
 
 private Q_SLOTS:
@@ -25,11 +26,16 @@ void TstOrderStore::redactsConninfo_data()
 {
     QTest::addColumn<QString>("input");
     QTest::addColumn<QString>("expected");
-    QTest::newRow("key=value") << "host=db password=s3cret user=log" << "host=db password=*** user=log";
-    QTest::newRow("spaces around =") << "password = s3cret host=db" << "password = *** host=db";
-    QTest::newRow("quoted") << "password='a b\\'c' dbname=log" << "password=*** dbname=log";
-    QTest::newRow("uri") << "postgresql://log:s3cret@db:5432/log" << "postgresql://log:***@db:5432/log";
-    QTest::newRow("no password") << "host=db user=log" << "host=db user=log";
+    QTest::newRow("key=value") << "host=db password=s3cret user=log"
+                               << "host=db password=*** user=log";
+    QTest::newRow("spaces around =") << "password = s3cret host=db"
+                                     << "password = *** host=db";
+    QTest::newRow("quoted") << "password='a b\\'c' dbname=log"
+                            << "password=*** dbname=log";
+    QTest::newRow("uri") << "postgresql://log:s3cret@db:5432/log"
+                         << "postgresql://log:***@db:5432/log";
+    QTest::newRow("no password") << "host=db user=log"
+                                 << "host=db user=log";
 }
 
 void TstOrderStore::redactsConninfo()
@@ -41,9 +47,9 @@ void TstOrderStore::redactsConninfo()
 
 void TstOrderStore::pageKeyRoundTrip()
 {
-    const bc::orderlog::PageKey key{1700000000123456, 42};
+    const bc::orderlog::PageKey key {1700000000123456, 42};
     QCOMPARE(bc::orderlog::decodePageKey(bc::orderlog::encodePageKey(key)), std::optional(key));
-    const bc::orderlog::PageKey negative{-5, 7};
+    const bc::orderlog::PageKey negative {-5, 7};
     QCOMPARE(bc::orderlog::decodePageKey(bc::orderlog::encodePageKey(negative)), std::optional(negative));
     for (const char *bad : {"", ".", "12", "12.", ".3", "a.b", "1.2.3", "1 .2"})
         QVERIFY2(!bc::orderlog::decodePageKey(bad), bad);
@@ -80,7 +86,7 @@ void TstOrderStore::upgradesLabDatabaseInPlace()
     QCOMPARE(std::string(tx.exec1("SELECT data_type FROM information_schema.columns"
                                   " WHERE table_name = 'logs' AND column_name = 'id'")[0]
                              .c_str()),
-             std::string("bigint"));
+        std::string("bigint"));
 }
 
 void TstOrderStore::batchWithDuplicatesInsertsEachIdOnce()
@@ -97,15 +103,16 @@ void TstOrderStore::batchWithDuplicatesInsertsEachIdOnce()
     legacy.content = "no id";
     const auto first = store.insertBatch({a, a, legacy, legacy});
     QVERIFY(bool(first));
-    QCOMPARE(first.value(), (std::vector{WriteOutcome::Inserted, WriteOutcome::Duplicate, WriteOutcome::Inserted,
-                                         WriteOutcome::Inserted}));
+    QCOMPARE(first.value(),
+        (std::vector {WriteOutcome::Inserted, WriteOutcome::Duplicate, WriteOutcome::Inserted,
+            WriteOutcome::Inserted}));
     const auto second = store.insertBatch({a});
-    QCOMPARE(second.value(), std::vector{WriteOutcome::Duplicate});
+    QCOMPARE(second.value(), std::vector {WriteOutcome::Duplicate});
 
     const auto page = store.list({});
     QCOMPARE(page.value().rows.size(), std::size_t(3));
-    const auto &stored = page.value().rows.back();  // oldest last
-    QCOMPARE(stored.content, a.content);            // array literal escaping survived
+    const auto &stored = page.value().rows.back(); // oldest last
+    QCOMPARE(stored.content, a.content); // array literal escaping survived
     QCOMPARE(stored.items, a.items);
 }
 
@@ -117,7 +124,7 @@ void TstOrderStore::pagesByKeyWithoutGapsOrRepeats()
     for (int i = 0; i < 25; ++i) {
         bc::orderlog::OrderRecord r;
         r.orderId = "p" + std::to_string(i);
-        r.placedAtMicros = 1000000 * (i / 5);  // ties: five rows per instant
+        r.placedAtMicros = 1000000 * (i / 5); // ties: five rows per instant
         rows.push_back(r);
     }
     QVERIFY(bool(store.insertBatch(rows)));
@@ -148,7 +155,7 @@ void TstOrderStore::unreachableDatabaseIsUnavailable()
     QCOMPARE(opened.error().kind, bc::orderlog::StoreError::Kind::Unavailable);
     QVERIFY(opened.error().message.find("hunter2") == std::string::npos);
     QVERIFY(!store.isOpen());
-    const auto write = store.insertBatch({bc::orderlog::OrderRecord{}});
+    const auto write = store.insertBatch({bc::orderlog::OrderRecord {}});
     QCOMPARE(write.error().kind, bc::orderlog::StoreError::Kind::Unavailable);
 }
 

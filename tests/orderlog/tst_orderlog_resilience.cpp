@@ -21,10 +21,13 @@ using namespace std::chrono_literals;
 namespace {
 
 // N client threads, each logging orders "<prefix>-<thread>-<n>" one after another.
-class Streams {
+class Streams
+{
 public:
     Streams(std::shared_ptr<grpc::Channel> channel, std::string prefix, int threads, bool retry)
-        : m_channel(std::move(channel)), m_prefix(std::move(prefix)), m_retry(retry)
+        : m_channel(std::move(channel))
+        , m_prefix(std::move(prefix))
+        , m_retry(retry)
     {
         for (int t = 0; t < threads; ++t)
             m_threads.emplace_back([this, t] { run(t); });
@@ -41,8 +44,7 @@ public:
     }
 
     // Waits until `pred(acked, failed)` holds, or the timeout passes.
-    template <typename Pred>
-    bool waitFor(Pred pred, std::chrono::milliseconds timeout)
+    template <typename Pred> bool waitFor(Pred pred, std::chrono::milliseconds timeout)
     {
         std::unique_lock lock(m_mutex);
         return m_changed.wait_for(lock, timeout, [&] { return pred(m_acked.size(), m_failed); });
@@ -92,7 +94,7 @@ private:
     std::shared_ptr<grpc::Channel> m_channel;
     std::string m_prefix;
     bool m_retry;
-    std::atomic<bool> m_stop{false};
+    std::atomic<bool> m_stop {false};
     std::mutex m_mutex;
     std::condition_variable m_changed;
     std::set<std::string> m_acked;
@@ -107,7 +109,7 @@ int loggerHealth(const std::shared_ptr<grpc::Channel> &channel)
     const std::string service = "orderlog.Logger";
     std::string response;
     const grpc::Status s = bc::test::rawUnaryCall(channel, "/grpc.health.v1.Health/Check",
-                                                  std::string("\x0a", 1) + char(service.size()) + service, &response);
+        std::string("\x0a", 1) + char(service.size()) + service, &response);
     if (!s.ok())
         return -1;
     return response.size() == 2 && response[0] == '\x08' ? response[1] : 0;
@@ -128,30 +130,34 @@ bool runFixture(const QString &command, const QString &stateDir)
 }
 
 // Every id in `ids` is stored exactly once.
-void verifyStoredOnce(const std::string &conninfo, const std::set<std::string> &ids, const std::string &prefix)
+void verifyStoredOnce(
+    const std::string &conninfo, const std::set<std::string> &ids, const std::string &prefix)
 {
     pqxx::connection c(conninfo);
     pqxx::read_transaction tx(c);
     std::set<std::string> stored;
     long long rows = 0;
-    for (const auto &row : tx.exec_params("SELECT order_id FROM logs WHERE order_id LIKE $1", prefix + "-%")) {
+    for (const auto &row :
+        tx.exec_params("SELECT order_id FROM logs WHERE order_id LIKE $1", prefix + "-%")) {
         stored.insert(row[0].c_str());
         ++rows;
     }
-    QCOMPARE(rows, static_cast<long long>(stored.size()));  // no duplicates
+    QCOMPARE(rows, static_cast<long long>(stored.size())); // no duplicates
     std::vector<std::string> missing;
     for (const auto &id : ids) {
         if (!stored.count(id))
             missing.push_back(id);
     }
-    QVERIFY2(missing.empty(), ("acknowledged but not stored: " + std::to_string(missing.size()) + ", e.g. "
-                               + (missing.empty() ? std::string() : missing.front()))
-                                  .c_str());
+    QVERIFY2(missing.empty(),
+        ("acknowledged but not stored: " + std::to_string(missing.size()) + ", e.g. "
+            + (missing.empty() ? std::string() : missing.front()))
+            .c_str());
 }
 
-}  // namespace
+} // namespace
 
-class TstOrderlogResilience : public QObject {
+class TstOrderlogResilience : public QObject
+{
     Q_OBJECT
 
 private Q_SLOTS:
@@ -165,10 +171,11 @@ void TstOrderlogResilience::postgresRestartLosesNoAck()
     QTemporaryDir state;
     QVERIFY(state.isValid());
     QVERIFY2(runFixture(QStringLiteral("start"), state.path()), "could not start a private PostgreSQL");
-    struct StopPg {
+    struct StopPg
+    {
         QString dir;
         ~StopPg() { runFixture(QStringLiteral("stop"), dir); }
-    } stopPg{state.path()};
+    } stopPg {state.path()};
     std::string conninfo;
     {
         std::ifstream in((state.path() + QStringLiteral("/conninfo")).toStdString());
@@ -183,20 +190,20 @@ void TstOrderlogResilience::postgresRestartLosesNoAck()
 
     const auto channel = bc::test::channelTo(server.address());
     QCOMPARE(loggerHealth(channel), 1);
-    QVERIFY(runFixture(QStringLiteral("pause"), state.path()));  // pg_ctl stop -m immediate
+    QVERIFY(runFixture(QStringLiteral("pause"), state.path())); // pg_ctl stop -m immediate
     QVERIFY(streams.waitFor([](std::size_t, long failed) { return failed >= 16; }, 30s));
-    QTRY_COMPARE_WITH_TIMEOUT(loggerHealth(channel), 2, 10000);  // readiness: NOT_SERVING
+    QTRY_COMPARE_WITH_TIMEOUT(loggerHealth(channel), 2, 10000); // readiness: NOT_SERVING
     const std::size_t ackedWhileDown = streams.acked().size();
     QVERIFY(runFixture(QStringLiteral("resume"), state.path()));
     QVERIFY2(streams.waitFor([&](std::size_t acked, long) { return acked >= ackedWhileDown + 300; }, 30s),
-             "the server did not resume writing after PostgreSQL came back");
+        "the server did not resume writing after PostgreSQL came back");
     QTRY_COMPARE_WITH_TIMEOUT(loggerHealth(channel), 1, 10000);
     streams.stop();
 
     QVERIFY(streams.failureCodes().count(grpc::StatusCode::UNAVAILABLE));
     for (const auto code : streams.failureCodes())
         QVERIFY2(code == grpc::StatusCode::UNAVAILABLE || code == grpc::StatusCode::DEADLINE_EXCEEDED,
-                 qPrintable(QStringLiteral("unexpected status %1").arg(int(code))));
+            qPrintable(QStringLiteral("unexpected status %1").arg(int(code))));
     qInfo("restart: %zu acknowledged, %ld failed calls (retried)", streams.acked().size(), streams.failed());
     verifyStoredOnce(conninfo, streams.acked(), "restart");
 

@@ -21,7 +21,8 @@ inline std::string postgresAdminConninfo()
 {
     const char *file = std::getenv("BC_PG_CONNINFO_FILE");
     if (!file || !*file)
-        throw std::runtime_error("BC_PG_CONNINFO_FILE is not set: register the test with bc_require_postgres()");
+        throw std::runtime_error(
+            "BC_PG_CONNINFO_FILE is not set: register the test with bc_require_postgres()");
     std::ifstream in(file);
     std::string conninfo;
     if (!std::getline(in, conninfo) || conninfo.empty())
@@ -30,9 +31,10 @@ inline std::string postgresAdminConninfo()
 }
 
 // Creates database `<prefix>_<pid>_<n>` and returns a conninfo for it (later keywords win in libpq).
-inline std::string createTestDatabase(const std::string &prefix, const std::string &adminConninfo = postgresAdminConninfo())
+inline std::string createTestDatabase(
+    const std::string &prefix, const std::string &adminConninfo = postgresAdminConninfo())
 {
-    static std::atomic<int> counter{0};
+    static std::atomic<int> counter {0};
     const std::string name = prefix + "_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
     pqxx::connection admin(adminConninfo);
     pqxx::nontransaction tx(admin);
@@ -41,4 +43,4 @@ inline std::string createTestDatabase(const std::string &prefix, const std::stri
     return adminConninfo + " dbname=" + name;
 }
 
-}  // namespace bc::test
+} // namespace bc::test
