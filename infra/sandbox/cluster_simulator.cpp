@@ -6,6 +6,7 @@
 #include "infra/sandbox/selector.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <random>
 
@@ -40,20 +41,18 @@ double random01()
 // The pod-template-hash a Deployment puts on its ReplicaSet (FNV-1a of the template, "safe" alphabet).
 std::string templateHash(const Json &tmpl)
 {
-    std::uint32_t h = 2166136261u;
+    std::uint64_t h = 1469598103934665603ull;
     for (unsigned char c : tmpl.dump()) {
         h ^= c;
-        h *= 16777619u;
+        h *= 1099511628211ull;
     }
     static const char *alnum = "bcdfghjklmnpqrstvwxz2456789";
     std::string s;
-    for (int i = 0; i < 9 || h; ++i) {
+    for (int i = 0; i < 10; ++i) {
         s += alnum[h % 27];
         h /= 27;
-        if (i > 10)
-            break;
     }
-    return s.substr(0, 10);
+    return s;
 }
 
 bool isOwnedBy(const Json &obj, const std::string &uid)
@@ -467,9 +466,17 @@ void ClusterSimulator::recordEvent(const Json &involved, const std::string &type
     if (ns.empty())
         ns = "default";
     const std::string now = timeNow();
+    // Like the API server's event names: "<object>.<hex nanoseconds>", so names sort by time
+    // (describe lists same-second events in name order).
+    static std::atomic<unsigned long long> lastNs{0};
+    unsigned long long stamp = static_cast<unsigned long long>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+    unsigned long long prev = lastNs.load();
+    while (!lastNs.compare_exchange_weak(prev, std::max(stamp, prev + 1)))
+        ;
+    stamp = std::max(stamp, prev + 1);
     char hex[17];
-    thread_local std::mt19937_64 rng{std::random_device{}()};
-    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(rng()));
+    std::snprintf(hex, sizeof hex, "%016llx", stamp);
     Json ev = {{"apiVersion", "v1"},
                {"kind", "Event"},
                {"metadata", {{"name", str(md, "name") + "." + hex}, {"namespace", ns}}},
@@ -511,6 +518,26 @@ void ClusterSimulator::recordEvent(const Json &involved, const std::string &type
 void ClusterSimulator::reconcile()
 {
     std::lock_guard lock(m_mutex);
+    const auto now = Clock::now();
+    // Skip the controllers when nothing changed and nothing is waiting on a timer: with tens of
+    // thousands of pods a pass is not free.
+    const std::uint64_t rv = m_store.resourceVersion();
+    bool timed = m_lbPending;
+    for (auto it = m_pods.begin(); !timed && it != m_pods.end(); ++it)
+        timed = it->second.terminating || it->second.oomPending || (!it->second.running && !it->second.node.empty());
+    if (rv != m_lastPassRv || timed) {
+        m_lastPassRv = rv;
+        reconcileControllers();
+    }
+    const double dt = std::chrono::duration<double>(now - m_lastMetrics).count();
+    if (dt >= 0.05) {
+        updateMetrics(dt);
+        m_lastMetrics = now;
+    }
+}
+
+void ClusterSimulator::reconcileControllers()
+{
     const auto toJson = [](const std::vector<SnapshotPtr> &v) {
         std::vector<Json> out;
         out.reserve(v.size());
@@ -541,12 +568,6 @@ void ClusterSimulator::reconcile()
             } catch (const ApiError &) {
             }
         }
-    }
-    const auto now = Clock::now();
-    const double dt = std::chrono::duration<double>(now - m_lastMetrics).count();
-    if (dt >= 0.05) {
-        updateMetrics(dt);
-        m_lastMetrics = now;
     }
 }
 
@@ -1168,6 +1189,7 @@ void ClusterSimulator::reconcileServices(const std::vector<Json> &services, cons
 {
     std::set<std::pair<std::string, std::string>> seen;
     const auto nowClock = Clock::now();
+    m_lbPending = false;
     for (const Json &svc : services) {
         const std::string ns = str(svc["metadata"], "namespace");
         const std::string name = str(svc["metadata"], "name");
@@ -1182,6 +1204,7 @@ void ClusterSimulator::reconcileServices(const std::vector<Json> &services, cons
                 || (ov != m_lbOverride.end() && str((*ing)[0], "ip") != ov->second)) {
                 auto [lb, inserted] = m_lbSeen.try_emplace(uid, nowClock);
                 (void)inserted;
+                m_lbPending = true;
                 if (nowClock >= lb->second + realDuration(m_options.loadBalancerDelay)) {
                     const std::string ip = ov != m_lbOverride.end() ? ov->second
                                                                     : "127.0.0." + std::to_string(2 + (m_nextLbIp++ - 2) % 250);

@@ -111,6 +111,7 @@ private:
     };
 
     void loop();
+    void reconcileControllers();
     std::chrono::steady_clock::duration realDuration(double simSeconds) const;
     void reconcileDeployments(const std::vector<Json> &deployments, std::vector<Json> &replicasets);
     using Pods = std::vector<std::shared_ptr<const Snapshot>>; // shared, never copied per pass
@@ -144,6 +145,8 @@ private:
     std::uint32_t m_nextLbIp = 2;
     std::uint32_t m_nextNodePort = 30000;
     std::chrono::steady_clock::time_point m_lastMetrics;
+    std::uint64_t m_lastPassRv = 0; // store resourceVersion the last full pass started from
+    bool m_lbPending = false;
 
     std::mutex m_runMutex;
     std::condition_variable m_runCv;
