@@ -2,6 +2,7 @@
 
 #include "app/app_info.h"
 #include "backend/process/run_context.h"
+#include "backend/session/cluster_session.h"
 #include "backend/settings/app_settings.h"
 #include "widgets/common/icons.h"
 #include "widgets/main_window.h"
@@ -90,9 +91,14 @@ int runGui(int argc, char **argv)
     AppSettings settings;
     settings.applyToolPaths(context.tools());
 
-    MainWindow window(&context, &settings);
-    if (parser.isSet(environment))
-        window.setEnvironment(environmentDisplayName(parser.value(environment)));
+    ClusterSession session(&context);
+    MainWindow window(&context, &settings, &session);
+    if (parser.isSet(environment)) {
+        const QString name = parser.value(environment);
+        window.setEnvironment(environmentDisplayName(name));
+        if (name == u"sandbox" || name == u"local")
+            session.useSandbox();
+    }
     if (parser.isSet(panel) && !window.showPanel(parser.value(panel))) {
         err << u"boutique-control: unknown panel '%1'; choose one of: %2"_s.arg(
             parser.value(panel), MainWindow::panelKeys().join(u", "_s))

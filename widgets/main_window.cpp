@@ -1,5 +1,7 @@
 #include "widgets/main_window.h"
 
+#include "backend/session/cluster_session.h"
+
 #include "backend/process/command_log.h"
 #include "backend/process/run_context.h"
 #include "backend/settings/app_settings.h"
@@ -31,10 +33,11 @@ using namespace Qt::StringLiterals;
 
 namespace bc {
 
-MainWindow::MainWindow(RunContext *context, AppSettings *settings, QWidget *parent)
+MainWindow::MainWindow(RunContext *context, AppSettings *settings, ClusterSession *session, QWidget *parent)
     : QMainWindow(parent)
     , m_context(context)
     , m_settings(settings)
+    , m_session(session ? session : new ClusterSession(context, this))
     , m_sideBar(new QListWidget)
     , m_stack(new QStackedWidget)
     , m_console(new ConsoleDock(context ? context->log() : nullptr, this))
@@ -63,6 +66,9 @@ MainWindow::MainWindow(RunContext *context, AppSettings *settings, QWidget *pare
         restoreGeometry(m_settings->windowGeometry());
         restoreState(m_settings->windowState());
     }
+    connect(m_session, &ClusterSession::environmentChanged, this, &MainWindow::setEnvironment);
+    connect(m_session, &ClusterSession::targetChanged, this,
+        [this](const KubeTarget &target) { m_status->setKubeContext(target.context); });
     showPanel(0);
 }
 

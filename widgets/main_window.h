@@ -10,6 +10,7 @@ class QStackedWidget;
 namespace bc {
 
 class AppSettings;
+class ClusterSession;
 class ConsoleDock;
 class Panel;
 class RunContext;
@@ -21,7 +22,9 @@ class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    MainWindow(RunContext *context, AppSettings *settings, QWidget *parent = nullptr);
+    // session: the cluster the panels work with; when null the window makes its own.
+    MainWindow(RunContext *context, AppSettings *settings, ClusterSession *session = nullptr,
+               QWidget *parent = nullptr);
 
     static QStringList panelKeys(); // cluster deploy loadtest pods canary orders, in side-bar order
 
@@ -30,6 +33,7 @@ public:
     Panel *currentPanel() const;
     const QList<Panel *> &panels() const { return m_panels; }
     ConsoleDock *console() const { return m_console; }
+    ClusterSession *session() const { return m_session; }
     StatusSummary *statusSummary() const { return m_status; }
 
     void setEnvironment(const QString &displayName);
@@ -49,6 +53,7 @@ private:
 
     RunContext *m_context;
     AppSettings *m_settings;
+    ClusterSession *m_session;
     QListWidget *m_sideBar;
     QStackedWidget *m_stack;
     QList<Panel *> m_panels;

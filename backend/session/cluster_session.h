@@ -1,0 +1,48 @@
+#pragma once
+
+#include "backend/core/result.h"
+#include "backend/kube/kube_target.h"
+#include "backend/process/run_context.h"
+#include "backend/sandbox/sandbox_controller.h"
+
+#include <QObject>
+#include <QPointer>
+
+namespace bc {
+
+// The cluster the window works with right now. The Cluster panel chooses it (local sandbox, a GKE
+// cluster after get-credentials, k3s, or any kubeconfig context); every other panel follows
+// targetChanged() and builds its KubeClient/KubeWatch objects for that target.
+class ClusterSession : public QObject
+{
+    Q_OBJECT
+public:
+    explicit ClusterSession(RunContext *context, QObject *parent = nullptr);
+
+    RunContext *context() const { return m_context; }
+    SandboxController *sandbox() const { return m_sandbox; }
+
+    bool hasTarget() const { return m_hasTarget; }
+    const KubeTarget &target() const { return m_target; }
+    const QString &environmentName() const { return m_name; } // "Local sandbox", "GKE lab-cluster", ...
+
+    void useSandbox(const SandboxOptions &options = {});
+    void useTarget(const KubeTarget &target, const QString &displayName);
+    void disconnect(); // also stops a sandbox this session started
+
+Q_SIGNALS:
+    void targetChanged(const bc::KubeTarget &target);
+    void environmentChanged(const QString &displayName);
+    void connectingChanged(bool connecting);
+    void disconnected();
+    void failed(const bc::Error &error);
+
+private:
+    QPointer<RunContext> m_context;
+    SandboxController *m_sandbox;
+    KubeTarget m_target;
+    QString m_name;
+    bool m_hasTarget = false;
+};
+
+} // namespace bc
