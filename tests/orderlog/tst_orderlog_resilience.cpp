@@ -129,6 +129,35 @@ bool runFixture(const QString &command, const QString &stateDir)
     return true;
 }
 
+// A PostgreSQL of the test's own (stopping the shared fixture would break tests running beside
+// us), stopped and deleted when it goes out of scope.
+class PrivatePostgres
+{
+public:
+    bool start()
+    {
+        if (!m_state.isValid() || !runFixture(QStringLiteral("start"), m_state.path()))
+            return false;
+        m_started = true;
+        std::ifstream in((m_state.path() + QStringLiteral("/conninfo")).toStdString());
+        std::getline(in, m_conninfo);
+        return !m_conninfo.empty();
+    }
+    ~PrivatePostgres()
+    {
+        if (m_started)
+            runFixture(QStringLiteral("stop"), m_state.path());
+    }
+    bool pause() { return runFixture(QStringLiteral("pause"), m_state.path()); } // -m immediate
+    bool resume() { return runFixture(QStringLiteral("resume"), m_state.path()); }
+    const std::string &conninfo() const { return m_conninfo; }
+
+private:
+    QTemporaryDir m_state;
+    bool m_started = false;
+    std::string m_conninfo;
+};
+
 // Every id in `ids` is stored exactly once.
 void verifyStoredOnce(
     const std::string &conninfo, const std::set<std::string> &ids, const std::string &prefix)
@@ -163,25 +192,14 @@ class TstOrderlogResilience : public QObject
 private Q_SLOTS:
     void postgresRestartLosesNoAck();
     void sigtermDrainsInFlight();
+    void startsWhileDatabaseDown();
 };
 
 void TstOrderlogResilience::postgresRestartLosesNoAck()
 {
-    // A private PostgreSQL: stopping the shared fixture would break tests running beside us.
-    QTemporaryDir state;
-    QVERIFY(state.isValid());
-    QVERIFY2(runFixture(QStringLiteral("start"), state.path()), "could not start a private PostgreSQL");
-    struct StopPg
-    {
-        QString dir;
-        ~StopPg() { runFixture(QStringLiteral("stop"), dir); }
-    } stopPg {state.path()};
-    std::string conninfo;
-    {
-        std::ifstream in((state.path() + QStringLiteral("/conninfo")).toStdString());
-        std::getline(in, conninfo);
-    }
-    QVERIFY(!conninfo.empty());
+    PrivatePostgres pg;
+    QVERIFY2(pg.start(), "could not start a private PostgreSQL");
+    const std::string conninfo = pg.conninfo();
 
     bc::test::ServerProcess server;
     QVERIFY2(server.start(conninfo), qPrintable(server.errorOutput()));
@@ -190,11 +208,11 @@ void TstOrderlogResilience::postgresRestartLosesNoAck()
 
     const auto channel = bc::test::channelTo(server.address());
     QCOMPARE(loggerHealth(channel), 1);
-    QVERIFY(runFixture(QStringLiteral("pause"), state.path())); // pg_ctl stop -m immediate
+    QVERIFY(pg.pause()); // pg_ctl stop -m immediate
     QVERIFY(streams.waitFor([](std::size_t, long failed) { return failed >= 16; }, 30s));
     QTRY_COMPARE_WITH_TIMEOUT(loggerHealth(channel), 2, 10000); // readiness: NOT_SERVING
     const std::size_t ackedWhileDown = streams.acked().size();
-    QVERIFY(runFixture(QStringLiteral("resume"), state.path()));
+    QVERIFY(pg.resume());
     QVERIFY2(streams.waitFor([&](std::size_t acked, long) { return acked >= ackedWhileDown + 300; }, 30s),
         "the server did not resume writing after PostgreSQL came back");
     QTRY_COMPARE_WITH_TIMEOUT(loggerHealth(channel), 1, 10000);
@@ -226,6 +244,35 @@ void TstOrderlogResilience::sigtermDrainsInFlight()
     QVERIFY(streams.acked().size() >= 500);
     qInfo("sigterm: %zu acknowledged before the server stopped", streams.acked().size());
     verifyStoredOnce(conninfo, streams.acked(), "term");
+}
+
+void TstOrderlogResilience::startsWhileDatabaseDown()
+{
+    PrivatePostgres pg;
+    QVERIFY2(pg.start(), "could not start a private PostgreSQL");
+    QVERIFY(pg.pause()); // down before the server ever saw it: no schema yet either
+
+    bc::test::ServerProcess server;
+    QVERIFY2(server.start(pg.conninfo()), qPrintable(server.errorOutput())); // serves anyway
+    const auto channel = bc::test::channelTo(server.address());
+    QCOMPARE(loggerHealth(channel), 2);
+    auto stub = orderlog::Logger::NewStub(channel);
+    orderlog::Reply reply;
+    QCOMPARE(bc::test::logOnce(*stub, bc::test::orderEntry("early-1"), &reply).error_code(),
+        grpc::StatusCode::UNAVAILABLE);
+
+    QVERIFY(pg.resume());
+    QTRY_COMPARE_WITH_TIMEOUT(loggerHealth(channel), 1, 15000);
+    const grpc::Status s = bc::test::logOnce(*stub, bc::test::orderEntry("early-1"), &reply);
+    QVERIFY2(s.ok(), s.error_message().c_str());
+    QVERIFY(!reply.duplicate()); // the UNAVAILABLE attempt stored nothing
+
+    pqxx::connection c(pg.conninfo());
+    pqxx::read_transaction tx(c);
+    QCOMPARE(tx.exec1("SELECT max(version) FROM schema_version")[0].as<int>(), 2);
+    QCOMPARE(tx.exec1("SELECT count(*) FROM logs WHERE order_id = 'early-1'")[0].as<int>(), 1);
+    server.terminate();
+    QVERIFY2(server.waitForCleanExit(), qPrintable(server.errorOutput()));
 }
 
 QTEST_GUILESS_MAIN(TstOrderlogResilience)
