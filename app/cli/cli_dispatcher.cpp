@@ -97,7 +97,10 @@ void printUsage(QTextStream &out)
     for (const CommandSpec &spec : allCommands())
         out << u"  %1%2\n"_s.arg(spec.name, -12).arg(spec.summary);
     out << u"\nEvery command takes --help. Commands that run tools take --dry-run.\n"_s
-        << u"  --version    Print the product name and version.\n"_s;
+        << u"  --version    Print the product name and version.\n"_s
+        << u"\nWindow options (no command):\n"_s
+        << u"  --environment NAME   Start on an environment: sandbox starts the local sandbox cluster.\n"_s
+        << u"  --panel NAME         Start on a panel: cluster, deploy, loadtest, pods, canary, orders.\n"_s;
     out.flush();
 }
 

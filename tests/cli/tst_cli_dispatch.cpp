@@ -50,6 +50,8 @@ private Q_SLOTS:
         QVERIFY(r.out.contains(u"Usage: boutique-control"_s));
         QVERIFY(r.out.contains(u"tools"_s));
         QVERIFY(r.out.contains(u"--dry-run"_s));
+        QVERIFY(r.out.contains(u"--environment NAME"_s));
+        QVERIFY(r.out.contains(u"--panel NAME"_s));
     }
 
     void unknownCommandIsOneLineAndExit2()
