@@ -25,14 +25,21 @@ namespace {
 // The profile field each option sets, so a validation message names the option the user typed.
 const QHash<QString, QString> &optionForField()
 {
-    static const QHash<QString, QString> map{
-        {u"name"_s, u"--profile"_s},           {u"project"_s, u"--project"_s},
-        {u"zone"_s, u"--zone"_s},              {u"region"_s, u"--region"_s},
-        {u"cluster_name"_s, u"--name"_s},      {u"machine_type"_s, u"--machine-type"_s},
-        {u"node_count"_s, u"--nodes"_s},       {u"cluster_version"_s, u"--cluster-version"_s},
-        {u"masters"_s, u"--masters"_s},        {u"workers"_s, u"--workers"_s},
-        {u"ssh_user"_s, u"--ssh-user"_s},      {u"ssh_public_key"_s, u"--ssh-public-key"_s},
-        {u"kubeconfig"_s, u"--kubeconfig"_s},  {u"context"_s, u"--context"_s},
+    static const QHash<QString, QString> map {
+        {u"name"_s, u"--profile"_s},
+        {u"project"_s, u"--project"_s},
+        {u"zone"_s, u"--zone"_s},
+        {u"region"_s, u"--region"_s},
+        {u"cluster_name"_s, u"--name"_s},
+        {u"machine_type"_s, u"--machine-type"_s},
+        {u"node_count"_s, u"--nodes"_s},
+        {u"cluster_version"_s, u"--cluster-version"_s},
+        {u"masters"_s, u"--masters"_s},
+        {u"workers"_s, u"--workers"_s},
+        {u"ssh_user"_s, u"--ssh-user"_s},
+        {u"ssh_public_key"_s, u"--ssh-public-key"_s},
+        {u"kubeconfig"_s, u"--kubeconfig"_s},
+        {u"context"_s, u"--context"_s},
         {u"infra-dir"_s, u"--infra-dir"_s},
     };
     return map;
@@ -51,34 +58,42 @@ QString withOptionName(const QString &message)
 
 struct Options
 {
-    QCommandLineOption provider{u"provider"_s, u"gke (default) or k3s (Terraform + Ansible on GCE VMs)."_s, u"kind"_s};
-    QCommandLineOption profile{u"profile"_s, u"Start from a saved profile; other options override it."_s, u"name"_s};
-    QCommandLineOption saveAs{u"save-as"_s, u"Validate and save these settings as a profile first."_s, u"name"_s};
-    QCommandLineOption project{u"project"_s, u"GCP project id."_s, u"id"_s};
-    QCommandLineOption zone{u"zone"_s, u"GCP zone, e.g. us-central1-b."_s, u"zone"_s};
-    QCommandLineOption region{u"region"_s, u"GCP region (GKE: a regional cluster instead of --zone)."_s, u"region"_s};
-    QCommandLineOption name{u"name"_s, u"Cluster name (k3s: prefix of every VM)."_s, u"name"_s};
-    QCommandLineOption nodes{u"nodes"_s, u"GKE node count (per zone for a regional cluster), 1..100."_s, u"n"_s};
-    QCommandLineOption machineType{u"machine-type"_s, u"GCE machine type, e.g. e2-standard-2."_s, u"type"_s};
-    QCommandLineOption clusterVersion{u"cluster-version"_s, u"GKE version, e.g. 1.32 or latest."_s, u"version"_s};
-    QCommandLineOption noNetworkPolicy{u"no-network-policy"_s, u"GKE: leave out --enable-network-policy."_s};
-    QCommandLineOption masters{u"masters"_s, u"k3s: server VMs, 1..9."_s, u"n"_s};
-    QCommandLineOption workers{u"workers"_s, u"k3s: agent VMs, 0..100."_s, u"n"_s};
-    QCommandLineOption sshUser{u"ssh-user"_s, u"k3s: user Ansible logs in as."_s, u"user"_s};
-    QCommandLineOption sshKey{u"ssh-public-key"_s, u"k3s: public key file (.pub); the private key is beside it."_s,
-                              u"file"_s};
-    QCommandLineOption noSpot{u"no-spot"_s, u"k3s: standard VMs instead of Spot VMs."_s};
-    QCommandLineOption infraDir{u"infra-dir"_s, u"k3s: the infra/k3s folder (default: found automatically)."_s,
-                                u"dir"_s};
-    QCommandLineOption workDir{u"work-dir"_s, u"k3s: where the Terraform state and kubeconfig go."_s, u"dir"_s};
-    QCommandLineOption kubeconfig{u"kubeconfig"_s, u"contexts: read this kubeconfig instead of $KUBECONFIG."_s,
-                                  u"file"_s};
-    QCommandLineOption yes{u"yes"_s, u"Confirm delete (required for delete unless --dry-run)."_s};
+    QCommandLineOption provider {
+        u"provider"_s, u"gke (default) or k3s (Terraform + Ansible on GCE VMs)."_s, u"kind"_s};
+    QCommandLineOption profile {
+        u"profile"_s, u"Start from a saved profile; other options override it."_s, u"name"_s};
+    QCommandLineOption saveAs {
+        u"save-as"_s, u"Validate and save these settings as a profile first."_s, u"name"_s};
+    QCommandLineOption project {u"project"_s, u"GCP project id."_s, u"id"_s};
+    QCommandLineOption zone {u"zone"_s, u"GCP zone, e.g. us-central1-b."_s, u"zone"_s};
+    QCommandLineOption region {
+        u"region"_s, u"GCP region (GKE: a regional cluster instead of --zone)."_s, u"region"_s};
+    QCommandLineOption name {u"name"_s, u"Cluster name (k3s: prefix of every VM)."_s, u"name"_s};
+    QCommandLineOption nodes {
+        u"nodes"_s, u"GKE node count (per zone for a regional cluster), 1..100."_s, u"n"_s};
+    QCommandLineOption machineType {u"machine-type"_s, u"GCE machine type, e.g. e2-standard-2."_s, u"type"_s};
+    QCommandLineOption clusterVersion {
+        u"cluster-version"_s, u"GKE version, e.g. 1.32 or latest."_s, u"version"_s};
+    QCommandLineOption noNetworkPolicy {u"no-network-policy"_s, u"GKE: leave out --enable-network-policy."_s};
+    QCommandLineOption masters {u"masters"_s, u"k3s: server VMs, 1..9."_s, u"n"_s};
+    QCommandLineOption workers {u"workers"_s, u"k3s: agent VMs, 0..100."_s, u"n"_s};
+    QCommandLineOption sshUser {u"ssh-user"_s, u"k3s: user Ansible logs in as."_s, u"user"_s};
+    QCommandLineOption sshKey {
+        u"ssh-public-key"_s, u"k3s: public key file (.pub); the private key is beside it."_s, u"file"_s};
+    QCommandLineOption noSpot {u"no-spot"_s, u"k3s: standard VMs instead of Spot VMs."_s};
+    QCommandLineOption infraDir {
+        u"infra-dir"_s, u"k3s: the infra/k3s folder (default: found automatically)."_s, u"dir"_s};
+    QCommandLineOption workDir {
+        u"work-dir"_s, u"k3s: where the Terraform state and kubeconfig go."_s, u"dir"_s};
+    QCommandLineOption kubeconfig {
+        u"kubeconfig"_s, u"contexts: read this kubeconfig instead of $KUBECONFIG."_s, u"file"_s};
+    QCommandLineOption yes {u"yes"_s, u"Confirm delete (required for delete unless --dry-run)."_s};
 
     void addTo(QCommandLineParser &p) const
     {
-        p.addOptions({provider, profile, saveAs, project, zone, region, name, nodes, machineType, clusterVersion,
-                      noNetworkPolicy, masters, workers, sshUser, sshKey, noSpot, infraDir, workDir, kubeconfig, yes});
+        p.addOptions({provider, profile, saveAs, project, zone, region, name, nodes, machineType,
+            clusterVersion, noNetworkPolicy, masters, workers, sshUser, sshKey, noSpot, infraDir, workDir,
+            kubeconfig, yes});
     }
 };
 
@@ -89,7 +104,8 @@ Result<int> intOption(const QCommandLineParser &p, const QCommandLineOption &o, 
     bool ok = false;
     const int v = p.value(o).toInt(&ok);
     if (!ok)
-        return Error{Error::Kind::Invalid, u"--%1: '%2' is not a whole number"_s.arg(o.names().first(), p.value(o))};
+        return Error {
+            Error::Kind::Invalid, u"--%1: '%2' is not a whole number"_s.arg(o.names().first(), p.value(o))};
     return v;
 }
 
@@ -105,13 +121,14 @@ Result<ClusterProfile> profileFrom(const QCommandLineParser &p, const Options &o
     if (p.isSet(o.profile)) {
         auto saved = ProfileStore().find(p.value(o.profile));
         if (!saved)
-            return Error{saved.error().kind, u"--profile: "_s + saved.error().message};
+            return Error {saved.error().kind, u"--profile: "_s + saved.error().message};
         profile = saved.value();
     }
     if (p.isSet(o.provider)) {
         const auto kind = clusterKindFromName(p.value(o.provider));
         if (!kind || (*kind != ClusterKind::Gke && *kind != ClusterKind::K3s))
-            return Error{Error::Kind::Invalid, u"--provider: '%1' is not gke or k3s"_s.arg(p.value(o.provider))};
+            return Error {
+                Error::Kind::Invalid, u"--provider: '%1' is not gke or k3s"_s.arg(p.value(o.provider))};
         profile.kind = *kind;
     }
     if (p.isSet(o.saveAs))
@@ -122,7 +139,8 @@ Result<ClusterProfile> profileFrom(const QCommandLineParser &p, const Options &o
     if (profile.kind == ClusterKind::Gke) {
         GkeSettings &g = profile.gke;
         setText(p, o.project, g.project);
-        if (p.isSet(o.zone) || p.isSet(o.region)) { // a location given on the command line replaces the saved one
+        if (p.isSet(o.zone)
+            || p.isSet(o.region)) { // a location given on the command line replaces the saved one
             g.zone = p.value(o.zone);
             g.region = p.value(o.region);
         }
@@ -155,9 +173,9 @@ Result<ClusterProfile> profileFrom(const QCommandLineParser &p, const Options &o
         if (p.isSet(o.noSpot))
             k.spot = false;
     } else {
-        return Error{Error::Kind::Invalid,
-                     u"--profile: '%1' is a %2 profile; cluster create/delete handle gke and k3s"_s.arg(
-                         profile.name, clusterKindName(profile.kind))};
+        return Error {Error::Kind::Invalid,
+            u"--profile: '%1' is a %2 profile; cluster create/delete handle gke and k3s"_s.arg(
+                profile.name, clusterKindName(profile.kind))};
     }
     return profile;
 }
@@ -173,8 +191,7 @@ void onStopSignal(int)
     [[maybe_unused]] const ssize_t n = ::write(g_stopPipe[1], &c, 1);
 }
 
-template <typename Service>
-void cancelOnSignals(CliCall &call, Service *service)
+template <typename Service> void cancelOnSignals(CliCall &call, Service *service)
 {
     if (g_stopPipe[0] < 0 && ::pipe(g_stopPipe) != 0)
         return;
@@ -200,8 +217,7 @@ QString formatElapsed(qint64 ms)
 }
 
 // Progress on stderr, one line per new phase (never per tick), and the final word.
-template <typename Service>
-void wire(CliCall &call, Service *service, QString successText)
+template <typename Service> void wire(CliCall &call, Service *service, QString successText)
 {
     auto lastPhase = std::make_shared<QString>();
     const bool quiet = call.context()->dryRun();
@@ -210,8 +226,9 @@ void wire(CliCall &call, Service *service, QString successText)
         if (quiet || p.phase == *lastPhase)
             return;
         *lastPhase = p.phase;
-        call.err() << u"[%1%] %2 (%3)"_s.arg(int(p.fraction * 100), 3).arg(p.phase, formatElapsed(p.elapsedMs))
-                   << Qt::endl;
+        call.err()
+            << u"[%1%] %2 (%3)"_s.arg(int(p.fraction * 100), 3).arg(p.phase, formatElapsed(p.elapsedMs))
+            << Qt::endl;
     });
     QObject::connect(service, &Service::finished, &call, [&call, successText, quiet](const Status &status) {
         if (!status) {
@@ -230,7 +247,8 @@ void runGke(CliCall &call, const QString &action, const ClusterProfile &profile)
     const GkeCommandBuilder builder(profile.gke);
     Status started;
     if (action == u"create") {
-        wire(call, service, u"Cluster %1 created; kubectl context %2."_s.arg(profile.gke.clusterName, builder.contextName()));
+        wire(call, service,
+            u"Cluster %1 created; kubectl context %2."_s.arg(profile.gke.clusterName, builder.contextName()));
         started = service->create(profile.gke);
     } else if (action == u"credentials") {
         wire(call, service, u"kubectl context %1 written to your kubeconfig."_s.arg(builder.contextName()));
@@ -244,7 +262,7 @@ void runGke(CliCall &call, const QString &action, const ClusterProfile &profile)
 }
 
 void runK3s(CliCall &call, const QString &action, const ClusterProfile &profile, const QCommandLineParser &p,
-            const Options &o)
+    const Options &o)
 {
     K3sPaths paths = K3sClusterService::defaultPaths(profile.name);
     if (p.isSet(o.infraDir))
@@ -254,17 +272,22 @@ void runK3s(CliCall &call, const QString &action, const ClusterProfile &profile,
     auto *service = new K3sClusterService(call.context(), &call);
     Status started;
     if (action == u"create") {
-        wire(call, service, u"k3s cluster %1 is up; kubeconfig: %2 (context %1)."_s.arg(profile.k3s.clusterName, paths.kubeconfig()));
+        wire(call, service,
+            u"k3s cluster %1 is up; kubeconfig: %2 (context %1)."_s.arg(
+                profile.k3s.clusterName, paths.kubeconfig()));
         started = service->create(profile.k3s, paths);
     } else if (action == u"delete") {
         wire(call, service, u"k3s cluster %1 deleted."_s.arg(profile.k3s.clusterName));
         started = service->destroy(profile.k3s, paths);
     } else {
-        call.fail(u"credentials: a k3s cluster's kubeconfig is written by create, at %1"_s.arg(paths.kubeconfig()), 2);
+        call.fail(
+            u"credentials: a k3s cluster's kubeconfig is written by create, at %1"_s.arg(paths.kubeconfig()),
+            2);
         return;
     }
     if (!started)
-        call.fail(withOptionName(started.error().message), started.error().kind == Error::Kind::Invalid ? 2 : 1);
+        call.fail(
+            withOptionName(started.error().message), started.error().kind == Error::Kind::Invalid ? 2 : 1);
 }
 
 void listContexts(CliCall &call, const QCommandLineParser &p, const Options &o)
@@ -296,15 +319,18 @@ void clusterCommand(CliCall &call)
     QCommandLineParser parser;
     const Options o;
     o.addTo(parser);
-    if (!call.parse(parser, u"Create, connect to or delete the cluster Online Boutique runs on (GKE through gcloud, "
-                            u"or k3s on GCE VMs through Terraform and Ansible)."_s,
-                    u"create | credentials | delete | contexts | profiles"_s))
+    if (!call.parse(parser,
+            u"Create, connect to or delete the cluster Online Boutique runs on (GKE through gcloud, "
+            u"or k3s on GCE VMs through Terraform and Ansible)."_s,
+            u"create | credentials | delete | contexts | profiles"_s))
         return;
     const QStringList positional = parser.positionalArguments();
     const QString action = positional.value(0);
-    static const QStringList actions{u"create"_s, u"credentials"_s, u"delete"_s, u"contexts"_s, u"profiles"_s};
+    static const QStringList actions {
+        u"create"_s, u"credentials"_s, u"delete"_s, u"contexts"_s, u"profiles"_s};
     if (positional.size() != 1 || !actions.contains(action)) {
-        call.fail(u"expected one of: %1 (see: boutique-control cluster --help)"_s.arg(actions.join(u", "_s)), 2);
+        call.fail(
+            u"expected one of: %1 (see: boutique-control cluster --help)"_s.arg(actions.join(u", "_s)), 2);
         return;
     }
     if (action == u"contexts")
@@ -323,8 +349,10 @@ void clusterCommand(CliCall &call)
         return;
     }
     if (action == u"delete" && !parser.isSet(o.yes) && !call.context()->dryRun()) {
-        call.fail(u"--yes: delete removes the cluster and everything on it; pass --yes to confirm (or --dry-run to "
-                  u"see the commands)"_s, 2);
+        call.fail(
+            u"--yes: delete removes the cluster and everything on it; pass --yes to confirm (or --dry-run to "
+            u"see the commands)"_s,
+            2);
         return;
     }
     if (parser.isSet(o.saveAs)) {

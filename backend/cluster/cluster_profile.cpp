@@ -21,7 +21,8 @@ QString clusterKindName(ClusterKind kind)
 
 std::optional<ClusterKind> clusterKindFromName(const QString &name)
 {
-    for (ClusterKind k : {ClusterKind::Gke, ClusterKind::K3s, ClusterKind::Sandbox, ClusterKind::ExistingContext}) {
+    for (ClusterKind k :
+        {ClusterKind::Gke, ClusterKind::K3s, ClusterKind::Sandbox, ClusterKind::ExistingContext}) {
         if (clusterKindName(k) == name)
             return k;
     }

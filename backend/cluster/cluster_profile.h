@@ -10,14 +10,14 @@ namespace bc {
 // several are kept side by side (ProfileStore).
 enum class ClusterKind { Gke, K3s, Sandbox, ExistingContext };
 
-QString clusterKindName(ClusterKind kind);               // "gke", "k3s", "sandbox", "context"
+QString clusterKindName(ClusterKind kind); // "gke", "k3s", "sandbox", "context"
 std::optional<ClusterKind> clusterKindFromName(const QString &name);
 
 // A GKE Standard cluster (never Autopilot), created with gcloud.
 struct GkeSettings
 {
     QString project;
-    QString zone;   // exactly one of zone and region is set
+    QString zone; // exactly one of zone and region is set
     QString region;
     QString clusterName;
     QString machineType = QStringLiteral("e2-standard-2");
@@ -50,7 +50,7 @@ struct ClusterProfile
     ClusterKind kind = ClusterKind::Gke;
     GkeSettings gke = {};
     K3sSettings k3s = {};
-    QString context = {};    // ExistingContext: the kubeconfig context; others: the context once created
+    QString context = {}; // ExistingContext: the kubeconfig context; others: the context once created
     QString kubeconfig = {}; // empty: KUBECONFIG, else ~/.kube/config
     bool operator==(const ClusterProfile &) const = default;
 };

@@ -20,11 +20,11 @@ struct Detail
 
 // The operation details GKE reports while a create or delete runs (shown by gcloud's tracker after the
 // "..."), in the order they appear.
-constexpr std::array kCreateDetails{
-    Detail{u"being configured", u"Cluster is being configured", 0.15},
-    Detail{u"being deployed", u"Cluster is being deployed", 0.35},
-    Detail{u"being health-checked", u"Cluster is being health-checked", 0.7},
-    Detail{u"is running", u"Cluster is running", 0.85},
+constexpr std::array kCreateDetails {
+    Detail {u"being configured", u"Cluster is being configured", 0.15},
+    Detail {u"being deployed", u"Cluster is being deployed", 0.35},
+    Detail {u"being health-checked", u"Cluster is being health-checked", 0.7},
+    Detail {u"is running", u"Cluster is running", 0.85},
 };
 
 } // namespace
@@ -36,7 +36,7 @@ std::optional<GcloudProgressParser::Step> GcloudProgressParser::advance(QString 
         return std::nullopt;
     m_current = phase;
     m_fraction = fraction;
-    return Step{std::move(phase), fraction, false};
+    return Step {std::move(phase), fraction, false};
 }
 
 std::optional<GcloudProgressParser::Step> GcloudProgressParser::feed(const QString &stderrLine)
@@ -45,14 +45,14 @@ std::optional<GcloudProgressParser::Step> GcloudProgressParser::feed(const QStri
     if (line.isEmpty())
         return std::nullopt;
     if (line.startsWith(u"ERROR:"))
-        return Step{line, -1.0, true};
+        return Step {line, -1.0, true};
 
     static const QRegularExpression start(u"^((?:Creating|Deleting) cluster \\S+(?: in \\S+?)?)\\.\\.\\."_s);
     if (const auto m = start.match(line); m.hasMatch()) {
         m_base = m.captured(1);
         const QString rest = line.mid(m.capturedLength());
         if (rest.endsWith(u"failed."))
-            return Step{m_base + u": failed"_s, -1.0, true};
+            return Step {m_base + u": failed"_s, -1.0, true};
         QString phase = m_base;
         double fraction = 0.05;
         for (const Detail &d : kCreateDetails) {
@@ -71,7 +71,7 @@ std::optional<GcloudProgressParser::Step> GcloudProgressParser::feed(const QStri
     static const QRegularExpression ticks(u"^\\.*(done|failed)\\.$"_s);
     if (const auto m = ticks.match(line); m.hasMatch() && !m_base.isEmpty()) {
         if (m.captured(1) == u"failed")
-            return Step{m_base + u": failed"_s, -1.0, true};
+            return Step {m_base + u": failed"_s, -1.0, true};
         return advance(m_base + u": done"_s, 0.9);
     }
     if (line.startsWith(u"Created ["))

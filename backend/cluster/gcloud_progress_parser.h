@@ -13,7 +13,9 @@ class GcloudProgressParser
 {
 public:
     enum class Operation { Create, GetCredentials, Delete };
-    explicit GcloudProgressParser(Operation operation) : m_operation(operation) {}
+    explicit GcloudProgressParser(Operation operation)
+        : m_operation(operation)
+    { }
 
     struct Step
     {

@@ -15,17 +15,19 @@ namespace {
 
 enum Operation { kCreate, kCredentials, kDelete };
 
-ProvisioningJob::Step gcloudStep(QString title, Command command, double weight, GcloudProgressParser::Operation op)
+ProvisioningJob::Step gcloudStep(
+    QString title, Command command, double weight, GcloudProgressParser::Operation op)
 {
     auto parser = std::make_shared<GcloudProgressParser>(op);
-    ProvisioningJob::Step step{std::move(title), std::move(command), weight};
-    step.parseLine = [parser](const QString &line, bool isStderr) -> std::optional<ProvisioningJob::LineProgress> {
+    ProvisioningJob::Step step {std::move(title), std::move(command), weight};
+    step.parseLine
+        = [parser](const QString &line, bool isStderr) -> std::optional<ProvisioningJob::LineProgress> {
         if (!isStderr)
             return std::nullopt;
         const auto s = parser->feed(line);
         if (!s)
             return std::nullopt;
-        return ProvisioningJob::LineProgress{s->phase, s->fraction, s->isError};
+        return ProvisioningJob::LineProgress {s->phase, s->fraction, s->isError};
     };
     return step;
 }
@@ -33,10 +35,11 @@ ProvisioningJob::Step gcloudStep(QString title, Command command, double weight, 
 } // namespace
 
 GkeClusterService::GkeClusterService(RunContext *context, QObject *parent)
-    : QObject(parent), m_job(new ProvisioningJob(context, this))
+    : QObject(parent)
+    , m_job(new ProvisioningJob(context, this))
 {
     connect(m_job, &ProvisioningJob::stepStarted, this,
-            [this](int, const QString &title, const QString &line) { Q_EMIT stepStarted(title, line); });
+        [this](int, const QString &title, const QString &line) { Q_EMIT stepStarted(title, line); });
     connect(m_job, &ProvisioningJob::progress, this, &GkeClusterService::progress);
     connect(m_job, &ProvisioningJob::outputLine, this, &GkeClusterService::outputLine);
     connect(m_job, &ProvisioningJob::finished, this, &GkeClusterService::finished);
@@ -70,8 +73,8 @@ bool GkeClusterService::isRunning() const
 Status GkeClusterService::begin(const GkeSettings &settings, int operation)
 {
     if (m_job->isRunning())
-        return Error{Error::Kind::Invalid, u"Another cluster operation is still running."_s};
-    ClusterProfile profile{.name = u"gke"_s, .kind = ClusterKind::Gke, .gke = settings};
+        return Error {Error::Kind::Invalid, u"Another cluster operation is still running."_s};
+    ClusterProfile profile {.name = u"gke"_s, .kind = ClusterKind::Gke, .gke = settings};
     if (Status valid = ProfileValidator::validate(profile); !valid)
         return valid;
 
@@ -80,23 +83,28 @@ Status GkeClusterService::begin(const GkeSettings &settings, int operation)
     QList<ProvisioningJob::Step> steps;
     switch (operation) {
     case kCreate: {
-        auto create = gcloudStep(u"Creating GKE cluster %1"_s.arg(settings.clusterName), builder.create(), 10, Op::Create);
+        auto create = gcloudStep(
+            u"Creating GKE cluster %1"_s.arg(settings.clusterName), builder.create(), 10, Op::Create);
         create.describeFailure = [](const CommandResult &r) {
             Error e = r.toError();
-            if (r.outcome == CommandResult::Outcome::Cancelled || r.outcome == CommandResult::Outcome::TimedOut)
+            if (r.outcome == CommandResult::Outcome::Cancelled
+                || r.outcome == CommandResult::Outcome::TimedOut)
                 e.message += u" GKE may still finish creating the cluster: check the console and delete it "
                              u"if you do not want it (it is billed)."_s;
             return e;
         };
         steps << create;
-        steps << gcloudStep(u"Fetching cluster credentials"_s, builder.getCredentials(), 1, Op::GetCredentials);
+        steps << gcloudStep(
+            u"Fetching cluster credentials"_s, builder.getCredentials(), 1, Op::GetCredentials);
         break;
     }
     case kCredentials:
-        steps << gcloudStep(u"Fetching cluster credentials"_s, builder.getCredentials(), 1, Op::GetCredentials);
+        steps << gcloudStep(
+            u"Fetching cluster credentials"_s, builder.getCredentials(), 1, Op::GetCredentials);
         break;
     case kDelete:
-        steps << gcloudStep(u"Deleting GKE cluster %1"_s.arg(settings.clusterName), builder.remove(), 1, Op::Delete);
+        steps << gcloudStep(
+            u"Deleting GKE cluster %1"_s.arg(settings.clusterName), builder.remove(), 1, Op::Delete);
         break;
     }
     m_job->start(steps);

@@ -21,9 +21,9 @@ public:
 
     // Returns an Invalid error at once for bad settings, or when a job is already running; otherwise
     // the job has started and finished() follows.
-    Status create(const GkeSettings &settings);          // clusters create, then get-credentials
+    Status create(const GkeSettings &settings); // clusters create, then get-credentials
     Status fetchCredentials(const GkeSettings &settings); // get-credentials
-    Status remove(const GkeSettings &settings);          // clusters delete --quiet
+    Status remove(const GkeSettings &settings); // clusters delete --quiet
     void cancel();
     bool isRunning() const;
 

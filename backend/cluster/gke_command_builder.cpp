@@ -6,7 +6,7 @@ namespace bc {
 
 QStringList GkeCommandBuilder::scope() const
 {
-    QStringList args{u"--project"_s, m_settings.project};
+    QStringList args {u"--project"_s, m_settings.project};
     if (!m_settings.zone.isEmpty())
         args << u"--zone"_s << m_settings.zone;
     else
@@ -16,7 +16,7 @@ QStringList GkeCommandBuilder::scope() const
 
 Command GkeCommandBuilder::gcloud(QStringList arguments, std::chrono::milliseconds timeout) const
 {
-    Command c{.program = u"gcloud"_s, .arguments = std::move(arguments)};
+    Command c {.program = u"gcloud"_s, .arguments = std::move(arguments)};
     c.timeout = timeout;
     // stdin is closed: a prompt would only fail late, so gcloud must take its defaults or refuse at once.
     c.environment.insert(u"CLOUDSDK_CORE_DISABLE_PROMPTS"_s, u"1"_s);
@@ -25,7 +25,7 @@ Command GkeCommandBuilder::gcloud(QStringList arguments, std::chrono::millisecon
 
 Command GkeCommandBuilder::create() const
 {
-    QStringList args{u"container"_s, u"clusters"_s, u"create"_s, m_settings.clusterName};
+    QStringList args {u"container"_s, u"clusters"_s, u"create"_s, m_settings.clusterName};
     args << scope();
     args << u"--machine-type"_s << m_settings.machineType;
     args << u"--num-nodes"_s << QString::number(m_settings.nodeCount);
@@ -38,14 +38,14 @@ Command GkeCommandBuilder::create() const
 
 Command GkeCommandBuilder::getCredentials() const
 {
-    QStringList args{u"container"_s, u"clusters"_s, u"get-credentials"_s, m_settings.clusterName};
+    QStringList args {u"container"_s, u"clusters"_s, u"get-credentials"_s, m_settings.clusterName};
     args << scope();
     return gcloud(args, kCredentialsTimeout);
 }
 
 Command GkeCommandBuilder::remove() const
 {
-    QStringList args{u"container"_s, u"clusters"_s, u"delete"_s, m_settings.clusterName};
+    QStringList args {u"container"_s, u"clusters"_s, u"delete"_s, m_settings.clusterName};
     args << scope() << u"--quiet"_s;
     return gcloud(args, kDeleteTimeout);
 }

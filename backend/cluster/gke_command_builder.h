@@ -12,11 +12,13 @@ namespace bc {
 class GkeCommandBuilder
 {
 public:
-    static constexpr std::chrono::minutes kCreateTimeout{45};
-    static constexpr std::chrono::minutes kDeleteTimeout{30};
-    static constexpr std::chrono::minutes kCredentialsTimeout{2};
+    static constexpr std::chrono::minutes kCreateTimeout {45};
+    static constexpr std::chrono::minutes kDeleteTimeout {30};
+    static constexpr std::chrono::minutes kCredentialsTimeout {2};
 
-    explicit GkeCommandBuilder(GkeSettings settings) : m_settings(std::move(settings)) {}
+    explicit GkeCommandBuilder(GkeSettings settings)
+        : m_settings(std::move(settings))
+    { }
 
     Command create() const;
     Command getCredentials() const;

@@ -26,15 +26,16 @@ constexpr int kPlaybookTasksEstimate = 16; // tasks in infra/k3s/ansible/playboo
 ProvisioningJob::Step terraformStep(QString title, Command command, double weight)
 {
     auto parser = std::make_shared<TerraformProgressParser>();
-    ProvisioningJob::Step step{std::move(title), std::move(command), weight};
-    step.parseLine = [parser](const QString &line, bool isStderr) -> std::optional<ProvisioningJob::LineProgress> {
+    ProvisioningJob::Step step {std::move(title), std::move(command), weight};
+    step.parseLine
+        = [parser](const QString &line, bool isStderr) -> std::optional<ProvisioningJob::LineProgress> {
         if (isStderr)
             return std::nullopt;
         const auto u = parser->feed(line);
         if (!u)
             return std::nullopt;
         const QString counts = u->total > 0 ? u"%1/%2 "_s.arg(u->done).arg(u->total) : QString();
-        return ProvisioningJob::LineProgress{counts + u->phase, u->fraction(), u->isError};
+        return ProvisioningJob::LineProgress {counts + u->phase, u->fraction(), u->isError};
     };
     step.describeFailure = [parser](const CommandResult &r) {
         Error e = r.toError();
@@ -48,8 +49,9 @@ ProvisioningJob::Step terraformStep(QString title, Command command, double weigh
 ProvisioningJob::Step playbookStep(QString title, Command command, double weight)
 {
     auto tasks = std::make_shared<int>(0);
-    ProvisioningJob::Step step{std::move(title), std::move(command), weight};
-    step.parseLine = [tasks](const QString &line, bool isStderr) -> std::optional<ProvisioningJob::LineProgress> {
+    ProvisioningJob::Step step {std::move(title), std::move(command), weight};
+    step.parseLine
+        = [tasks](const QString &line, bool isStderr) -> std::optional<ProvisioningJob::LineProgress> {
         if (isStderr)
             return std::nullopt;
         // "PLAY [Join the workers] ****", "TASK [Install the k3s agent] ****"
@@ -57,10 +59,11 @@ ProvisioningJob::Step playbookStep(QString title, Command command, double weight
             const bool isTask = line.startsWith(u"TASK");
             *tasks += isTask ? 1 : 0;
             const QString name = line.section(u'[', 1).section(u']', 0, 0);
-            return ProvisioningJob::LineProgress{name, std::min(0.95, double(*tasks) / kPlaybookTasksEstimate), false};
+            return ProvisioningJob::LineProgress {
+                name, std::min(0.95, double(*tasks) / kPlaybookTasksEstimate), false};
         }
         if (line.startsWith(u"fatal:") || line.startsWith(u"failed:"))
-            return ProvisioningJob::LineProgress{line.left(200), -1.0, true};
+            return ProvisioningJob::LineProgress {line.left(200), -1.0, true};
         return std::nullopt;
     };
     return step;
@@ -69,10 +72,12 @@ ProvisioningJob::Step playbookStep(QString title, Command command, double weight
 } // namespace
 
 K3sClusterService::K3sClusterService(RunContext *context, QObject *parent)
-    : QObject(parent), m_context(context), m_job(new ProvisioningJob(context, this))
+    : QObject(parent)
+    , m_context(context)
+    , m_job(new ProvisioningJob(context, this))
 {
     connect(m_job, &ProvisioningJob::stepStarted, this,
-            [this](int, const QString &title, const QString &line) { Q_EMIT stepStarted(title, line); });
+        [this](int, const QString &title, const QString &line) { Q_EMIT stepStarted(title, line); });
     connect(m_job, &ProvisioningJob::progress, this, &K3sClusterService::progress);
     connect(m_job, &ProvisioningJob::outputLine, this, &K3sClusterService::outputLine);
     connect(m_job, &ProvisioningJob::finished, this, &K3sClusterService::finished);
@@ -103,7 +108,7 @@ QString K3sClusterService::workDirFor(const QString &profileName)
 
 K3sPaths K3sClusterService::defaultPaths(const QString &profileName)
 {
-    return K3sPaths{locateInfraDir(), workDirFor(profileName)};
+    return K3sPaths {locateInfraDir(), workDirFor(profileName)};
 }
 
 void K3sClusterService::cancel()
@@ -119,28 +124,29 @@ bool K3sClusterService::isRunning() const
 Status K3sClusterService::check(const K3sSettings &settings, const K3sPaths &paths) const
 {
     if (m_job->isRunning())
-        return Error{Error::Kind::Invalid, u"Another cluster operation is still running."_s};
-    ClusterProfile profile{.name = u"k3s"_s, .kind = ClusterKind::K3s, .k3s = settings};
+        return Error {Error::Kind::Invalid, u"Another cluster operation is still running."_s};
+    ClusterProfile profile {.name = u"k3s"_s, .kind = ClusterKind::K3s, .k3s = settings};
     if (Status valid = ProfileValidator::validate(profile); !valid)
         return valid;
     if (paths.infraDir.isEmpty() || !QFileInfo::exists(paths.playbook()))
-        return Error{Error::Kind::NotFound, u"infra-dir: the k3s Terraform and Ansible files (infra/k3s) were not "
-                                            u"found; set BC_INFRA_DIR or pass --infra-dir."_s};
+        return Error {Error::Kind::NotFound,
+            u"infra-dir: the k3s Terraform and Ansible files (infra/k3s) were not "
+            u"found; set BC_INFRA_DIR or pass --infra-dir."_s};
     if (paths.workDir.isEmpty())
-        return Error{Error::Kind::Invalid, u"work-dir: no working directory for the Terraform state."_s};
+        return Error {Error::Kind::Invalid, u"work-dir: no working directory for the Terraform state."_s};
     return ok();
 }
 
 Status K3sClusterService::prepareWorkDir(const K3sPaths &paths) const
 {
     if (!QDir().mkpath(paths.terraformDir()))
-        return Error{Error::Kind::Failed, u"Cannot create %1."_s.arg(paths.terraformDir())};
+        return Error {Error::Kind::Failed, u"Cannot create %1."_s.arg(paths.terraformDir())};
     const QDir source(paths.terraformSourceDir());
     for (const QString &name : source.entryList({u"*.tf"_s}, QDir::Files)) {
         const QString target = paths.terraformDir() + u'/' + name;
         QFile::remove(target);
         if (!QFile::copy(source.filePath(name), target))
-            return Error{Error::Kind::Failed, u"Cannot copy %1 to %2."_s.arg(name, paths.terraformDir())};
+            return Error {Error::Kind::Failed, u"Cannot copy %1 to %2."_s.arg(name, paths.terraformDir())};
         QFile::setPermissions(target, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
     }
     return ok();
@@ -156,8 +162,9 @@ Status K3sClusterService::create(const K3sSettings &settings, const K3sPaths &pa
             return s;
     }
     const K3sCommandBuilder builder(settings, paths);
-    ProvisioningJob::Step output{u"Reading the VM addresses"_s, builder.output(), 0.2};
-    output.onSucceeded = [paths, user = settings.sshUser, key = builder.privateKeyPath()](const CommandResult &r) -> Status {
+    ProvisioningJob::Step output {u"Reading the VM addresses"_s, builder.output(), 0.2};
+    output.onSucceeded
+        = [paths, user = settings.sshUser, key = builder.privateKeyPath()](const CommandResult &r) -> Status {
         if (r.dryRun)
             return ok();
         const auto inventory = K3sInventory::fromTerraformOutput(r.stdoutData, user, key);
@@ -165,14 +172,16 @@ Status K3sClusterService::create(const K3sSettings &settings, const K3sPaths &pa
             return inventory.error();
         QSaveFile file(paths.inventory());
         if (!file.open(QIODevice::WriteOnly))
-            return Error{Error::Kind::Failed, u"Cannot write %1: %2"_s.arg(paths.inventory(), file.errorString())};
+            return Error {
+                Error::Kind::Failed, u"Cannot write %1: %2"_s.arg(paths.inventory(), file.errorString())};
         file.write(inventory.value().toUtf8());
         if (!file.commit())
-            return Error{Error::Kind::Failed, u"Cannot write %1: %2"_s.arg(paths.inventory(), file.errorString())};
+            return Error {
+                Error::Kind::Failed, u"Cannot write %1: %2"_s.arg(paths.inventory(), file.errorString())};
         return ok();
     };
     m_job->start({
-        ProvisioningJob::Step{u"Preparing Terraform"_s, builder.init(), 0.5},
+        ProvisioningJob::Step {u"Preparing Terraform"_s, builder.init(), 0.5},
         terraformStep(u"Creating the VMs (terraform apply)"_s, builder.apply(), 4),
         output,
         playbookStep(u"Installing k3s (ansible-playbook)"_s, builder.playbook(), 4),
@@ -186,15 +195,16 @@ Status K3sClusterService::destroy(const K3sSettings &settings, const K3sPaths &p
         return s;
     const bool dryRun = m_context && m_context->dryRun();
     if (!dryRun && !QFileInfo::exists(paths.terraformDir() + u"/terraform.tfstate"_s))
-        return Error{Error::Kind::NotFound, u"There is no Terraform state in %1: nothing to destroy for this "
-                                            u"profile."_s.arg(paths.terraformDir())};
+        return Error {Error::Kind::NotFound,
+            u"There is no Terraform state in %1: nothing to destroy for this "
+            u"profile."_s.arg(paths.terraformDir())};
     if (!dryRun) {
         if (Status s = prepareWorkDir(paths); !s)
             return s;
     }
     const K3sCommandBuilder builder(settings, paths);
     m_job->start({
-        ProvisioningJob::Step{u"Preparing Terraform"_s, builder.init(), 0.5},
+        ProvisioningJob::Step {u"Preparing Terraform"_s, builder.init(), 0.5},
         terraformStep(u"Deleting the VMs (terraform destroy)"_s, builder.destroy(), 4),
     });
     return ok();

@@ -21,7 +21,7 @@ QString K3sCommandBuilder::privateKeyPath() const
 
 QStringList K3sCommandBuilder::variables() const
 {
-    const QList<std::pair<QString, QString>> vars{
+    const QList<std::pair<QString, QString>> vars {
         {u"project"_s, m_settings.project},
         {u"region"_s, region()},
         {u"zone"_s, m_settings.zone},
@@ -43,7 +43,9 @@ Command K3sCommandBuilder::terraform(QStringList arguments, std::chrono::millise
 {
     // -chdir rather than only a working directory: a printed (dry-run) line then works when pasted.
     arguments.prepend(u"-chdir=%1"_s.arg(m_paths.terraformDir()));
-    Command c{.program = u"terraform"_s, .arguments = std::move(arguments), .workingDirectory = m_paths.terraformDir()};
+    Command c {.program = u"terraform"_s,
+        .arguments = std::move(arguments),
+        .workingDirectory = m_paths.terraformDir()};
     c.timeout = timeout;
     c.environment.insert(u"TF_IN_AUTOMATION"_s, u"1"_s);
     c.environment.insert(u"TF_INPUT"_s, u"0"_s);
@@ -57,8 +59,9 @@ Command K3sCommandBuilder::init() const
 
 Command K3sCommandBuilder::apply() const
 {
-    return terraform(QStringList{u"apply"_s, u"-auto-approve"_s, u"-json"_s, u"-input=false"_s} + variables(),
-                     kApplyTimeout);
+    return terraform(
+        QStringList {u"apply"_s, u"-auto-approve"_s, u"-json"_s, u"-input=false"_s} + variables(),
+        kApplyTimeout);
 }
 
 Command K3sCommandBuilder::output() const
@@ -70,17 +73,18 @@ Command K3sCommandBuilder::output() const
 
 Command K3sCommandBuilder::destroy() const
 {
-    return terraform(QStringList{u"destroy"_s, u"-auto-approve"_s, u"-json"_s, u"-input=false"_s} + variables(),
-                     kApplyTimeout);
+    return terraform(
+        QStringList {u"destroy"_s, u"-auto-approve"_s, u"-json"_s, u"-input=false"_s} + variables(),
+        kApplyTimeout);
 }
 
 Command K3sCommandBuilder::playbook() const
 {
-    Command c{.program = u"ansible-playbook"_s,
-              .arguments = {u"-i"_s, m_paths.inventory(), m_paths.playbook(),
-                            u"-e"_s, u"kubeconfig_dest=%1"_s.arg(m_paths.kubeconfig()),
-                            u"-e"_s, u"cluster_name=%1"_s.arg(m_settings.clusterName)},
-              .workingDirectory = m_paths.workDir};
+    Command c {.program = u"ansible-playbook"_s,
+        .arguments = {u"-i"_s, m_paths.inventory(), m_paths.playbook(), u"-e"_s,
+            u"kubeconfig_dest=%1"_s.arg(m_paths.kubeconfig()), u"-e"_s,
+            u"cluster_name=%1"_s.arg(m_settings.clusterName)},
+        .workingDirectory = m_paths.workDir};
     c.timeout = kPlaybookTimeout;
     // Fresh VMs have unknown host keys; the addresses come from our own terraform state.
     c.environment.insert(u"ANSIBLE_HOST_KEY_CHECKING"_s, u"False"_s);

@@ -12,7 +12,7 @@ namespace bc {
 struct K3sPaths
 {
     QString infraDir; // .../infra/k3s (terraform/, ansible/playbook.yml)
-    QString workDir;  // per profile: terraform/ copy with its state, inventory.ini, kubeconfig
+    QString workDir; // per profile: terraform/ copy with its state, inventory.ini, kubeconfig
 
     QString terraformSourceDir() const { return infraDir + QStringLiteral("/terraform"); }
     QString playbook() const { return infraDir + QStringLiteral("/ansible/playbook.yml"); }
@@ -25,21 +25,24 @@ struct K3sPaths
 class K3sCommandBuilder
 {
 public:
-    static constexpr std::chrono::minutes kInitTimeout{10};
-    static constexpr std::chrono::minutes kApplyTimeout{45};
-    static constexpr std::chrono::minutes kPlaybookTimeout{45};
+    static constexpr std::chrono::minutes kInitTimeout {10};
+    static constexpr std::chrono::minutes kApplyTimeout {45};
+    static constexpr std::chrono::minutes kPlaybookTimeout {45};
 
-    K3sCommandBuilder(K3sSettings settings, K3sPaths paths) : m_settings(std::move(settings)), m_paths(std::move(paths)) {}
+    K3sCommandBuilder(K3sSettings settings, K3sPaths paths)
+        : m_settings(std::move(settings))
+        , m_paths(std::move(paths))
+    { }
 
     // Every terraform line starts with -chdir=<work dir>/terraform.
-    Command init() const;    // terraform init -input=false
-    Command apply() const;   // terraform apply -auto-approve -json -input=false -var ...
-    Command output() const;  // terraform output -json (captured)
+    Command init() const; // terraform init -input=false
+    Command apply() const; // terraform apply -auto-approve -json -input=false -var ...
+    Command output() const; // terraform output -json (captured)
     Command playbook() const; // ansible-playbook -i INVENTORY playbook.yml -e ...
     Command destroy() const; // terraform destroy -auto-approve -json -input=false -var ...
 
     QStringList variables() const; // -var k=v pairs shared by apply and destroy
-    QString region() const;        // the profile's region, or the zone's
+    QString region() const; // the profile's region, or the zone's
     QString privateKeyPath() const; // ssh public key path without ".pub"
 
 private:

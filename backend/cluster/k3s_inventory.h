@@ -12,8 +12,8 @@ namespace bc {
 class K3sInventory
 {
 public:
-    static Result<QString> fromTerraformOutput(const QByteArray &outputJson, const QString &sshUser,
-                                               const QString &privateKeyPath);
+    static Result<QString> fromTerraformOutput(
+        const QByteArray &outputJson, const QString &sshUser, const QString &privateKeyPath);
 };
 
 } // namespace bc

@@ -34,7 +34,7 @@ Result<KubeContextList> KubeContexts::parse(const QByteArray &yaml)
         if (!root || root.IsNull())
             return out;
         if (!root.IsMap())
-            return Error{Error::Kind::Invalid, u"The kubeconfig is not a YAML mapping."_s};
+            return Error {Error::Kind::Invalid, u"The kubeconfig is not a YAML mapping."_s};
         if (const YAML::Node current = root["current-context"]; current && current.IsScalar())
             out.current = QString::fromStdString(current.as<std::string>());
         const YAML::Node contexts = root["contexts"];
@@ -47,7 +47,8 @@ Result<KubeContextList> KubeContexts::parse(const QByteArray &yaml)
         }
         return out;
     } catch (const YAML::Exception &e) {
-        return Error{Error::Kind::Invalid, u"The kubeconfig could not be parsed."_s, QString::fromStdString(e.what())};
+        return Error {
+            Error::Kind::Invalid, u"The kubeconfig could not be parsed."_s, QString::fromStdString(e.what())};
     }
 }
 
@@ -59,10 +60,10 @@ Result<KubeContextList> KubeContexts::list(const QString &explicitFile)
         if (!file.exists())
             continue; // kubectl ignores missing entries of KUBECONFIG too
         if (!file.open(QIODevice::ReadOnly))
-            return Error{Error::Kind::Failed, u"Cannot read %1: %2"_s.arg(path, file.errorString())};
+            return Error {Error::Kind::Failed, u"Cannot read %1: %2"_s.arg(path, file.errorString())};
         auto one = parse(file.readAll());
         if (!one)
-            return Error{one.error().kind, u"%1 (%2)"_s.arg(one.error().message, path), one.error().detail};
+            return Error {one.error().kind, u"%1 (%2)"_s.arg(one.error().message, path), one.error().detail};
         merged.files << path;
         if (merged.current.isEmpty())
             merged.current = one.value().current;

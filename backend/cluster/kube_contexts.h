@@ -9,9 +9,9 @@ namespace bc {
 
 struct KubeContextList
 {
-    QStringList names;      // in file order, first definition wins (kubectl's merge rule)
-    QString current;        // current-context of the first file that sets it
-    QStringList files;      // the kubeconfig files read
+    QStringList names; // in file order, first definition wins (kubectl's merge rule)
+    QString current; // current-context of the first file that sets it
+    QStringList files; // the kubeconfig files read
 };
 
 // The contexts of the user's kubeconfig, read with yaml-cpp (no kubectl call): $KUBECONFIG (a

@@ -5,9 +5,9 @@ using namespace Qt::StringLiterals;
 namespace bc {
 
 ProfileListModel::ProfileListModel(ProfileStore store, QObject *parent)
-    : QAbstractListModel(parent), m_store(std::move(store))
-{
-}
+    : QAbstractListModel(parent)
+    , m_store(std::move(store))
+{ }
 
 int ProfileListModel::rowCount(const QModelIndex &parent) const
 {
@@ -101,7 +101,8 @@ QString ProfileListModel::summary(const ClusterProfile &p)
 {
     switch (p.kind) {
     case ClusterKind::Gke:
-        return u"GKE %1 in %2: %3 x %4%5"_s.arg(p.gke.clusterName, p.gke.zone.isEmpty() ? p.gke.region : p.gke.zone)
+        return u"GKE %1 in %2: %3 x %4%5"_s
+            .arg(p.gke.clusterName, p.gke.zone.isEmpty() ? p.gke.region : p.gke.zone)
             .arg(p.gke.nodeCount)
             .arg(p.gke.machineType, p.gke.networkPolicy ? u", network policy"_s : QString());
     case ClusterKind::K3s:

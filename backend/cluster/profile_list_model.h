@@ -29,7 +29,8 @@ public:
     const ClusterProfile *profile(int row) const;
     int rowOf(const QString &name) const; // -1 when absent
 
-    static QString summary(const ClusterProfile &profile); // "GKE boutique in us-central1-b: 3 x e2-standard-2"
+    static QString summary(
+        const ClusterProfile &profile); // "GKE boutique in us-central1-b: 3 x e2-standard-2"
 
 private:
     ProfileStore m_store;

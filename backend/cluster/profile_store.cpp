@@ -137,7 +137,9 @@ ClusterProfile parseProfile(const YAML::Node &node)
 
 } // namespace
 
-ProfileStore::ProfileStore(QString filePath) : m_filePath(std::move(filePath)) {}
+ProfileStore::ProfileStore(QString filePath)
+    : m_filePath(std::move(filePath))
+{ }
 
 QString ProfileStore::defaultPath()
 {
@@ -166,16 +168,16 @@ Result<QList<ClusterProfile>> ProfileStore::fromYaml(const QByteArray &yaml)
         if (!root || root.IsNull())
             return profiles;
         if (!root.IsMap())
-            return Error{Error::Kind::Invalid, u"The cluster profiles file is not a YAML mapping."_s};
+            return Error {Error::Kind::Invalid, u"The cluster profiles file is not a YAML mapping."_s};
         const YAML::Node list = root["profiles"];
         if (list && !list.IsNull() && !list.IsSequence())
-            return Error{Error::Kind::Invalid, u"'profiles' in the cluster profiles file is not a list."_s};
+            return Error {Error::Kind::Invalid, u"'profiles' in the cluster profiles file is not a list."_s};
         for (const YAML::Node &node : list)
             profiles.append(parseProfile(node));
         return profiles;
     } catch (const YAML::Exception &e) {
-        return Error{Error::Kind::Invalid, u"The cluster profiles file could not be read."_s,
-                     QString::fromStdString(e.what())};
+        return Error {Error::Kind::Invalid, u"The cluster profiles file could not be read."_s,
+            QString::fromStdString(e.what())};
     }
 }
 
@@ -183,13 +185,13 @@ Result<QList<ClusterProfile>> ProfileStore::load() const
 {
     QFile file(m_filePath);
     if (!file.exists())
-        return QList<ClusterProfile>{};
+        return QList<ClusterProfile> {};
     if (!file.open(QIODevice::ReadOnly))
-        return Error{Error::Kind::Failed, u"Cannot read %1: %2"_s.arg(m_filePath, file.errorString())};
+        return Error {Error::Kind::Failed, u"Cannot read %1: %2"_s.arg(m_filePath, file.errorString())};
     auto profiles = fromYaml(file.readAll());
     if (!profiles)
-        return Error{profiles.error().kind, u"%1 (%2)"_s.arg(profiles.error().message, m_filePath),
-                     profiles.error().detail};
+        return Error {profiles.error().kind, u"%1 (%2)"_s.arg(profiles.error().message, m_filePath),
+            profiles.error().detail};
     return profiles;
 }
 
@@ -197,13 +199,13 @@ Status ProfileStore::save(const QList<ClusterProfile> &profiles) const
 {
     const QFileInfo info(m_filePath);
     if (!QDir().mkpath(info.absolutePath()))
-        return Error{Error::Kind::Failed, u"Cannot create the folder %1."_s.arg(info.absolutePath())};
+        return Error {Error::Kind::Failed, u"Cannot create the folder %1."_s.arg(info.absolutePath())};
     QSaveFile file(m_filePath);
     if (!file.open(QIODevice::WriteOnly))
-        return Error{Error::Kind::Failed, u"Cannot write %1: %2"_s.arg(m_filePath, file.errorString())};
+        return Error {Error::Kind::Failed, u"Cannot write %1: %2"_s.arg(m_filePath, file.errorString())};
     file.write(toYaml(profiles));
     if (!file.commit())
-        return Error{Error::Kind::Failed, u"Cannot write %1: %2"_s.arg(m_filePath, file.errorString())};
+        return Error {Error::Kind::Failed, u"Cannot write %1: %2"_s.arg(m_filePath, file.errorString())};
     return ok();
 }
 
@@ -216,7 +218,7 @@ Result<ClusterProfile> ProfileStore::find(const QString &name) const
         if (p.name == name)
             return p;
     }
-    return Error{Error::Kind::NotFound, u"There is no cluster profile named '%1'."_s.arg(name)};
+    return Error {Error::Kind::NotFound, u"There is no cluster profile named '%1'."_s.arg(name)};
 }
 
 Status ProfileStore::upsert(const ClusterProfile &profile)
@@ -227,7 +229,8 @@ Status ProfileStore::upsert(const ClusterProfile &profile)
     if (!profiles)
         return profiles.error();
     QList<ClusterProfile> list = profiles.value();
-    const auto it = std::find_if(list.begin(), list.end(), [&](const ClusterProfile &p) { return p.name == profile.name; });
+    const auto it = std::find_if(
+        list.begin(), list.end(), [&](const ClusterProfile &p) { return p.name == profile.name; });
     if (it != list.end())
         *it = profile;
     else
@@ -242,7 +245,7 @@ Status ProfileStore::remove(const QString &name)
         return profiles.error();
     QList<ClusterProfile> list = profiles.value();
     if (list.removeIf([&](const ClusterProfile &p) { return p.name == name; }) == 0)
-        return Error{Error::Kind::NotFound, u"There is no cluster profile named '%1'."_s.arg(name)};
+        return Error {Error::Kind::NotFound, u"There is no cluster profile named '%1'."_s.arg(name)};
     return save(list);
 }
 

@@ -17,7 +17,7 @@ bool fullMatch(const QString &pattern, const QString &value)
 
 FieldProblem problem(const QString &field, const QString &message)
 {
-    return FieldProblem{field, u"%1: %2"_s.arg(field, message)};
+    return FieldProblem {field, u"%1: %2"_s.arg(field, message)};
 }
 
 std::optional<FieldProblem> checkLocation(const QString &zone, const QString &region)
@@ -36,8 +36,9 @@ std::optional<FieldProblem> ProfileValidator::checkProfileName(const QString &na
     if (name.isEmpty())
         return problem(u"name"_s, u"the profile needs a name"_s);
     if (!fullMatch(u"[A-Za-z0-9][A-Za-z0-9._-]{0,62}"_s, name))
-        return problem(u"name"_s, u"profile name '%1' must be 1-63 letters, digits, '.', '_' or '-', starting "
-                                  u"with a letter or digit"_s.arg(name));
+        return problem(u"name"_s,
+            u"profile name '%1' must be 1-63 letters, digits, '.', '_' or '-', starting "
+            u"with a letter or digit"_s.arg(name));
     return std::nullopt;
 }
 
@@ -51,7 +52,7 @@ std::optional<FieldProblem> ProfileValidator::checkProjectId(const QString &proj
         return problem(u"project"_s, u"project id '%1' must start with a lowercase letter"_s.arg(project));
     if (!fullMatch(u"[a-z0-9-]+"_s, project))
         return problem(u"project"_s,
-                       u"project id '%1' may contain only lowercase letters, digits and hyphens"_s.arg(project));
+            u"project id '%1' may contain only lowercase letters, digits and hyphens"_s.arg(project));
     if (project.endsWith(u'-'))
         return problem(u"project"_s, u"project id '%1' must not end with a hyphen"_s.arg(project));
     return std::nullopt;
@@ -76,11 +77,12 @@ std::optional<FieldProblem> ProfileValidator::checkClusterName(const QString &na
     if (name.isEmpty())
         return problem(u"cluster_name"_s, u"a cluster name is required"_s);
     if (name.size() > kMaxClusterNameLength)
-        return problem(u"cluster_name"_s, u"cluster name '%1' is longer than %2 characters"_s.arg(name).arg(
-                                              kMaxClusterNameLength));
+        return problem(u"cluster_name"_s,
+            u"cluster name '%1' is longer than %2 characters"_s.arg(name).arg(kMaxClusterNameLength));
     if (!fullMatch(u"[a-z]([a-z0-9-]*[a-z0-9])?"_s, name))
-        return problem(u"cluster_name"_s, u"cluster name '%1' must start with a lowercase letter and contain only "
-                                          u"lowercase letters, digits and hyphens (not at the end)"_s.arg(name));
+        return problem(u"cluster_name"_s,
+            u"cluster name '%1' must start with a lowercase letter and contain only "
+            u"lowercase letters, digits and hyphens (not at the end)"_s.arg(name));
     return std::nullopt;
 }
 
@@ -88,15 +90,16 @@ std::optional<FieldProblem> ProfileValidator::checkMachineType(const QString &ma
 {
     // e2-standard-2, n2-highmem-4, f1-micro, custom-4-5120, n2-custom-2-4096-ext
     if (!fullMatch(u"[a-z][a-z0-9]*(-[a-z0-9]+)+"_s, machineType))
-        return problem(u"machine_type"_s, u"'%1' is not a GCE machine type (like e2-standard-2)"_s.arg(machineType));
+        return problem(
+            u"machine_type"_s, u"'%1' is not a GCE machine type (like e2-standard-2)"_s.arg(machineType));
     return std::nullopt;
 }
 
 std::optional<FieldProblem> ProfileValidator::checkNodeCount(int nodes)
 {
     if (nodes < kMinNodes || nodes > kMaxNodes)
-        return problem(u"node_count"_s,
-                       u"node count %1 is outside %2..%3"_s.arg(nodes).arg(kMinNodes).arg(kMaxNodes));
+        return problem(
+            u"node_count"_s, u"node count %1 is outside %2..%3"_s.arg(nodes).arg(kMinNodes).arg(kMaxNodes));
     return std::nullopt;
 }
 
@@ -106,7 +109,7 @@ std::optional<FieldProblem> ProfileValidator::checkClusterVersion(const QString 
         return std::nullopt;
     if (!fullMatch(u"[0-9]+\\.[0-9]+(\\.[0-9]+(-gke\\.[0-9]+)?)?"_s, version))
         return problem(u"cluster_version"_s,
-                       u"'%1' is not a GKE version (like 1.32, 1.32.2-gke.1182003 or latest)"_s.arg(version));
+            u"'%1' is not a GKE version (like 1.32, 1.32.2-gke.1182003 or latest)"_s.arg(version));
     return std::nullopt;
 }
 
@@ -143,21 +146,24 @@ std::optional<FieldProblem> ProfileValidator::checkK3s(const K3sSettings &k3s)
     if (auto p = checkClusterName(k3s.clusterName))
         return p;
     if (k3s.masters < 1 || k3s.masters > kMaxMasters)
-        return problem(u"masters"_s, u"masters count %1 is outside 1..%2"_s.arg(k3s.masters).arg(kMaxMasters));
+        return problem(
+            u"masters"_s, u"masters count %1 is outside 1..%2"_s.arg(k3s.masters).arg(kMaxMasters));
     if (k3s.workers < 0 || k3s.workers > kMaxNodes)
         return problem(u"workers"_s, u"workers count %1 is outside 0..%2"_s.arg(k3s.workers).arg(kMaxNodes));
     if (auto p = checkMachineType(k3s.machineType))
         return p;
     if (!fullMatch(u"[a-z_][a-z0-9_-]{0,31}"_s, k3s.sshUser))
-        return problem(u"ssh_user"_s, u"'%1' is not a valid Linux user name (lowercase, at most 32 characters)"_s.arg(
-                                          k3s.sshUser));
+        return problem(u"ssh_user"_s,
+            u"'%1' is not a valid Linux user name (lowercase, at most 32 characters)"_s.arg(k3s.sshUser));
     if (k3s.sshPublicKeyPath.isEmpty())
         return problem(u"ssh_public_key"_s, u"the path of an SSH public key (.pub) is required"_s);
     if (!k3s.sshPublicKeyPath.endsWith(u".pub"))
-        return problem(u"ssh_public_key"_s, u"'%1' must be a public key file ending in .pub (the private key is the "
-                                            u"same path without .pub)"_s.arg(k3s.sshPublicKeyPath));
+        return problem(u"ssh_public_key"_s,
+            u"'%1' must be a public key file ending in .pub (the private key is the "
+            u"same path without .pub)"_s.arg(k3s.sshPublicKeyPath));
     if (!QFileInfo(k3s.sshPublicKeyPath).isReadable())
-        return problem(u"ssh_public_key"_s, u"'%1' does not exist or is not readable"_s.arg(k3s.sshPublicKeyPath));
+        return problem(
+            u"ssh_public_key"_s, u"'%1' does not exist or is not readable"_s.arg(k3s.sshPublicKeyPath));
     return std::nullopt;
 }
 
@@ -186,7 +192,7 @@ std::optional<FieldProblem> ProfileValidator::check(const ClusterProfile &profil
 Status ProfileValidator::validate(const ClusterProfile &profile)
 {
     if (const auto p = check(profile))
-        return Error{Error::Kind::Invalid, p->message};
+        return Error {Error::Kind::Invalid, p->message};
     return ok();
 }
 

@@ -10,7 +10,9 @@ using namespace Qt::StringLiterals;
 namespace bc {
 
 ProvisioningJob::ProvisioningJob(RunContext *context, QObject *parent)
-    : QObject(parent), m_context(context), m_runner(new CommandRunner(context, this))
+    : QObject(parent)
+    , m_context(context)
+    , m_runner(new CommandRunner(context, this))
 {
     m_ticker.setInterval(kTick);
     connect(&m_ticker, &QTimer::timeout, this, [this] { report(m_phase, m_stepFraction); });
@@ -63,7 +65,7 @@ void ProvisioningJob::runNext()
         return;
     }
     if (m_cancelled) {
-        end(Error{Error::Kind::Cancelled, u"Cancelled before: %1."_s.arg(m_steps[m_index].title)});
+        end(Error {Error::Kind::Cancelled, u"Cancelled before: %1."_s.arg(m_steps[m_index].title)});
         return;
     }
     const Step &step = m_steps[m_index];
@@ -92,7 +94,8 @@ void ProvisioningJob::onStepFinished(const CommandResult &result)
     const Step &step = m_steps[m_index];
     if (!result.succeeded()) {
         Error error = step.describeFailure ? step.describeFailure(result) : result.toError();
-        if (result.outcome != CommandResult::Outcome::Cancelled && result.outcome != CommandResult::Outcome::TimedOut)
+        if (result.outcome != CommandResult::Outcome::Cancelled
+            && result.outcome != CommandResult::Outcome::TimedOut)
             error.message = u"%1 failed: %2"_s.arg(step.title, error.message);
         end(error);
         return;
@@ -116,7 +119,7 @@ void ProvisioningJob::report(const QString &phase, double stepFraction)
     m_stepFraction = std::clamp(stepFraction, 0.0, 1.0);
     const double weight = m_index >= 0 && m_index < m_steps.size() ? m_steps[m_index].weight : 0.0;
     const double overall = m_totalWeight > 0 ? (m_doneWeight + weight * m_stepFraction) / m_totalWeight : 0.0;
-    Q_EMIT progress(ClusterProgress{phase, std::min(overall, 1.0), elapsedMs()});
+    Q_EMIT progress(ClusterProgress {phase, std::min(overall, 1.0), elapsedMs()});
 }
 
 void ProvisioningJob::end(const Status &status)

@@ -33,9 +33,9 @@ public:
 
     struct Step
     {
-        QString title;         // "Creating the GKE cluster"
+        QString title; // "Creating the GKE cluster"
         Command command;
-        double weight = 1.0;   // share of the job's progress bar
+        double weight = 1.0; // share of the job's progress bar
         std::function<std::optional<LineProgress>(const QString &line, bool isStderr)> parseLine = {};
         std::function<Status(const CommandResult &result)> onSucceeded = {}; // e.g. write the inventory
         std::function<Error(const CommandResult &result)> describeFailure = {}; // default: result.toError()
@@ -51,7 +51,7 @@ public:
     qint64 elapsedMs() const;
     int currentStep() const { return m_index; }
 
-    static constexpr std::chrono::milliseconds kTick{1000};
+    static constexpr std::chrono::milliseconds kTick {1000};
 
 Q_SIGNALS:
     void stepStarted(int index, const QString &title, const QString &displayLine);

@@ -12,21 +12,21 @@ namespace {
 int changeCount(const QJsonObject &changes)
 {
     return changes.value(u"add"_s).toInt() + changes.value(u"change"_s).toInt()
-           + changes.value(u"remove"_s).toInt() + changes.value(u"import"_s).toInt();
+        + changes.value(u"remove"_s).toInt() + changes.value(u"import"_s).toInt();
 }
 
 bool countsTowardsPlan(const QString &action)
 {
     return action == u"create" || action == u"update" || action == u"delete" || action == u"replace"
-           || action == u"import";
+        || action == u"import";
 }
 
 } // namespace
 
-TerraformProgressParser::Update TerraformProgressParser::makeUpdate(const QString &phase, const QString &resource,
-                                                                    bool isError) const
+TerraformProgressParser::Update TerraformProgressParser::makeUpdate(
+    const QString &phase, const QString &resource, bool isError) const
 {
-    return Update{phase, resource, m_done, m_total, isError, m_finished};
+    return Update {phase, resource, m_done, m_total, isError, m_finished};
 }
 
 std::optional<TerraformProgressParser::Update> TerraformProgressParser::feed(const QString &line)
@@ -66,7 +66,8 @@ std::optional<TerraformProgressParser::Update> TerraformProgressParser::feed(con
         }
         return makeUpdate(message, {});
     }
-    if (type == u"apply_start" || type == u"apply_progress" || type == u"apply_complete" || type == u"apply_errored") {
+    if (type == u"apply_start" || type == u"apply_progress" || type == u"apply_complete"
+        || type == u"apply_errored") {
         const QJsonObject hook = obj.value(u"hook"_s).toObject();
         const QString addr = hook.value(u"resource"_s).toObject().value(u"addr"_s).toString();
         const QString action = hook.value(u"action"_s).toString();

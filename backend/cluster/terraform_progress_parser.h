@@ -16,12 +16,12 @@ class TerraformProgressParser
 public:
     struct Update
     {
-        QString phase;          // the line's @message, e.g. "google_compute_instance.master[0]: Creating..."
-        QString resource = {};  // hook/change resource address, when the line is about one
+        QString phase; // the line's @message, e.g. "google_compute_instance.master[0]: Creating..."
+        QString resource = {}; // hook/change resource address, when the line is about one
         int done = 0;
         int total = 0;
         bool isError = false;
-        bool finished = false;  // the apply's (or destroy's) change_summary arrived
+        bool finished = false; // the apply's (or destroy's) change_summary arrived
         double fraction() const { return total > 0 ? double(done) / total : (finished ? 1.0 : 0.0); }
     };
 

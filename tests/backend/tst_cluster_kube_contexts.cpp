@@ -16,11 +16,12 @@ using namespace bc;
 
 namespace {
 
-constexpr char kFirst[] = "apiVersion: v1\nkind: Config\ncurrent-context: gke_p_us-central1-b_boutique\n"
-                          "clusters:\n- name: c1\n  cluster: {server: \"https://127.0.0.1:9\"}\n"
-                          "contexts:\n- name: gke_p_us-central1-b_boutique\n  context: {cluster: c1, user: u1}\n"
-                          "- name: k3s\n  context: {cluster: c1, user: u1}\n"
-                          "users:\n- name: u1\n  user: {token: not-a-secret}\n";
+constexpr char kFirst[]
+    = "apiVersion: v1\nkind: Config\ncurrent-context: gke_p_us-central1-b_boutique\n"
+      "clusters:\n- name: c1\n  cluster: {server: \"https://127.0.0.1:9\"}\n"
+      "contexts:\n- name: gke_p_us-central1-b_boutique\n  context: {cluster: c1, user: u1}\n"
+      "- name: k3s\n  context: {cluster: c1, user: u1}\n"
+      "users:\n- name: u1\n  user: {token: not-a-secret}\n";
 constexpr char kSecond[] = "apiVersion: v1\nkind: Config\ncurrent-context: sandbox\n"
                            "clusters:\n- name: c2\n  cluster: {server: \"https://127.0.0.1:9\"}\n"
                            "contexts:\n- name: sandbox\n  context: {cluster: c2, user: u1}\n"
@@ -63,13 +64,14 @@ QString TstClusterKubeContexts::write(const QString &name, const QByteArray &con
 void TstClusterKubeContexts::mergesLikeKubectl()
 {
     const QByteArray env = (m_dir.filePath(u"first"_s) + u":"_s + m_dir.filePath(u"missing"_s) + u":"_s
-                            + m_dir.filePath(u"second"_s)).toUtf8();
+        + m_dir.filePath(u"second"_s))
+                               .toUtf8();
     qputenv("KUBECONFIG", env);
     const auto list = KubeContexts::list();
     QVERIFY(bool(list));
-    QCOMPARE(list.value().names, (QStringList{u"gke_p_us-central1-b_boutique"_s, u"k3s"_s, u"sandbox"_s}));
+    QCOMPARE(list.value().names, (QStringList {u"gke_p_us-central1-b_boutique"_s, u"k3s"_s, u"sandbox"_s}));
     QCOMPARE(list.value().current, u"gke_p_us-central1-b_boutique"_s); // the first file that sets it
-    QCOMPARE(list.value().files.size(), 2);                             // a missing entry is skipped
+    QCOMPARE(list.value().files.size(), 2); // a missing entry is skipped
 }
 
 void TstClusterKubeContexts::explicitFileWins()
@@ -77,10 +79,10 @@ void TstClusterKubeContexts::explicitFileWins()
     qputenv("KUBECONFIG", m_dir.filePath(u"first"_s).toUtf8());
     const auto list = KubeContexts::list(m_dir.filePath(u"second"_s));
     QVERIFY(bool(list));
-    QCOMPARE(list.value().names, (QStringList{u"sandbox"_s, u"k3s"_s}));
+    QCOMPARE(list.value().names, (QStringList {u"sandbox"_s, u"k3s"_s}));
     QCOMPARE(list.value().current, u"sandbox"_s);
     qunsetenv("KUBECONFIG");
-    QCOMPARE(KubeContexts::kubeconfigFiles(), QStringList{QDir::homePath() + u"/.kube/config"_s});
+    QCOMPARE(KubeContexts::kubeconfigFiles(), QStringList {QDir::homePath() + u"/.kube/config"_s});
 }
 
 void TstClusterKubeContexts::brokenFiles_data()
@@ -107,9 +109,10 @@ void TstClusterKubeContexts::brokenFiles()
 
 void TstClusterKubeContexts::agreesWithRealKubectl()
 {
-    QVERIFY2(!QStandardPaths::findExecutable(u"kubectl"_s).isEmpty(), "kubectl is not on PATH; it is preinstalled");
+    QVERIFY2(!QStandardPaths::findExecutable(u"kubectl"_s).isEmpty(),
+        "kubectl is not on PATH; it is preinstalled");
     const QString env = m_dir.filePath(u"first"_s) + u":"_s + m_dir.filePath(u"second"_s);
-    Command c{.program = u"kubectl"_s, .arguments = {u"config"_s, u"get-contexts"_s, u"-o"_s, u"name"_s}};
+    Command c {.program = u"kubectl"_s, .arguments = {u"config"_s, u"get-contexts"_s, u"-o"_s, u"name"_s}};
     c.environment.insert(u"KUBECONFIG"_s, env);
     c.captureStdout = true;
     c.timeout = std::chrono::seconds(30);

@@ -12,7 +12,7 @@ namespace {
 
 ClusterProfile gke(const QString &name, int nodes = 3)
 {
-    ClusterProfile p{.name = name, .kind = ClusterKind::Gke};
+    ClusterProfile p {.name = name, .kind = ClusterKind::Gke};
     p.gke.project = u"cloudproject-404707"_s;
     p.gke.zone = u"us-central1-b"_s;
     p.gke.clusterName = u"boutique"_s;
@@ -34,14 +34,15 @@ void TstClusterProfileListModel::editsGoThroughTheStore()
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const ProfileStore store(dir.filePath(u"clusters.yaml"_s));
-    ClusterProfile ctx{.name = u"mine"_s, .kind = ClusterKind::ExistingContext, .context = u"kind-kind"_s};
+    ClusterProfile ctx {.name = u"mine"_s, .kind = ClusterKind::ExistingContext, .context = u"kind-kind"_s};
     QVERIFY(bool(store.save({ctx})));
 
     ProfileListModel model(store);
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     QVERIFY(bool(model.reload()));
     QCOMPARE(model.rowCount(), 1);
-    QCOMPARE(model.data(model.index(0), ProfileListModel::SummaryRole).toString(), u"kubeconfig context kind-kind"_s);
+    QCOMPARE(model.data(model.index(0), ProfileListModel::SummaryRole).toString(),
+        u"kubeconfig context kind-kind"_s);
 
     QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
     QVERIFY(bool(model.upsert(gke(u"lab"_s))));
@@ -50,7 +51,7 @@ void TstClusterProfileListModel::editsGoThroughTheStore()
     QCOMPARE(model.data(model.index(1)).toString(), u"lab"_s);
     QCOMPARE(model.data(model.index(1), ProfileListModel::KindRole).toString(), u"gke"_s);
     QCOMPARE(model.data(model.index(1), Qt::ToolTipRole).toString(),
-             u"GKE boutique in us-central1-b: 3 x e2-standard-2, network policy"_s);
+        u"GKE boutique in us-central1-b: 3 x e2-standard-2, network policy"_s);
 
     QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
     QVERIFY(bool(model.upsert(gke(u"lab"_s, 5))));

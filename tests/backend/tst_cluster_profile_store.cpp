@@ -12,21 +12,22 @@ namespace {
 
 QList<ClusterProfile> sampleProfiles(const QString &pubKey)
 {
-    ClusterProfile gke{.name = u"lab"_s, .kind = ClusterKind::Gke};
-    gke.gke = GkeSettings{u"cloudproject-404707"_s, u"us-central1-b"_s, {}, u"boutique"_s, u"e2-standard-2"_s, 3,
-                          u"latest"_s, true};
+    ClusterProfile gke {.name = u"lab"_s, .kind = ClusterKind::Gke};
+    gke.gke = GkeSettings {u"cloudproject-404707"_s, u"us-central1-b"_s, {}, u"boutique"_s,
+        u"e2-standard-2"_s, 3, u"latest"_s, true};
     gke.context = u"gke_cloudproject-404707_us-central1-b_boutique"_s;
 
-    ClusterProfile regional{.name = u"regional"_s, .kind = ClusterKind::Gke};
-    regional.gke = GkeSettings{u"other-project"_s, {}, u"europe-west1"_s, u"shop"_s, u"n2-standard-4"_s, 1, {}, false};
+    ClusterProfile regional {.name = u"regional"_s, .kind = ClusterKind::Gke};
+    regional.gke = GkeSettings {
+        u"other-project"_s, {}, u"europe-west1"_s, u"shop"_s, u"n2-standard-4"_s, 1, {}, false};
 
-    ClusterProfile k3s{.name = u"own-k3s"_s, .kind = ClusterKind::K3s};
-    k3s.k3s = K3sSettings{u"central-cinema-402517"_s, u"europe-west6"_s, u"europe-west6-a"_s, u"k3s"_s, 3, 4,
-                          u"e2-standard-2"_s, u"ansible"_s, pubKey, false};
+    ClusterProfile k3s {.name = u"own-k3s"_s, .kind = ClusterKind::K3s};
+    k3s.k3s = K3sSettings {u"central-cinema-402517"_s, u"europe-west6"_s, u"europe-west6-a"_s, u"k3s"_s, 3, 4,
+        u"e2-standard-2"_s, u"ansible"_s, pubKey, false};
     k3s.kubeconfig = u"/tmp/k3s/kubeconfig"_s;
 
-    ClusterProfile sandbox{.name = u"sandbox"_s, .kind = ClusterKind::Sandbox};
-    ClusterProfile ctx{.name = u"kind: \"quoted\" #1"_s, .kind = ClusterKind::ExistingContext};
+    ClusterProfile sandbox {.name = u"sandbox"_s, .kind = ClusterKind::Sandbox};
+    ClusterProfile ctx {.name = u"kind: \"quoted\" #1"_s, .kind = ClusterKind::ExistingContext};
     ctx.context = u"kind-kind"_s;
     return {gke, regional, k3s, sandbox, ctx};
 }

@@ -10,7 +10,7 @@ namespace {
 
 ClusterProfile validGke()
 {
-    ClusterProfile p{.name = u"lab"_s, .kind = ClusterKind::Gke};
+    ClusterProfile p {.name = u"lab"_s, .kind = ClusterKind::Gke};
     p.gke.project = u"cloudproject-404707"_s;
     p.gke.zone = u"us-central1-b"_s;
     p.gke.clusterName = u"boutique"_s;
@@ -45,11 +45,14 @@ void TstClusterProfileValidator::acceptsValidGke_data()
     QTest::addColumn<QString>("region");
     QTest::addColumn<QString>("machineType");
     QTest::addColumn<int>("nodes");
-    QTest::newRow("lab") << u"cloudproject-404707"_s << u"us-central1-b"_s << QString() << u"e2-standard-2"_s << 3;
-    QTest::newRow("6 chars, regional") << u"abcdef"_s << QString() << u"europe-west6"_s << u"n2-highmem-4"_s << 1;
-    QTest::newRow("30 chars") << u"a23456789012345678901234567890"_s << u"northamerica-northeast1-a"_s << QString()
-                              << u"f1-micro"_s << 100;
-    QTest::newRow("custom type") << u"my-proj-1"_s << u"asia-south1-c"_s << QString() << u"custom-4-5120"_s << 2;
+    QTest::newRow("lab") << u"cloudproject-404707"_s << u"us-central1-b"_s << QString() << u"e2-standard-2"_s
+                         << 3;
+    QTest::newRow("6 chars, regional")
+        << u"abcdef"_s << QString() << u"europe-west6"_s << u"n2-highmem-4"_s << 1;
+    QTest::newRow("30 chars") << u"a23456789012345678901234567890"_s << u"northamerica-northeast1-a"_s
+                              << QString() << u"f1-micro"_s << 100;
+    QTest::newRow("custom type") << u"my-proj-1"_s << u"asia-south1-c"_s << QString() << u"custom-4-5120"_s
+                                 << 2;
 }
 
 void TstClusterProfileValidator::acceptsValidGke()
@@ -171,7 +174,7 @@ void TstClusterProfileValidator::refusesBadK3s()
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFake test\n");
     }
-    ClusterProfile p{.name = u"own"_s, .kind = ClusterKind::K3s};
+    ClusterProfile p {.name = u"own"_s, .kind = ClusterKind::K3s};
     p.k3s.project = u"central-cinema-402517"_s;
     p.k3s.region = u"europe-west6"_s;
     p.k3s.zone = u"europe-west6-a"_s;
@@ -209,7 +212,7 @@ void TstClusterProfileValidator::refusesBadK3s()
 
 void TstClusterProfileValidator::existingContextNeedsContext()
 {
-    ClusterProfile p{.name = u"mine"_s, .kind = ClusterKind::ExistingContext};
+    ClusterProfile p {.name = u"mine"_s, .kind = ClusterKind::ExistingContext};
     auto problem = ProfileValidator::check(p);
     QVERIFY(problem.has_value());
     QCOMPARE(problem->field, u"context"_s);

@@ -31,22 +31,28 @@ QString line(const char *level, const QString &message, const char *type, const 
 
 QString planned(const char *addr, const char *type, const char *name, const char *action, int key = -1)
 {
-    return line("info", u"%1: Plan to %2"_s.arg(QLatin1StringView(addr), QLatin1StringView(action)), "planned_change",
-                u"\"change\":{\"resource\":%1,\"action\":\"%2\"}"_s.arg(res(addr, type, name, key), QLatin1StringView(action)));
+    return line("info", u"%1: Plan to %2"_s.arg(QLatin1StringView(addr), QLatin1StringView(action)),
+        "planned_change",
+        u"\"change\":{\"resource\":%1,\"action\":\"%2\"}"_s.arg(
+            res(addr, type, name, key), QLatin1StringView(action)));
 }
 
 QString hook(const char *kind, const QString &message, const char *addr, const char *type, const char *name,
-             const char *action, int elapsed = -1)
+    const char *action, int elapsed = -1)
 {
     const QString e = elapsed >= 0 ? u",\"elapsed_seconds\":%1"_s.arg(elapsed) : QString();
     return line(QByteArray(kind) == "apply_errored" ? "error" : "info", message, kind,
-                u"\"hook\":{\"resource\":%1,\"action\":\"%2\"%3}"_s.arg(res(addr, type, name), QLatin1StringView(action), e));
+        u"\"hook\":{\"resource\":%1,\"action\":\"%2\"%3}"_s.arg(
+            res(addr, type, name), QLatin1StringView(action), e));
 }
 
 QString summary(int add, int change, int remove, const char *operation, const QString &message)
 {
     return line("info", message, "change_summary",
-                u"\"changes\":{\"add\":%1,\"change\":%2,\"import\":0,\"remove\":%3,\"operation\":\"%4\"}"_s.arg(add).arg(change).arg(remove).arg(QLatin1StringView(operation)));
+        u"\"changes\":{\"add\":%1,\"change\":%2,\"import\":0,\"remove\":%3,\"operation\":\"%4\"}"_s.arg(add)
+            .arg(change)
+            .arg(remove)
+            .arg(QLatin1StringView(operation)));
 }
 
 } // namespace
@@ -67,21 +73,32 @@ private:
 
 void TstClusterTerraformProgress::applyFixture()
 {
-    const QStringList lines{
+    const QStringList lines {
         line("info", u"Terraform 1.11.4"_s, "version", u"\"terraform\":\"1.11.4\",\"ui\":\"1.2\""_s),
         planned("google_compute_network.vpc", "google_compute_network", "vpc", "create"),
         planned("google_compute_firewall.ssh", "google_compute_firewall", "ssh", "create"),
         planned("google_compute_instance.master[0]", "google_compute_instance", "master", "create", 0),
         summary(3, 0, 0, "plan", u"Plan: 3 to add, 0 to change, 0 to destroy."_s),
-        hook("apply_start", u"google_compute_network.vpc: Creating..."_s, "google_compute_network.vpc", "google_compute_network", "vpc", "create"),
-        hook("apply_progress", u"google_compute_network.vpc: Still creating... [10s elapsed]"_s, "google_compute_network.vpc", "google_compute_network", "vpc", "create", 10),
-        hook("apply_complete", u"google_compute_network.vpc: Creation complete after 12s [id=projects/p/global/networks/k3s-vpc]"_s, "google_compute_network.vpc", "google_compute_network", "vpc", "create", 12),
-        hook("apply_start", u"google_compute_firewall.ssh: Creating..."_s, "google_compute_firewall.ssh", "google_compute_firewall", "ssh", "create"),
-        hook("apply_complete", u"google_compute_firewall.ssh: Creation complete after 11s [id=projects/p/global/firewalls/k3s-allow-ssh]"_s, "google_compute_firewall.ssh", "google_compute_firewall", "ssh", "create", 11),
-        hook("apply_start", u"google_compute_instance.master[0]: Creating..."_s, "google_compute_instance.master[0]", "google_compute_instance", "master", "create"),
-        hook("apply_complete", u"google_compute_instance.master[0]: Creation complete after 23s [id=projects/p/zones/europe-west6-a/instances/k3s-master-0]"_s, "google_compute_instance.master[0]", "google_compute_instance", "master", "create", 23),
+        hook("apply_start", u"google_compute_network.vpc: Creating..."_s, "google_compute_network.vpc",
+            "google_compute_network", "vpc", "create"),
+        hook("apply_progress", u"google_compute_network.vpc: Still creating... [10s elapsed]"_s,
+            "google_compute_network.vpc", "google_compute_network", "vpc", "create", 10),
+        hook("apply_complete",
+            u"google_compute_network.vpc: Creation complete after 12s [id=projects/p/global/networks/k3s-vpc]"_s,
+            "google_compute_network.vpc", "google_compute_network", "vpc", "create", 12),
+        hook("apply_start", u"google_compute_firewall.ssh: Creating..."_s, "google_compute_firewall.ssh",
+            "google_compute_firewall", "ssh", "create"),
+        hook("apply_complete",
+            u"google_compute_firewall.ssh: Creation complete after 11s [id=projects/p/global/firewalls/k3s-allow-ssh]"_s,
+            "google_compute_firewall.ssh", "google_compute_firewall", "ssh", "create", 11),
+        hook("apply_start", u"google_compute_instance.master[0]: Creating..."_s,
+            "google_compute_instance.master[0]", "google_compute_instance", "master", "create"),
+        hook("apply_complete",
+            u"google_compute_instance.master[0]: Creation complete after 23s [id=projects/p/zones/europe-west6-a/instances/k3s-master-0]"_s,
+            "google_compute_instance.master[0]", "google_compute_instance", "master", "create", 23),
         summary(3, 0, 0, "apply", u"Apply complete! Resources: 3 added, 0 changed, 0 destroyed."_s),
-        line("info", u"Outputs: 1"_s, "outputs", u"\"outputs\":{\"master_public_ips\":{\"sensitive\":false,\"type\":[\"list\",\"string\"],\"value\":[\"34.65.1.2\"]}}"_s),
+        line("info", u"Outputs: 1"_s, "outputs",
+            u"\"outputs\":{\"master_public_ips\":{\"sensitive\":false,\"type\":[\"list\",\"string\"],\"value\":[\"34.65.1.2\"]}}"_s),
     };
     TerraformProgressParser p;
     QList<TerraformProgressParser::Update> updates;
@@ -113,14 +130,18 @@ void TstClusterTerraformProgress::applyFixture()
 
 void TstClusterTerraformProgress::failingApplyFixture()
 {
-    const QStringList lines{
+    const QStringList lines {
         planned("google_compute_network.vpc", "google_compute_network", "vpc", "create"),
         planned("google_compute_instance.master[0]", "google_compute_instance", "master", "create", 0),
         summary(2, 0, 0, "plan", u"Plan: 2 to add, 0 to change, 0 to destroy."_s),
-        hook("apply_start", u"google_compute_network.vpc: Creating..."_s, "google_compute_network.vpc", "google_compute_network", "vpc", "create"),
-        hook("apply_errored", u"google_compute_network.vpc: Creation errored after 2s"_s, "google_compute_network.vpc", "google_compute_network", "vpc", "create", 2),
-        line("error", u"Error: Error creating Network: googleapi: Error 403: Compute Engine API has not been used in project p"_s, "diagnostic",
-             u"\"diagnostic\":{\"severity\":\"error\",\"summary\":\"Error creating Network: googleapi: Error 403: Compute Engine API has not been used in project p\",\"detail\":\"\",\"address\":\"google_compute_network.vpc\"}"_s),
+        hook("apply_start", u"google_compute_network.vpc: Creating..."_s, "google_compute_network.vpc",
+            "google_compute_network", "vpc", "create"),
+        hook("apply_errored", u"google_compute_network.vpc: Creation errored after 2s"_s,
+            "google_compute_network.vpc", "google_compute_network", "vpc", "create", 2),
+        line("error",
+            u"Error: Error creating Network: googleapi: Error 403: Compute Engine API has not been used in project p"_s,
+            "diagnostic",
+            u"\"diagnostic\":{\"severity\":\"error\",\"summary\":\"Error creating Network: googleapi: Error 403: Compute Engine API has not been used in project p\",\"detail\":\"\",\"address\":\"google_compute_network.vpc\"}"_s),
     };
     TerraformProgressParser p;
     bool sawError = false;
@@ -146,11 +167,15 @@ void TstClusterTerraformProgress::destroyFixture()
     p.feed(summary(0, 0, 2, "plan", u"Plan: 0 to add, 0 to change, 2 to destroy."_s));
     QCOMPARE(p.total(), 2);
     QVERIFY(!p.finished());
-    p.feed(hook("apply_start", u"google_compute_instance.worker[0]: Destroying... [id=x]"_s, "google_compute_instance.worker[0]", "google_compute_instance", "worker", "delete"));
-    const auto u = p.feed(hook("apply_complete", u"google_compute_instance.worker[0]: Destruction complete after 41s"_s, "google_compute_instance.worker[0]", "google_compute_instance", "worker", "delete", 41));
+    p.feed(hook("apply_start", u"google_compute_instance.worker[0]: Destroying... [id=x]"_s,
+        "google_compute_instance.worker[0]", "google_compute_instance", "worker", "delete"));
+    const auto u = p.feed(
+        hook("apply_complete", u"google_compute_instance.worker[0]: Destruction complete after 41s"_s,
+            "google_compute_instance.worker[0]", "google_compute_instance", "worker", "delete", 41));
     QCOMPARE(u->done, 1);
     QCOMPARE(u->fraction(), 0.5);
-    p.feed(hook("apply_complete", u"google_compute_network.vpc: Destruction complete after 12s"_s, "google_compute_network.vpc", "google_compute_network", "vpc", "delete", 12));
+    p.feed(hook("apply_complete", u"google_compute_network.vpc: Destruction complete after 12s"_s,
+        "google_compute_network.vpc", "google_compute_network", "vpc", "delete", 12));
     const auto end = p.feed(summary(0, 0, 2, "destroy", u"Destroy complete! Resources: 2 destroyed."_s));
     QVERIFY(end->finished);
     QCOMPARE(end->fraction(), 1.0);
@@ -164,13 +189,14 @@ void TstClusterTerraformProgress::ignoresNonJsonAndOtherTypes()
     QVERIFY(!p.feed(u"{not json"_s));
     QVERIFY(!p.feed(u"[1,2]"_s));
     QVERIFY(!p.feed(line("info", u"x: Refreshing state... [id=1]"_s, "refresh_start", u"\"hook\":{}"_s)));
-    QVERIFY(!p.feed(line("warn", u"Warning: deprecated"_s, "diagnostic", u"\"diagnostic\":{\"severity\":\"warning\",\"summary\":\"deprecated\"}"_s)));
+    QVERIFY(!p.feed(line("warn", u"Warning: deprecated"_s, "diagnostic",
+        u"\"diagnostic\":{\"severity\":\"warning\",\"summary\":\"deprecated\"}"_s)));
     QCOMPARE(p.total(), 0);
 }
 
 QStringList TstClusterTerraformProgress::runTerraform(const QString &dir, const QStringList &args)
 {
-    Command c{.program = u"terraform"_s, .arguments = args, .workingDirectory = dir};
+    Command c {.program = u"terraform"_s, .arguments = args, .workingDirectory = dir};
     c.timeout = std::chrono::seconds(60);
     c.environment.insert(u"TF_IN_AUTOMATION"_s, u"1"_s);
     c.environment.insert(u"CHECKPOINT_DISABLE"_s, u"1"_s); // no version check over the network
@@ -185,12 +211,13 @@ QStringList TstClusterTerraformProgress::runTerraform(const QString &dir, const 
     const auto r = finished.first().first().value<CommandResult>();
     if (!r.succeeded())
         qWarning() << r.outcomeText() << r.stderrTail;
-    return r.succeeded() ? lines : QStringList{};
+    return r.succeeded() ? lines : QStringList {};
 }
 
 void TstClusterTerraformProgress::realTerraformApplyAndDestroy()
 {
-    QVERIFY2(!QStandardPaths::findExecutable(u"terraform"_s).isEmpty(), "terraform is not on PATH; it is preinstalled on CI");
+    QVERIFY2(!QStandardPaths::findExecutable(u"terraform"_s).isEmpty(),
+        "terraform is not on PATH; it is preinstalled on CI");
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     QFile tf(dir.filePath(u"main.tf"_s));
@@ -201,7 +228,8 @@ void TstClusterTerraformProgress::realTerraformApplyAndDestroy()
     tf.close();
     QVERIFY(!runTerraform(dir.path(), {u"init"_s, u"-input=false"_s, u"-no-color"_s}).isEmpty());
 
-    const QStringList apply = runTerraform(dir.path(), {u"apply"_s, u"-auto-approve"_s, u"-json"_s, u"-input=false"_s});
+    const QStringList apply
+        = runTerraform(dir.path(), {u"apply"_s, u"-auto-approve"_s, u"-json"_s, u"-input=false"_s});
     QVERIFY(!apply.isEmpty());
     TerraformProgressParser p;
     int updates = 0;
@@ -212,7 +240,8 @@ void TstClusterTerraformProgress::realTerraformApplyAndDestroy()
     QCOMPARE(p.done(), 3);
     QVERIFY(p.finished());
 
-    const QStringList destroy = runTerraform(dir.path(), {u"destroy"_s, u"-auto-approve"_s, u"-json"_s, u"-input=false"_s});
+    const QStringList destroy
+        = runTerraform(dir.path(), {u"destroy"_s, u"-auto-approve"_s, u"-json"_s, u"-input=false"_s});
     TerraformProgressParser d;
     for (const QString &l : destroy)
         d.feed(l);

@@ -47,7 +47,8 @@ void TstGkeClusterService::initTestCase()
 {
     QVERIFY(m_dir.isValid());
     m_fake = m_dir.filePath(u"gcloud"_s);
-    QVERIFY(QFile::copy(QStringLiteral(BC_SOURCE_DIR) + u"/tests/backend/tst_gke_cluster_service_data/gcloud"_s, m_fake));
+    QVERIFY(QFile::copy(
+        QStringLiteral(BC_SOURCE_DIR) + u"/tests/backend/tst_gke_cluster_service_data/gcloud"_s, m_fake));
     QFile f(m_fake);
     QVERIFY(f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner));
 }
@@ -96,11 +97,13 @@ void TstGkeClusterService::dryRunAnnouncesEveryStep()
     QVERIFY(finished.wait(5000));
     QVERIFY(finished.first().first().value<Status>());
     QCOMPARE(announced.size(), 2);
-    QCOMPARE(announced[0][1].toString(), u"gcloud container clusters create boutique --project cloudproject-404707 "
-                                         u"--zone us-central1-b --machine-type e2-standard-2 --num-nodes 3 "
-                                         u"--enable-network-policy"_s);
-    QCOMPARE(announced[1][1].toString(), u"gcloud container clusters get-credentials boutique --project "
-                                         u"cloudproject-404707 --zone us-central1-b"_s);
+    QCOMPARE(announced[0][1].toString(),
+        u"gcloud container clusters create boutique --project cloudproject-404707 "
+        u"--zone us-central1-b --machine-type e2-standard-2 --num-nodes 3 "
+        u"--enable-network-policy"_s);
+    QCOMPARE(announced[1][1].toString(),
+        u"gcloud container clusters get-credentials boutique --project "
+        u"cloudproject-404707 --zone us-central1-b"_s);
     QVERIFY(announced[0][2].toBool());
 
     announced.clear();
@@ -134,7 +137,8 @@ void TstGkeClusterService::createReportsProgressToTheEnd()
             phases << p.phase;
     }
     QCOMPARE(last, 1.0);
-    QVERIFY2(phases.contains(u"Creating cluster boutique in us-central1-b"_s), qPrintable(phases.join(u" | "_s)));
+    QVERIFY2(
+        phases.contains(u"Creating cluster boutique in us-central1-b"_s), qPrintable(phases.join(u" | "_s)));
     QVERIFY(phases.contains(u"Creating cluster boutique in us-central1-b: done"_s));
     QVERIFY(phases.contains(u"Cluster created"_s));
     QVERIFY(phases.contains(u"Fetching cluster endpoint and credentials"_s));
@@ -149,10 +153,12 @@ void TstGkeClusterService::cancelStopsALongCreate()
     QSignalSpy progress(&service, &GkeClusterService::progress);
     QSignalSpy finished(&service, &GkeClusterService::finished);
     QVERIFY(bool(service.create(settings())));
-    QTRY_VERIFY_WITH_TIMEOUT(std::any_of(progress.cbegin(), progress.cend(), [](const QList<QVariant> &a) {
-                                 return a.first().value<ClusterProgress>().phase.startsWith(u"Creating cluster"_s);
-                             }),
-                             10000);
+    QTRY_VERIFY_WITH_TIMEOUT(std::any_of(progress.cbegin(), progress.cend(),
+                                 [](const QList<QVariant> &a) {
+                                     return a.first().value<ClusterProgress>().phase.startsWith(
+                                         u"Creating cluster"_s);
+                                 }),
+        10000);
     service.cancel();
     QVERIFY(finished.wait(10000));
     qunsetenv("FAKE_GCLOUD_HANG");

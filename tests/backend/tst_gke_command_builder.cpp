@@ -57,16 +57,18 @@ void TstGkeCommandBuilder::createHasExactlyTheProfileFlags()
 {
     const Command c = GkeCommandBuilder(labSettings()).create();
     QCOMPARE(c.program, u"gcloud"_s);
-    QCOMPARE(c.arguments, (QStringList{u"container"_s, u"clusters"_s, u"create"_s, u"boutique"_s, u"--project"_s,
-                                       u"cloudproject-404707"_s, u"--zone"_s, u"us-central1-b"_s, u"--machine-type"_s,
-                                       u"e2-standard-2"_s, u"--num-nodes"_s, u"3"_s, u"--cluster-version"_s,
-                                       u"latest"_s, u"--enable-network-policy"_s}));
+    QCOMPARE(c.arguments,
+        (QStringList {u"container"_s, u"clusters"_s, u"create"_s, u"boutique"_s, u"--project"_s,
+            u"cloudproject-404707"_s, u"--zone"_s, u"us-central1-b"_s, u"--machine-type"_s,
+            u"e2-standard-2"_s, u"--num-nodes"_s, u"3"_s, u"--cluster-version"_s, u"latest"_s,
+            u"--enable-network-policy"_s}));
     QCOMPARE(c.timeout, std::chrono::milliseconds(GkeCommandBuilder::kCreateTimeout));
     QVERIFY(c.timeout >= std::chrono::minutes(30));
     QCOMPARE(c.environment.value(u"CLOUDSDK_CORE_DISABLE_PROMPTS"_s), u"1"_s);
-    QCOMPARE(c.displayLine(), u"gcloud container clusters create boutique --project cloudproject-404707 --zone "
-                              u"us-central1-b --machine-type e2-standard-2 --num-nodes 3 --cluster-version latest "
-                              u"--enable-network-policy"_s);
+    QCOMPARE(c.displayLine(),
+        u"gcloud container clusters create boutique --project cloudproject-404707 --zone "
+        u"us-central1-b --machine-type e2-standard-2 --num-nodes 3 --cluster-version latest "
+        u"--enable-network-policy"_s);
 }
 
 void TstGkeCommandBuilder::regionalAndOptionalFlags()
@@ -78,28 +80,32 @@ void TstGkeCommandBuilder::regionalAndOptionalFlags()
     s.networkPolicy = false;
     s.nodeCount = 1;
     const QStringList args = GkeCommandBuilder(s).create().arguments;
-    QCOMPARE(args, (QStringList{u"container"_s, u"clusters"_s, u"create"_s, u"boutique"_s, u"--project"_s,
-                                u"cloudproject-404707"_s, u"--region"_s, u"europe-west1"_s, u"--machine-type"_s,
-                                u"e2-standard-2"_s, u"--num-nodes"_s, u"1"_s}));
+    QCOMPARE(args,
+        (QStringList {u"container"_s, u"clusters"_s, u"create"_s, u"boutique"_s, u"--project"_s,
+            u"cloudproject-404707"_s, u"--region"_s, u"europe-west1"_s, u"--machine-type"_s,
+            u"e2-standard-2"_s, u"--num-nodes"_s, u"1"_s}));
 }
 
 void TstGkeCommandBuilder::credentialsAndDelete()
 {
     const GkeCommandBuilder b(labSettings());
-    QCOMPARE(b.getCredentials().displayLine(), u"gcloud container clusters get-credentials boutique --project "
-                                               u"cloudproject-404707 --zone us-central1-b"_s);
-    QCOMPARE(b.remove().displayLine(), u"gcloud container clusters delete boutique --project cloudproject-404707 "
-                                       u"--zone us-central1-b --quiet"_s);
+    QCOMPARE(b.getCredentials().displayLine(),
+        u"gcloud container clusters get-credentials boutique --project "
+        u"cloudproject-404707 --zone us-central1-b"_s);
+    QCOMPARE(b.remove().displayLine(),
+        u"gcloud container clusters delete boutique --project cloudproject-404707 "
+        u"--zone us-central1-b --quiet"_s);
 }
 
 void TstGkeCommandBuilder::contextName()
 {
-    QCOMPARE(GkeCommandBuilder(labSettings()).contextName(), u"gke_cloudproject-404707_us-central1-b_boutique"_s);
+    QCOMPARE(
+        GkeCommandBuilder(labSettings()).contextName(), u"gke_cloudproject-404707_us-central1-b_boutique"_s);
 }
 
 CommandResult TstGkeCommandBuilder::runOffline(Command command)
 {
-    const QHash<QString, QString> offline{
+    const QHash<QString, QString> offline {
         {u"CLOUDSDK_CONFIG"_s, m_config.path()},
         {u"CLOUDSDK_CORE_DISABLE_PROMPTS"_s, u"1"_s},
         {u"CLOUDSDK_CORE_DISABLE_USAGE_REPORTING"_s, u"true"_s},
@@ -137,7 +143,8 @@ void TstGkeCommandBuilder::realGcloudAcceptsTheCommands()
 {
     QFETCH(QString, which);
     QFETCH(bool, regional);
-    QVERIFY2(!QStandardPaths::findExecutable(u"gcloud"_s).isEmpty(), "gcloud is not on PATH; it is preinstalled on CI");
+    QVERIFY2(!QStandardPaths::findExecutable(u"gcloud"_s).isEmpty(),
+        "gcloud is not on PATH; it is preinstalled on CI");
     GkeSettings s = labSettings();
     if (regional) {
         s.zone.clear();
@@ -146,17 +153,20 @@ void TstGkeCommandBuilder::realGcloudAcceptsTheCommands()
         s.clusterVersion = u"1.32"_s;
     }
     const GkeCommandBuilder b(s);
-    const Command c = which == u"create" ? b.create() : which == u"credentials" ? b.getCredentials() : b.remove();
+    const Command c = which == u"create" ? b.create()
+        : which == u"credentials"        ? b.getCredentials()
+                                         : b.remove();
     const CommandResult r = runOffline(c);
-    QVERIFY2(r.outcome == CommandResult::Outcome::NonZeroExit || r.outcome == CommandResult::Outcome::Succeeded,
-             qPrintable(r.outcomeText() + u": "_s + r.stderrTail));
+    QVERIFY2(
+        r.outcome == CommandResult::Outcome::NonZeroExit || r.outcome == CommandResult::Outcome::Succeeded,
+        qPrintable(r.outcomeText() + u": "_s + r.stderrTail));
     QVERIFY2(r.exitCode != 2, qPrintable(u"gcloud refused the arguments: "_s + r.stderrTail));
     QVERIFY2(!r.stderrTail.contains(u"unrecognized arguments"_s) && !r.stderrTail.contains(u"argument --"_s)
-                 && !r.stderrTail.contains(u"Invalid choice"_s),
-             qPrintable(r.stderrTail));
+            && !r.stderrTail.contains(u"Invalid choice"_s),
+        qPrintable(r.stderrTail));
     // Parsing passed: it stopped where a real run needs an account.
     QVERIFY2(r.stderrTail.contains(u"active account"_s) || r.stderrTail.contains(u"credential"_s),
-             qPrintable(r.stderrTail));
+        qPrintable(r.stderrTail));
 }
 
 void TstGkeCommandBuilder::realGcloudRejectsABadFlag()

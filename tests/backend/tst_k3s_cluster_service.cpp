@@ -60,27 +60,32 @@ K3sSettings TstK3sClusterService::settings() const
 
 void TstK3sClusterService::commandLines()
 {
-    const K3sPaths paths{u"/src/infra/k3s"_s, u"/data/clusters/own"_s};
+    const K3sPaths paths {u"/src/infra/k3s"_s, u"/data/clusters/own"_s};
     const K3sCommandBuilder b(settings(), paths);
     QCOMPARE(b.region(), u"europe-west6"_s);
     QCOMPARE(b.privateKeyPath(), m_dir.filePath(u"ansible"_s));
-    QCOMPARE(b.init().arguments, (QStringList{u"-chdir=/data/clusters/own/terraform"_s, u"init"_s, u"-input=false"_s,
-                                              u"-no-color"_s}));
+    QCOMPARE(b.init().arguments,
+        (QStringList {
+            u"-chdir=/data/clusters/own/terraform"_s, u"init"_s, u"-input=false"_s, u"-no-color"_s}));
     QCOMPARE(b.init().workingDirectory, u"/data/clusters/own/terraform"_s);
     const QStringList apply = b.apply().arguments;
-    QCOMPARE(apply.mid(0, 5), (QStringList{u"-chdir=/data/clusters/own/terraform"_s, u"apply"_s, u"-auto-approve"_s, u"-json"_s, u"-input=false"_s}));
+    QCOMPARE(apply.mid(0, 5),
+        (QStringList {u"-chdir=/data/clusters/own/terraform"_s, u"apply"_s, u"-auto-approve"_s, u"-json"_s,
+            u"-input=false"_s}));
     QVERIFY(apply.contains(u"masters=3"_s));
     QVERIFY(apply.contains(u"workers=2"_s));
     QVERIFY(apply.contains(u"region=europe-west6"_s));
     QVERIFY(apply.contains(u"ssh_public_key_path=%1"_s.arg(m_pub)));
     QCOMPARE(apply.count(u"-var"_s), 10);
-    QCOMPARE(b.destroy().arguments.mid(1, 4), (QStringList{u"destroy"_s, u"-auto-approve"_s, u"-json"_s, u"-input=false"_s}));
+    QCOMPARE(b.destroy().arguments.mid(1, 4),
+        (QStringList {u"destroy"_s, u"-auto-approve"_s, u"-json"_s, u"-input=false"_s}));
     QCOMPARE(b.destroy().arguments.mid(5), apply.mid(5));
     QVERIFY(b.output().captureStdout);
     const Command play = b.playbook();
     QCOMPARE(play.program, u"ansible-playbook"_s);
-    QCOMPARE(play.arguments.mid(0, 3), (QStringList{u"-i"_s, u"/data/clusters/own/inventory.ini"_s,
-                                                    u"/src/infra/k3s/ansible/playbook.yml"_s}));
+    QCOMPARE(play.arguments.mid(0, 3),
+        (QStringList {
+            u"-i"_s, u"/data/clusters/own/inventory.ini"_s, u"/src/infra/k3s/ansible/playbook.yml"_s}));
     QVERIFY(play.arguments.contains(u"kubeconfig_dest=/data/clusters/own/kubeconfig"_s));
     QCOMPARE(play.environment.value(u"ANSIBLE_HOST_KEY_CHECKING"_s), u"False"_s);
 }
@@ -108,7 +113,8 @@ void TstK3sClusterService::inventoryRejectsBadOutput_data()
     QTest::addColumn<QByteArray>("json");
     QTest::newRow("not json") << QByteArray("Error: no outputs");
     QTest::newRow("missing outputs") << QByteArray("{}");
-    QTest::newRow("no masters") << QByteArray(R"({"master_public_ips":{"value":[]},"master_internal_ips":{"value":[]},
+    QTest::newRow("no masters") << QByteArray(
+        R"({"master_public_ips":{"value":[]},"master_internal_ips":{"value":[]},
         "worker_public_ips":{"value":[]},"worker_internal_ips":{"value":[]}})");
     QTest::newRow("not an address") << QByteArray(R"({"master_public_ips":{"value":["a; rm -rf /"]},
         "master_internal_ips":{"value":["10.0.0.1"]},"worker_public_ips":{"value":[]},"worker_internal_ips":{"value":[]}})");
@@ -131,11 +137,11 @@ void TstK3sClusterService::refusesBadInputBeforeAnyProcess()
     QSignalSpy announced(context.log(), &CommandLog::commandStarted);
     K3sSettings bad = settings();
     bad.masters = 0;
-    const K3sPaths paths{QStringLiteral(BC_SOURCE_DIR) + u"/infra/k3s"_s, m_dir.filePath(u"refused"_s)};
+    const K3sPaths paths {QStringLiteral(BC_SOURCE_DIR) + u"/infra/k3s"_s, m_dir.filePath(u"refused"_s)};
     Status st = service.create(bad, paths);
     QVERIFY(!st);
     QVERIFY2(st.error().message.startsWith(u"masters: "_s), qPrintable(st.error().message));
-    st = service.create(settings(), K3sPaths{m_dir.filePath(u"no-infra"_s), m_dir.filePath(u"refused"_s)});
+    st = service.create(settings(), K3sPaths {m_dir.filePath(u"no-infra"_s), m_dir.filePath(u"refused"_s)});
     QVERIFY(!st);
     QVERIFY2(st.error().message.startsWith(u"infra-dir: "_s), qPrintable(st.error().message));
     st = service.destroy(settings(), paths); // no state: nothing to destroy
@@ -152,14 +158,15 @@ void TstK3sClusterService::dryRunAnnouncesEveryStepAndWritesNothing()
     K3sClusterService service(&context);
     QSignalSpy announced(context.log(), &CommandLog::commandStarted);
     QSignalSpy finished(&service, &K3sClusterService::finished);
-    const K3sPaths paths{QStringLiteral(BC_SOURCE_DIR) + u"/infra/k3s"_s, m_dir.filePath(u"dry"_s)};
+    const K3sPaths paths {QStringLiteral(BC_SOURCE_DIR) + u"/infra/k3s"_s, m_dir.filePath(u"dry"_s)};
     QVERIFY(bool(service.create(settings(), paths)));
     QVERIFY(finished.wait(5000));
     QVERIFY(finished.first().first().value<Status>());
     QCOMPARE(announced.size(), 4);
     const QString chdir = u"terraform -chdir=%1/terraform "_s.arg(paths.workDir);
     QCOMPARE(announced[0][1].toString(), chdir + u"init -input=false -no-color"_s);
-    QVERIFY(announced[1][1].toString().startsWith(chdir + u"apply -auto-approve -json -input=false -var project=central-cinema-402517"_s));
+    QVERIFY(announced[1][1].toString().startsWith(
+        chdir + u"apply -auto-approve -json -input=false -var project=central-cinema-402517"_s));
     QCOMPARE(announced[2][1].toString(), chdir + u"output -json"_s);
     QVERIFY(announced[3][1].toString().startsWith(u"ansible-playbook -i "_s));
     QVERIFY(!QFileInfo::exists(paths.workDir));
@@ -186,13 +193,16 @@ void TstK3sClusterService::realTerraformAndAnsibleRun()
     QSignalSpy progress(&service, &K3sClusterService::progress);
     QSignalSpy finished(&service, &K3sClusterService::finished);
     QStringList output;
-    connect(&service, &K3sClusterService::outputLine, this, [&output](const QString &l, bool) { output << l; });
-    const K3sPaths paths{QStringLiteral(BC_SOURCE_DIR) + u"/tests/backend/tst_k3s_cluster_service_data/k3s"_s,
-                         m_dir.filePath(u"real"_s)};
+    connect(
+        &service, &K3sClusterService::outputLine, this, [&output](const QString &l, bool) { output << l; });
+    const K3sPaths paths {
+        QStringLiteral(BC_SOURCE_DIR) + u"/tests/backend/tst_k3s_cluster_service_data/k3s"_s,
+        m_dir.filePath(u"real"_s)};
     QVERIFY(bool(service.create(settings(), paths)));
     QVERIFY(finished.wait(90000));
     Status st = finished.first().first().value<Status>();
-    QVERIFY2(bool(st), qPrintable((st ? QString() : st.error().message + u"\n"_s + st.error().detail) + output.join(u'\n')));
+    QVERIFY2(bool(st),
+        qPrintable((st ? QString() : st.error().message + u"\n"_s + st.error().detail) + output.join(u'\n')));
 
     QFile inventory(paths.inventory());
     QVERIFY(inventory.open(QIODevice::ReadOnly));
