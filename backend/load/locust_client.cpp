@@ -141,12 +141,24 @@ void LocustClient::onStatsReply(QNetworkReply *reply)
             newlyMissing.append(w.id);
         }
     }
-    m_last = s;
-    m_lastBody = body.value();
     setConnection(Connection::Ok, {});
-    Q_EMIT snapshotReceived(s);
-    if (!newlyMissing.isEmpty())
-        Q_EMIT workersMissing(newlyMissing);
+    // Per-endpoint p95 is only in Locust's CSV download: fetch it, then deliver the snapshot. A failed
+    // download only leaves p95 empty.
+    m_pendingStats = get(u"/stats/requests/csv"_s);
+    QNetworkReply *csvReply = m_pendingStats;
+    connect(csvReply, &QNetworkReply::finished, this,
+            [this, csvReply, snapshot = std::move(s), raw = body.value(), newlyMissing]() mutable {
+                csvReply->deleteLater();
+                if (m_pendingStats == csvReply)
+                    m_pendingStats = nullptr;
+                if (const Result<QByteArray> csv = readReply(csvReply); csv)
+                    applyPercentileCsv(snapshot, csv.value());
+                m_last = snapshot;
+                m_lastBody = raw;
+                Q_EMIT snapshotReceived(snapshot);
+                if (!newlyMissing.isEmpty())
+                    Q_EMIT workersMissing(newlyMissing);
+            });
 }
 
 void LocustClient::setConnection(Connection state, const QString &message)

@@ -29,7 +29,8 @@ QByteArray statsRow(const EndpointStats &e, double durationS)
     const QByteArrayList f{
         quoteField(e.method), quoteField(e.name), QByteArray::number(e.numRequests), QByteArray::number(e.numFailures),
         num(e.medianMs), num(e.avgMs), num(e.minMs), num(e.maxMs), num(e.avgContentLength), num(rps), num(fps),
-        pct(e.medianMs), num(nan), num(nan), num(nan), pct(e.p90Ms), num(nan), num(nan), pct(e.p99Ms), num(nan),
+        pct(e.medianMs), num(nan), num(nan), num(nan), pct(e.p90Ms), e.p95Ms ? pct(*e.p95Ms) : kNA, num(nan),
+        pct(e.p99Ms), num(nan),
         num(nan), pct(e.maxMs),
     };
     return f.join(',') + "\r\n";

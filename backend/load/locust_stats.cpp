@@ -184,4 +184,87 @@ Result<StatsSnapshot> parseStatsRequests(const QByteArray &json)
     return s;
 }
 
+QList<QStringList> parseCsvRows(const QByteArray &csv)
+{
+    QList<QStringList> rows;
+    QStringList row;
+    QByteArray field;
+    bool quoted = false;
+    bool any = false;
+    for (qsizetype i = 0; i < csv.size(); ++i) {
+        const char c = csv[i];
+        if (quoted) {
+            if (c == '"' && i + 1 < csv.size() && csv[i + 1] == '"') {
+                field += '"';
+                ++i;
+            } else if (c == '"') {
+                quoted = false;
+            } else {
+                field += c;
+            }
+            continue;
+        }
+        if (c == '"') {
+            quoted = true;
+            any = true;
+        } else if (c == ',') {
+            row.append(QString::fromUtf8(field));
+            field.clear();
+            any = true;
+        } else if (c == '\n' || c == '\r') {
+            if (c == '\r' && i + 1 < csv.size() && csv[i + 1] == '\n')
+                ++i;
+            if (any || !field.isEmpty()) {
+                row.append(QString::fromUtf8(field));
+                rows.append(row);
+            }
+            row.clear();
+            field.clear();
+            any = false;
+        } else {
+            field += c;
+            any = true;
+        }
+    }
+    if (any || !field.isEmpty()) {
+        row.append(QString::fromUtf8(field));
+        rows.append(row);
+    }
+    return rows;
+}
+
+int applyPercentileCsv(StatsSnapshot &snapshot, const QByteArray &csv)
+{
+    const QList<QStringList> rows = parseCsvRows(csv);
+    if (rows.isEmpty())
+        return 0;
+    const QStringList &header = rows.first();
+    const qsizetype type = header.indexOf(u"Type"_s), name = header.indexOf(u"Name"_s), p95 = header.indexOf(u"95%"_s);
+    if (type < 0 || name < 0 || p95 < 0)
+        return 0;
+    int filled = 0;
+    for (qsizetype r = 1; r < rows.size(); ++r) {
+        const QStringList &row = rows[r];
+        if (row.size() != header.size())
+            continue;
+        bool ok = false;
+        const double v = row[p95].toDouble(&ok); // "N/A" before any request: left empty
+        if (!ok)
+            continue;
+        if (row[type].isEmpty() && row[name] == u"Aggregated") {
+            snapshot.total.p95Ms = v;
+            ++filled;
+            continue;
+        }
+        for (EndpointStats &e : snapshot.endpoints) {
+            if (e.method == row[type] && e.name == row[name]) {
+                e.p95Ms = v;
+                ++filled;
+                break;
+            }
+        }
+    }
+    return filled;
+}
+
 } // namespace bc

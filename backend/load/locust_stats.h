@@ -27,11 +27,13 @@ struct EndpointStats
     double avgMs = 0;
     double minMs = 0;
     double maxMs = 0;
-    double p90Ms = 0; // cumulative percentiles; 2.12 has no per-row 95th
+    double p90Ms = 0; // cumulative percentiles
     double p99Ms = 0;
     double currentRps = 0;
     double currentFailPerSec = 0;
     double avgContentLength = 0;
+    // 2.12's JSON has no per-row 95th; LocustClient fills it from /stats/requests/csv (same counters).
+    std::optional<double> p95Ms;
     bool operator==(const EndpointStats &) const = default;
 };
 
@@ -80,6 +82,14 @@ struct StatsSnapshot
 // Parses the JSON body of /stats/requests. Malformed or structurally wrong input is an Error with a
 // sentence saying what was wrong; nothing is thrown.
 Result<StatsSnapshot> parseStatsRequests(const QByteArray &json);
+
+// Fills EndpointStats::p95Ms (rows and Aggregated) from the body of GET /stats/requests/csv (Locust's
+// PREFIX_stats.csv format), matching rows by method and name. Returns how many rows were filled;
+// a body that is not that CSV fills none.
+int applyPercentileCsv(StatsSnapshot &snapshot, const QByteArray &csv);
+
+// RFC 4180 as Python's csv module writes it: quoted fields, doubled quotes, \r\n or \n rows.
+QList<QStringList> parseCsvRows(const QByteArray &csv);
 
 // Undo Flask's escape() (&amp; &lt; &gt; &quot; &#x27; &#39;) and strip the extra pair of quotes that
 // error texts forwarded by workers carry.

@@ -106,6 +106,9 @@ std::optional<StatsSnapshot> RunFolder::readFinalStats() const
     Result<StatsSnapshot> s = parseStatsRequests(data.value());
     if (!s)
         return std::nullopt;
+    // p95 per endpoint lives only in Locust's CSV, downloaded at the same moment.
+    if (const Result<QByteArray> csv = readAll(path(QString::fromLatin1(kCsvPrefix) + u"_stats.csv"_s)); csv)
+        applyPercentileCsv(s.value(), csv.value());
     return s.value();
 }
 

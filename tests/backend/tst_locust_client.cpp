@@ -167,7 +167,11 @@ void TstLocustClient::restartAndMissingWorkers()
 {
     FakeMaster master;
     QList<QByteArray> bodies{captured(u"running"_s), captured(u"missing"_s), captured(u"running"_s)};
-    master.route = [&](const QByteArray &, const QByteArray &, const QByteArray &) -> Reply {
+    master.route = [&](const QByteArray &, const QByteArray &path, const QByteArray &) -> Reply {
+        if (path == "/stats/requests/csv") // p95 per endpoint comes from Locust's CSV download
+            return {200, "Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,Min Response "
+                         "Time,Max Response Time,Average Content Size,Requests/s,Failures/s,50%,66%,75%,80%,90%,95%,98%,"
+                         "99%,99.9%,99.99%,100%\r\nGET,/,36,0,5,5.1,0,20,3.0,1.5,0.0,5,6,6,7,8,16,20,20,20,20,20\r\n"};
         return {200, bodies.size() > 1 ? bodies.takeFirst() : bodies.first()};
     };
     QVERIFY(master.listen());
@@ -179,6 +183,8 @@ void TstLocustClient::restartAndMissingWorkers()
     client.pollNow();
     QVERIFY(snaps.wait(5000));
     QCOMPARE(client.connection(), LocustClient::Connection::Ok);
+    QCOMPARE(client.lastSnapshot()->endpoints.first().p95Ms, std::optional<double>(16));
+    QVERIFY(!client.lastSnapshot()->total.p95Ms.has_value()); // no Aggregated row in that CSV
     client.pollNow();
     QVERIFY(snaps.wait(5000));
     QCOMPARE(missing.size(), 1);

@@ -133,6 +133,8 @@ void TstLocustRunner::runsSavesAndSurvivesAWorkerKill()
             QCOMPARE(direct.value("workers"_L1).toArray().size(), snap.workers.size());
             QCOMPARE(direct.value("stats"_L1).toArray().size(), snap.endpoints.size() + 1);
             QCOMPARE(session.history().rps().last().y(), s.rps);
+            QVERIFY(snap.total.p95Ms.has_value()); // from Locust's CSV, fetched with each poll
+            QVERIFY(*snap.total.p95Ms >= snap.total.medianMs && *snap.total.p95Ms <= snap.total.maxMs);
         }
     }
     QVERIFY2(matched, "no sample matched a direct GET of /stats/requests");

@@ -5,6 +5,7 @@
 #include <QFile>
 #include <QTest>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace Qt::StringLiterals;
@@ -42,6 +43,9 @@ private Q_SLOTS:
     void rejectsMalformed_data();
     void rejectsMalformed();
     void stateNames();
+    void p95FromLocustCsv();
+    void csvRows_data();
+    void csvRows();
 };
 
 void TstLocustStats::parsesCaptured_data()
@@ -112,7 +116,7 @@ void TstLocustStats::endpointRow()
     const Result<StatsSnapshot> r = parseStatsRequests(captured(u"running"_s));
     QVERIFY(r);
     const EndpointStats &home = r.value().endpoints.first();
-    const EndpointStats expected{u"GET"_s, u"/"_s, 24, 0, 5, 5.833333333333333, 0, 20, 9, 20, 0.2, 0.0, 3.0};
+    const EndpointStats expected{u"GET"_s, u"/"_s, 24, 0, 5, 5.833333333333333, 0, 20, 9, 20, 0.2, 0.0, 3.0, std::nullopt};
     QCOMPARE(home, expected);
     QCOMPARE(r.value().workers.first(),
              (WorkerStats{u"vm_facadbd599c140ed9212516196b91385"_s, LocustState::Running, 10, 0.2, 57376768}));
@@ -177,6 +181,53 @@ void TstLocustStats::stateNames()
                                 LocustState::Stopped, LocustState::Cleanup, LocustState::Missing})
         QCOMPARE(locustStateFromString(locustStateName(s)), s);
     QCOMPARE(locustStateFromString(u"hatching"_s), LocustState::Unknown);
+}
+
+// GET /stats/requests/csv rows as Locust 2.12.1 wrote them in the same run (header verbatim).
+const QByteArray kStatsCsv =
+    "Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,Min Response Time,Max Response "
+    "Time,Average Content Size,Requests/s,Failures/s,50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%\r\n"
+    "GET,/,36,0,5,5.166666666666667,0,20,3.0,1.5092358431086614,0.0,5,6,6,7,8,16,20,20,20,20,20\r\n"
+    "GET,/cart,8,0,0,0.75,0,4,3.0,0.33538574291303586,0.0,0,1,1,1,4,4,4,4,4,4,4\r\n"
+    "POST,/cart,0,0,0,0.0,0,0,0.0,0.0,0.0,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A\r\n"
+    "GET,/not-in-json,1,0,0,0.0,0,0,0.0,0.0,0.0,0,0,0,0,0,3,0,0,0,0,0\r\n"
+    ",Aggregated,97,0,0,2.01,0,20,3.0,4.0,0.0,0,1,1,2,6,9,16,20,20,20,20\r\n";
+
+void TstLocustStats::p95FromLocustCsv()
+{
+    StatsSnapshot s = parseStatsRequests(captured(u"running"_s)).value();
+    QVERIFY(!s.total.p95Ms.has_value());
+    QCOMPARE(applyPercentileCsv(s, kStatsCsv), 3); // GET /, GET /cart, Aggregated
+    QCOMPARE(s.total.p95Ms, std::optional<double>(9));
+    const auto find = [&s](const QString &method, const QString &name) {
+        return *std::find_if(s.endpoints.cbegin(), s.endpoints.cend(),
+                             [&](const EndpointStats &e) { return e.method == method && e.name == name; });
+    };
+    QCOMPARE(find(u"GET"_s, u"/"_s).p95Ms, std::optional<double>(16));
+    QCOMPARE(find(u"GET"_s, u"/cart"_s).p95Ms, std::optional<double>(4));
+    QVERIFY(!find(u"POST"_s, u"/cart"_s).p95Ms.has_value()); // N/A stays empty
+    StatsSnapshot untouched = s;
+    QCOMPARE(applyPercentileCsv(untouched, "<html>404</html>"), 0);
+    QCOMPARE(applyPercentileCsv(untouched, QByteArray()), 0);
+}
+
+void TstLocustStats::csvRows_data()
+{
+    QTest::addColumn<QByteArray>("csv");
+    QTest::addColumn<QList<QStringList>>("rows");
+    QTest::newRow("plain crlf") << QByteArray("a,b\r\n1,2\r\n") << QList<QStringList>{{u"a"_s, u"b"_s}, {u"1"_s, u"2"_s}};
+    QTest::newRow("no final newline") << QByteArray("a,b\n1,") << QList<QStringList>{{u"a"_s, u"b"_s}, {u"1"_s, QString()}};
+    QTest::newRow("quoted comma and quotes")
+        << QByteArray("GET,\"/a,\"\"b\"\"\",3\r\n") << QList<QStringList>{{u"GET"_s, u"/a,\"b\""_s, u"3"_s}};
+    QTest::newRow("quoted newline") << QByteArray("\"x\ny\",z\n") << QList<QStringList>{{u"x\ny"_s, u"z"_s}};
+    QTest::newRow("empty type") << QByteArray(",Aggregated\n") << QList<QStringList>{{QString(), u"Aggregated"_s}};
+    QTest::newRow("empty") << QByteArray() << QList<QStringList>{};
+}
+
+void TstLocustStats::csvRows()
+{
+    QFETCH(QByteArray, csv);
+    QTEST(parseCsvRows(csv), "rows");
 }
 
 QTEST_GUILESS_MAIN(TstLocustStats)
