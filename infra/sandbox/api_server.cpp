@@ -833,6 +833,7 @@ struct ApiServer::Impl {
         if (r.type.resource == "customresourcedefinitions")
             ResourceRegistry::typesFromCrd(obj); // validates
         sim.admit(r.type, obj);
+        ClusterSimulator::validate(r.type, obj);
         if (dryRun) {
             if (store.get(r.type.key(), r.ns, name))
                 throw ApiError(409, "AlreadyExists", qualified(r.type) + " \"" + name + "\" already exists");
@@ -931,6 +932,7 @@ struct ApiServer::Impl {
             return;
         }
         Json next = keepServerFields(r, live->obj, std::move(obj));
+        ClusterSimulator::validate(r.type, next);
         const SnapshotPtr s = store.replace(r.type.key(), std::move(next), true);
         afterWrite(r, s);
         res.status = 200;
@@ -999,6 +1001,7 @@ struct ApiServer::Impl {
                     keep["status"] = next.value("status", Json::object());
                     next = std::move(keep);
                 }
+                ClusterSimulator::validate(r.type, next);
                 o = std::move(next);
                 return true;
             });
@@ -1024,6 +1027,7 @@ struct ApiServer::Impl {
                 throw ApiError(409, "Conflict",
                                "Operation cannot be fulfilled on " + qualified(r.type) + " \"" + r.name
                                    + "\": the object has been modified; please apply your changes to the latest version and try again");
+            ClusterSimulator::validate(r.type, next);
             o = std::move(next);
             return true;
         });

@@ -425,6 +425,38 @@ void ClusterSimulator::admit(const ResourceType &type, Json &obj)
     }
 }
 
+void ClusterSimulator::validate(const ResourceType &type, const Json &obj)
+{
+    const std::string what = type.kind + " \"" + str(obj.value("metadata", Json::object()), "name") + "\" is invalid: ";
+    if (!obj.contains("metadata") || !obj["metadata"].is_object())
+        throw ApiError::invalid(what + "metadata: Required value");
+    if (type.group == "apps" && (type.resource == "deployments" || type.resource == "replicasets")) {
+        const Json *tmpl = at(obj, "spec.template");
+        const Json *sel = at(obj, "spec.selector");
+        const Json *containers = at(obj, "spec.template.spec.containers");
+        if (!tmpl || !tmpl->is_object() || !sel || !sel->is_object() || !containers || !containers->is_array()
+            || containers->empty())
+            throw ApiError::invalid(what + "spec.selector and spec.template.spec.containers are required");
+        if (const Json *r = at(obj, "spec.replicas"); r && (!r->is_number_integer() || r->get<long long>() < 0))
+            throw ApiError::invalid(what + "spec.replicas: must be a non-negative integer");
+    } else if (type.group.empty() && type.resource == "pods") {
+        const Json *containers = at(obj, "spec.containers");
+        if (!containers || !containers->is_array() || containers->empty())
+            throw ApiError::invalid(what + "spec.containers: Required value");
+        for (const auto &c : *containers)
+            if (!c.is_object() || str(c, "name").empty())
+                throw ApiError::invalid(what + "spec.containers: name is required");
+    } else if (type.group.empty() && type.resource == "services") {
+        if (obj.contains("spec") && !obj["spec"].is_object())
+            throw ApiError::invalid(what + "spec: must be an object");
+        if (const Json *ports = at(obj, "spec.ports"); ports && !ports->is_array())
+            throw ApiError::invalid(what + "spec.ports: must be a list");
+    }
+    for (const char *f : {"spec", "status"})
+        if (obj.contains(f) && !obj[f].is_object() && !obj[f].is_null() && !type.fromCrd)
+            throw ApiError::invalid(what + f + ": must be an object");
+}
+
 ClusterSimulator::PodSim *ClusterSimulator::simFor(const std::string &ns, const std::string &pod)
 {
     const auto it = m_podUid.find({ns, pod});
@@ -604,6 +636,7 @@ void ClusterSimulator::collectGarbage()
 void ClusterSimulator::reconcileDeployments(const std::vector<Json> &deployments, std::vector<Json> &replicasets)
 {
     for (const Json &d : deployments) {
+      try {
         const Json &md = d["metadata"];
         const std::string ns = str(md, "namespace");
         const std::string name = str(md, "name");
@@ -743,6 +776,9 @@ void ClusterSimulator::reconcileDeployments(const std::vector<Json> &deployments
             });
         } catch (const ApiError &) {
         }
+      } catch (const std::exception &) {
+        // A malformed object must not stop the other deployments.
+      }
     }
 }
 
@@ -786,6 +822,7 @@ void ClusterSimulator::reconcileReplicaSets(const std::vector<Json> &replicasets
                 byOwner[str(r, "uid")].push_back(&p);
     }
     for (const Json &rs : replicasets) {
+      try {
         if (terminating(rs))
             continue;
         const std::string ns = str(rs["metadata"], "namespace");
@@ -843,6 +880,9 @@ void ClusterSimulator::reconcileReplicaSets(const std::vector<Json> &replicasets
             });
         } catch (const ApiError &) {
         }
+      } catch (const std::exception &) {
+        // A malformed object must not stop the other replica sets.
+      }
     }
 }
 

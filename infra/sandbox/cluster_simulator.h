@@ -63,6 +63,8 @@ public:
 
     // Defaults an object gets on create (pod status Pending, service clusterIP, ...).
     void admit(const ResourceType &type, Json &obj);
+    // Throws ApiError(422) when an update would leave an object the controllers cannot read.
+    static void validate(const ResourceType &type, const Json &obj);
     // Graceful pod deletion; gracePeriod < 0 means the pod's own terminationGracePeriodSeconds.
     Json deletePod(const std::string &ns, const std::string &name, long long gracePeriod);
 

@@ -1,6 +1,18 @@
 #pragma once
 
 // The sandbox keeps objects as ordered JSON (insertion order, like the API server prints them).
+// A read of a missing member through a const operator[] is undefined behaviour in release
+// builds of nlohmann-json; here it throws, and the HTTP layer and controllers catch it.
+namespace bc::sandbox {
+[[noreturn]] void jsonAssertFailed(); // throws std::out_of_range (object_store.cpp)
+}
+#ifndef JSON_ASSERT
+#define JSON_ASSERT(x)                                                                                                 \
+    do {                                                                                                               \
+        if (!(x))                                                                                                      \
+            ::bc::sandbox::jsonAssertFailed();                                                                         \
+    } while (false)
+#endif
 #include <nlohmann/json.hpp>
 
 #include <string>

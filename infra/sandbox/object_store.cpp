@@ -5,8 +5,14 @@
 #include <algorithm>
 #include <ctime>
 #include <random>
+#include <stdexcept>
 
 namespace bc::sandbox {
+
+void jsonAssertFailed()
+{
+    throw std::out_of_range("missing or malformed field in a stored object");
+}
 
 namespace {
 std::string groupOf(const std::string &key)

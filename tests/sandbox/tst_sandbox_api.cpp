@@ -180,6 +180,18 @@ private Q_SLOTS:
                          R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"Bad_Name"}})", json),
                     422, QStringLiteral("Invalid"));
 
+        // Patches that would leave an object the controllers cannot read are refused.
+        const QString web = QStringLiteral("/apis/apps/v1/namespaces/default/deployments/web");
+        checkStatus(http("PATCH", web, R"([{"op":"remove","path":"/spec/template"}])", "application/json-patch+json"), 422,
+                    QStringLiteral("Invalid"));
+        checkStatus(http("PATCH", web, R"({"spec":{"replicas":"many"}})", "application/merge-patch+json"), 422,
+                    QStringLiteral("Invalid"));
+        checkStatus(http("PATCH", web, R"([{"op":"remove","path":"/nope"}])", "application/json-patch+json"), 422,
+                    QStringLiteral("Invalid"));
+        checkStatus(http("PATCH", web, R"({"spec":{}})", "text/plain"), 415, QStringLiteral("UnsupportedMediaType"));
+        checkStatus(http("PUT", web, R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"other"}})", json), 400,
+                    QStringLiteral("BadRequest"));
+
         // kubectl's view of the same errors.
         auto r = m_sandbox.kubectl({QStringLiteral("patch"), QStringLiteral("deploy"), QStringLiteral("nope"), QStringLiteral("-p"),
                                     QStringLiteral("{\"spec\":{\"replicas\":2}}")});
