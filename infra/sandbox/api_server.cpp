@@ -514,23 +514,47 @@ struct ApiServer::Impl {
                     table["rows"][i]["object"] = objs[i];
             return send(res, 200, table);
         }
-        std::string body;
-        std::size_t total = 64;
-        for (const auto &s : matched)
-            total += s->text->size() + 1;
-        body.reserve(total);
-        body += R"({"kind":")" + r.type.listKind() + R"(","apiVersion":")" + r.type.groupVersion()
-                + R"(","metadata":{"resourceVersion":")" + std::to_string(rv) + R"("},"items":[)";
+        // Streamed from the stored texts (no 60 MB copy at 30,000 pods), with a Content-Length.
+        struct ListBody {
+            std::vector<std::shared_ptr<const std::string>> parts;
+            std::size_t part = 0;
+            std::size_t pos = 0;
+        };
+        auto list = std::make_shared<ListBody>();
+        list->parts.reserve(matched.size() * 2 + 2);
+        list->parts.push_back(std::make_shared<const std::string>(
+            R"({"kind":")" + r.type.listKind() + R"(","apiVersion":")" + r.type.groupVersion()
+            + R"(","metadata":{"resourceVersion":")" + std::to_string(rv) + R"("},"items":[)"));
+        static const auto comma = std::make_shared<const std::string>(",");
+        std::size_t total = list->parts.front()->size() + 2;
         bool first = true;
         for (const auto &s : matched) {
             if (!first)
-                body += ',';
+                list->parts.push_back(comma);
             first = false;
-            body += textFor(r, s);
+            const bool same = str(s->obj, "apiVersion") == r.type.groupVersion() && str(s->obj, "kind") == r.type.kind;
+            list->parts.push_back(same ? s->text : std::make_shared<const std::string>(textFor(r, s)));
         }
-        body += "]}";
+        list->parts.push_back(std::make_shared<const std::string>("]}"));
+        total = 0;
+        for (const auto &part : list->parts)
+            total += part->size();
         res.status = 200;
-        res.set_content(std::move(body), kJson);
+        res.set_content_provider(total, kJson, [list](size_t, size_t, httplib::DataSink &sink) {
+            std::string chunk;
+            chunk.reserve(256 * 1024);
+            while (list->part < list->parts.size() && chunk.size() < 256 * 1024) {
+                const std::string &p = *list->parts[list->part];
+                const std::size_t n = std::min(p.size() - list->pos, 256 * 1024 - chunk.size());
+                chunk.append(p, list->pos, n);
+                list->pos += n;
+                if (list->pos == p.size()) {
+                    ++list->part;
+                    list->pos = 0;
+                }
+            }
+            return sink.write(chunk.data(), chunk.size());
+        });
     }
 
     Json scaleOf(const Json &obj) const

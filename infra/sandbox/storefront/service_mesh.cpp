@@ -293,14 +293,18 @@ std::string ServiceMesh::call(Trace &trace, const std::string &service, const st
     if (cost <= 0)
         return {};
     {
+        // Work-conserving queue per pod: the backlog drains at the CPU limit in real time; a call
+        // waits for the backlog ahead of it plus its own work.
         std::lock_guard lock(m_queueMutex);
-        double &busy = m_busyUntil[pod->name];
-        const double start = std::max(trace.t, busy);
-        const double end = start + cost / pod->cpuLimit;
-        if (end - trace.t > kMaxQueueSeconds)
+        Backlog &q = m_backlog[pod->name];
+        const double now = steadySeconds();
+        q.work = std::max(0.0, q.work - (now - q.at) * pod->cpuLimit);
+        q.at = now;
+        const double wait = (q.work + cost) / pod->cpuLimit;
+        if (wait > kMaxQueueSeconds)
             return "rpc error: code = DeadlineExceeded desc = context deadline exceeded (" + service + " overloaded)";
-        busy = end;
-        trace.t = end;
+        q.work += cost;
+        trace.t += wait;
     }
     // A pod deleted since the last refresh refuses the connection, like a terminating container.
     if (!m_simulator.addCpuWork(topo.ns, pod->name, cost))

@@ -45,8 +45,8 @@ struct Topology {
 };
 
 // The simulated service graph: routes a call to a ready pod (uniformly, or by Istio weights),
-// charges its CPU to the pod in the ClusterSimulator and computes its latency with a FIFO queue per
-// pod whose service rate is the pod's CPU limit. Thread safe.
+// charges its CPU to the pod in the ClusterSimulator and computes its latency from a work-conserving
+// queue per pod that drains at the pod's CPU limit. Thread safe.
 class ServiceMesh {
 public:
     ServiceMesh(ObjectStore &store, ClusterSimulator &simulator, double costScale);
@@ -78,8 +78,12 @@ private:
     std::shared_ptr<const Topology> m_topology;
     std::uint64_t m_seenRv = 0;
     std::map<std::string, FaultSpec> m_faults;
+    struct Backlog {
+        double work = 0; // CPU seconds not yet served
+        double at = 0;   // steady seconds of the last update
+    };
     std::mutex m_queueMutex;
-    std::unordered_map<std::string, double> m_busyUntil; // pod -> steady seconds
+    std::unordered_map<std::string, Backlog> m_backlog; // by pod
 };
 
 double steadySeconds();

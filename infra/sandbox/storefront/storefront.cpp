@@ -26,8 +26,8 @@ namespace {
 
 // CPU seconds per call (before --cost-scale); see README.md for how they were chosen.
 namespace cost {
-constexpr double kFrontendHome = 0.0025, kFrontendPage = 0.0015, kFrontendPost = 0.0008, kFrontendTiny = 0.0002;
-constexpr double kSupportedCurrencies = 0.0003, kConvert = 0.0006;
+constexpr double kFrontendHome = 0.0032, kFrontendPage = 0.002, kFrontendPost = 0.001, kFrontendTiny = 0.0002;
+constexpr double kSupportedCurrencies = 0.0004, kConvert = 0.00085;
 constexpr double kGetProduct = 0.0004, kListProducts = 0.0006;
 constexpr double kCart = 0.0008, kRedis = 0.0001;
 constexpr double kShipping = 0.0004, kCheckout = 0.002, kPayment = 0.0006, kEmail = 0.001;
