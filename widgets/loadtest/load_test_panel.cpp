@@ -1,28 +1,407 @@
 #include "widgets/loadtest/load_test_panel.h"
 
+#include "backend/kube/kube_client.h"
+#include "backend/load/endpoint_stats_model.h"
+#include "backend/load/load_session.h"
+#include "backend/load/locust_client.h"
+#include "backend/load/ramp_plan.h"
+#include "backend/load/run_store.h"
+#include "backend/session/cluster_session.h"
+#include "widgets/charts/live_chart.h"
+#include "widgets/common/inline_banner.h"
+
+#include <QDesktopServices>
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLineSeries>
+#include <QListWidget>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QTableView>
+#include <QUrl>
+
+#include <cmath>
+
 using namespace Qt::StringLiterals;
 
 namespace bc {
 
-LoadTestPanel::LoadTestPanel(QWidget *parent)
-    : Panel(describe(), parent)
-{ }
+namespace {
+QList<QPointF> column(const QList<LoadSample> &samples, double LoadSample::*field)
+{
+    QList<QPointF> points;
+    points.reserve(samples.size());
+    for (const LoadSample &s : samples)
+        points.append({s.elapsedS, s.*field});
+    return points;
+}
+} // namespace
+
+LoadTestPanel::LoadTestPanel(RunContext *context, ClusterSession *cluster, QWidget *parent)
+    : Panel(describe(), parent), m_context(context), m_cluster(cluster), m_runsRoot(RunStore::defaultRoot())
+{
+    auto *splitter = new QSplitter(Qt::Vertical, this);
+    splitter->setChildrenCollapsible(false);
+    auto *top = new QWidget(splitter);
+    auto *topLayout = new QVBoxLayout(top);
+    topLayout->setContentsMargins(0, 0, 0, 0);
+    topLayout->addWidget(createControls());
+    topLayout->addWidget(createCharts(), 1);
+    splitter->addWidget(top);
+    splitter->addWidget(createTables());
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 1);
+    contentLayout()->addWidget(splitter);
+
+    if (m_cluster) {
+        connect(m_cluster, &ClusterSession::targetChanged, this, [this] { fillHostFromCluster(); });
+        if (m_cluster->hasTarget())
+            fillHostFromCluster();
+    }
+    refreshRuns();
+    updateButtons();
+}
+
+LoadTestPanel::~LoadTestPanel() = default;
 
 PanelInfo LoadTestPanel::describe()
 {
-    return PanelInfo {
+    return PanelInfo{
         .key = u"loadtest"_s,
         .title = u"Load test"_s,
         .icon = u"loadtest"_s,
-        .summary
-        = u"Send realistic shopper traffic to the storefront with Locust and chart requests per second, response times and failures as they happen."_s,
-        .features
-        = {u"Set users, spawn rate and duration; run on this machine or spread over several workers"_s,
-            u"Live charts of requests per second, median and 95th percentile response times, and failures"_s,
-            u"Keep every run on disk to compare it with the next one"_s},
-        .needs
-        = {u"Online Boutique deployed (Deploy panel)"_s, u"locust"_s, u"ssh, for a remote load generator"_s},
+        .summary = u"Send realistic shopper traffic to the storefront with Locust and chart requests per second, "
+                   "response times and failures as they happen."_s,
+        .features = {u"Set users, spawn rate and duration; run on this machine or spread over several workers"_s,
+                     u"Live charts of requests per second, median and 95th percentile response times, and failures"_s,
+                     u"Keep every run on disk to compare it with the next one"_s},
+        .needs = {u"Online Boutique deployed (Deploy panel)"_s, u"locust"_s, u"ssh, for a remote load generator"_s},
     };
+}
+
+QWidget *LoadTestPanel::createControls()
+{
+    auto *box = new QGroupBox(tr("Run"), this);
+    auto *row = new QHBoxLayout(box);
+    auto *form = new QFormLayout;
+    m_host = new QLineEdit(box);
+    m_host->setObjectName(u"host"_s);
+    m_host->setPlaceholderText(u"http://127.0.0.2 (the shop's external address)"_s);
+    auto *useShop = new QPushButton(tr("Use shop address"), box);
+    useShop->setEnabled(m_cluster != nullptr);
+    connect(useShop, &QPushButton::clicked, this, &LoadTestPanel::fillHostFromCluster);
+    auto *hostRow = new QHBoxLayout;
+    hostRow->addWidget(m_host, 1);
+    hostRow->addWidget(useShop);
+    form->addRow(tr("Target host"), hostRow);
+
+    m_users = new QSpinBox(box);
+    m_users->setRange(1, 100000);
+    m_users->setValue(50);
+    m_spawnRate = new QDoubleSpinBox(box);
+    m_spawnRate->setRange(0.1, 10000);
+    m_spawnRate->setValue(10);
+    m_applyUsers = new QPushButton(tr("Set users now"), box);
+    m_applyUsers->setToolTip(tr("Change the number of users of the running test"));
+    connect(m_applyUsers, &QPushButton::clicked, this, [this] {
+        if (m_session)
+            m_session->setUsers(m_users->value());
+    });
+    auto *usersRow = new QHBoxLayout;
+    usersRow->addWidget(m_users);
+    usersRow->addWidget(new QLabel(tr("spawn rate /s"), box));
+    usersRow->addWidget(m_spawnRate);
+    usersRow->addWidget(m_applyUsers);
+    usersRow->addStretch();
+    form->addRow(tr("Users"), usersRow);
+
+    m_duration = new QLineEdit(u"60s"_s, box);
+    m_duration->setMaximumWidth(90);
+    m_workers = new QSpinBox(box);
+    m_workers->setRange(1, 32);
+    m_workers->setValue(2);
+    m_ramp = new QLineEdit(box);
+    m_ramp->setPlaceholderText(u"optional: 100:750:50:60s"_s);
+    m_ramp->setToolTip(tr("Step ramp FROM:TO:STEP:EVERY, e.g. 100 to 750 users in steps of 50 every 60 s"));
+    auto *runRow = new QHBoxLayout;
+    runRow->addWidget(m_duration);
+    runRow->addWidget(new QLabel(tr("workers"), box));
+    runRow->addWidget(m_workers);
+    runRow->addWidget(new QLabel(tr("ramp"), box));
+    runRow->addWidget(m_ramp, 1);
+    form->addRow(tr("Duration"), runRow);
+    row->addLayout(form, 3);
+
+    auto *side = new QVBoxLayout;
+    m_start = new QPushButton(tr("Start"), box);
+    m_start->setShortcut(QKeySequence(u"Ctrl+Return"_s));
+    m_start->setToolTip(tr("Start a load test (Ctrl+Return)"));
+    m_stop = new QPushButton(tr("Stop"), box);
+    m_stop->setShortcut(QKeySequence(u"Ctrl+."_s));
+    connect(m_start, &QPushButton::clicked, this, &LoadTestPanel::startRun);
+    connect(m_stop, &QPushButton::clicked, this, &LoadTestPanel::stopRun);
+    m_state = new QLabel(tr("Idle"), box);
+    m_state->setObjectName(u"runState"_s);
+    m_state->setWordWrap(true);
+    side->addWidget(m_start);
+    side->addWidget(m_stop);
+    side->addWidget(m_state);
+    side->addStretch();
+    row->addLayout(side, 1);
+    return box;
+}
+
+QWidget *LoadTestPanel::createCharts()
+{
+    auto *charts = new QWidget(this);
+    auto *layout = new QHBoxLayout(charts);
+    layout->setContentsMargins(0, 0, 0, 0);
+    m_rpsChart = new LiveChart(tr("Requests per second"), tr("per second"), charts);
+    m_latencyChart = new LiveChart(tr("Response time"), tr("ms"), charts);
+    m_usersChart = new LiveChart(tr("Users and workers"), tr("count"), charts);
+    for (LiveChart *c : {m_rpsChart, m_latencyChart, m_usersChart})
+        layout->addWidget(c);
+    bindCharts();
+    return charts;
+}
+
+void LoadTestPanel::bindCharts()
+{
+    const auto ring = [this](auto member) {
+        return [this, member]() -> QList<QPointF> {
+            return m_session ? (m_session->history().*member)().ordered() : QList<QPointF>();
+        };
+    };
+    m_rpsChart->addSeries(tr("requests/s"), ring(&LoadHistory::rps));
+    m_rpsChart->addSeries(tr("failures/s"), ring(&LoadHistory::failPerSec));
+    m_latencyChart->addSeries(tr("median"), ring(&LoadHistory::p50));
+    m_latencyChart->addSeries(tr("p95"), ring(&LoadHistory::p95));
+    m_latencyChart->addSeries(tr("p99 (cumulative)"), [this] {
+        return m_session ? column(m_session->history().samples(), &LoadSample::p99Ms) : QList<QPointF>();
+    });
+    m_usersChart->addSeries(tr("users"), ring(&LoadHistory::users));
+    m_usersChart->addSeries(tr("workers"), [this] {
+        QList<QPointF> points;
+        if (m_session)
+            for (const LoadSample &s : m_session->history().samples())
+                points.append({s.elapsedS, double(s.workersRunning)});
+        return points;
+    });
+}
+
+QWidget *LoadTestPanel::createTables()
+{
+    auto *tabs = new QTabWidget(this);
+    m_endpoints = new EndpointStatsModel(this);
+    m_endpointView = new QTableView(tabs);
+    m_endpointView->setModel(m_endpoints);
+    m_endpointView->horizontalHeader()->setSectionResizeMode(EndpointStatsModel::Name, QHeaderView::Stretch);
+    m_endpointView->verticalHeader()->hide();
+    m_endpointView->setAlternatingRowColors(true);
+    tabs->addTab(m_endpointView, tr("Endpoints"));
+
+    auto *runsPage = new QWidget(tabs);
+    auto *runsLayout = new QHBoxLayout(runsPage);
+    m_runs = new QListWidget(runsPage);
+    m_runs->setObjectName(u"runs"_s);
+    runsLayout->addWidget(m_runs, 1);
+    auto *buttons = new QVBoxLayout;
+    auto *open = new QPushButton(tr("Open report"), runsPage);
+    auto *compare = new QPushButton(tr("Compare on charts"), runsPage);
+    auto *exportPng = new QPushButton(tr("Save chart images"), runsPage);
+    auto *refresh = new QPushButton(tr("Refresh"), runsPage);
+    connect(open, &QPushButton::clicked, this, [this] {
+        if (QListWidgetItem *item = m_runs->currentItem())
+            QDesktopServices::openUrl(QUrl::fromLocalFile(item->data(Qt::UserRole).toString() + u"/report.html"_s));
+    });
+    connect(compare, &QPushButton::clicked, this, &LoadTestPanel::compareSelectedRun);
+    connect(exportPng, &QPushButton::clicked, this, &LoadTestPanel::exportChartImages);
+    connect(refresh, &QPushButton::clicked, this, &LoadTestPanel::refreshRuns);
+    for (QPushButton *b : {open, compare, exportPng, refresh})
+        buttons->addWidget(b);
+    buttons->addStretch();
+    runsLayout->addLayout(buttons);
+    tabs->addTab(runsPage, tr("Saved runs"));
+    return tabs;
+}
+
+void LoadTestPanel::setRunsRoot(const QString &root)
+{
+    m_runsRoot = root;
+    refreshRuns();
+}
+
+void LoadTestPanel::fillHostFromCluster()
+{
+    if (!m_cluster || !m_cluster->hasTarget())
+        return;
+    auto *client = new KubeClient(m_context, m_cluster->target(), this);
+    client->getService(u"frontend-external"_s, [this, client](const Result<Service> &service) {
+        client->deleteLater();
+        if (service && !service.value().externalUrl().isEmpty() && m_host->text().isEmpty())
+            m_host->setText(service.value().externalUrl());
+    });
+}
+
+void LoadTestPanel::startRun()
+{
+    if (m_session && m_session->phase() != LoadSession::Phase::Finished && m_session->phase() != LoadSession::Phase::Failed
+        && m_session->phase() != LoadSession::Phase::Idle)
+        return;
+    LoadRunSettings settings;
+    settings.host = m_host->text().trimmed();
+    settings.users = m_users->value();
+    settings.spawnRate = m_spawnRate->value();
+    settings.workers = m_workers->value();
+    const auto duration = parseDuration(m_duration->text().trimmed());
+    if (!duration) {
+        banner()->showError(Error{Error::Kind::Invalid, tr("Duration: %1").arg(duration.error().message)});
+        return;
+    }
+    settings.duration = duration.value();
+    if (!m_ramp->text().trimmed().isEmpty()) {
+        const auto ramp = parseRampSpec(m_ramp->text().trimmed());
+        if (!ramp) {
+            banner()->showError(Error{Error::Kind::Invalid, tr("Ramp: %1").arg(ramp.error().message)});
+            return;
+        }
+        settings.ramp = ramp.value();
+    }
+    if (const Status valid = settings.validate(); !valid) {
+        banner()->showError(valid.error());
+        return;
+    }
+    const auto dir = RunStore(m_runsRoot).createRunDir(QDateTime::currentDateTimeUtc());
+    if (!dir) {
+        banner()->showError(dir.error());
+        return;
+    }
+    banner()->dismiss();
+    if (m_session)
+        m_session->deleteLater();
+    m_endpoints->clear();
+    m_session = new LoadSession(m_context, this);
+    connect(m_session, &LoadSession::sampleAdded, this, &LoadTestPanel::onSample);
+    connect(m_session, &LoadSession::phaseChanged, this, [this] { updateButtons(); });
+    connect(m_session, &LoadSession::problem, this, [this](const Error &e) {
+        banner()->showMessage(InlineBanner::Level::Warning, e.message, e.detail);
+    });
+    connect(m_session, &LoadSession::finished, this, &LoadTestPanel::onFinished);
+    connect(m_session->client(), &LocustClient::snapshotReceived, m_endpoints, &EndpointStatsModel::update);
+    const Status started = m_session->start(settings, dir.value());
+    if (!started) {
+        banner()->showError(started.error());
+        return;
+    }
+    m_state->setText(tr("Starting Locust..."));
+    updateButtons();
+}
+
+void LoadTestPanel::stopRun()
+{
+    if (m_session)
+        m_session->stopRun();
+}
+
+void LoadTestPanel::onSample(const LoadSample &sample)
+{
+    for (LiveChart *c : {m_rpsChart, m_latencyChart, m_usersChart})
+        c->markDirty();
+    QString text = tr("%1 users, %2 req/s, %3 failures in all; %4 s")
+                       .arg(sample.userCount)
+                       .arg(sample.rps, 0, 'f', 1)
+                       .arg(sample.totalFailures)
+                       .arg(std::lround(sample.elapsedS));
+    if (sample.workersMissing > 0)
+        text += tr("\n%n worker(s) missing", nullptr, sample.workersMissing);
+    m_state->setText(text);
+}
+
+void LoadTestPanel::onFinished(const Status &status)
+{
+    if (status)
+        banner()->showMessage(InlineBanner::Level::Info, tr("Run saved in %1").arg(m_session->runDir()));
+    else
+        banner()->showError(status.error());
+    m_state->setText(status ? tr("Finished") : tr("Failed"));
+    for (LiveChart *c : {m_rpsChart, m_latencyChart, m_usersChart})
+        c->refreshNow();
+    refreshRuns();
+    updateButtons();
+}
+
+void LoadTestPanel::updateButtons()
+{
+    const bool running = m_session
+        && (m_session->phase() == LoadSession::Phase::Starting || m_session->phase() == LoadSession::Phase::Running);
+    m_start->setEnabled(!running && !(m_session && m_session->phase() == LoadSession::Phase::Finishing));
+    m_stop->setEnabled(running);
+    m_applyUsers->setEnabled(running && m_session->phase() == LoadSession::Phase::Running);
+}
+
+void LoadTestPanel::refreshRuns()
+{
+    const QString current = m_runs->currentItem() ? m_runs->currentItem()->data(Qt::UserRole).toString() : QString();
+    m_runs->clear();
+    for (const RunInfo &run : RunStore(m_runsRoot).list()) {
+        const QString label = u"%1  %2 users  %3  %4"_s.arg(run.id)
+                                  .arg(run.settings.users)
+                                  .arg(run.settings.host, run.settings.outcome.isEmpty() ? tr("(running)") : run.settings.outcome);
+        auto *item = new QListWidgetItem(label, m_runs);
+        item->setData(Qt::UserRole, run.dir);
+        if (run.dir == current)
+            m_runs->setCurrentItem(item);
+    }
+}
+
+void LoadTestPanel::compareSelectedRun()
+{
+    QListWidgetItem *item = m_runs->currentItem();
+    if (!item)
+        return;
+    const auto history = RunFolder(item->data(Qt::UserRole).toString()).readHistory();
+    if (!history) {
+        banner()->showError(history.error());
+        return;
+    }
+    m_compareRps = column(history.value(), &LoadSample::rps);
+    m_compareP95 = column(history.value(), &LoadSample::currentP95Ms);
+    if (!m_comparing) {
+        m_comparing = true;
+        m_rpsChart->addSeries(tr("compared run req/s"), [this] { return m_compareRps; }, Qt::DashLine);
+        m_latencyChart->addSeries(tr("compared run p95"), [this] { return m_compareP95; }, Qt::DashLine);
+    }
+    m_rpsChart->refreshNow();
+    m_latencyChart->refreshNow();
+}
+
+void LoadTestPanel::exportChartImages()
+{
+    QString dir = m_runs->currentItem() ? m_runs->currentItem()->data(Qt::UserRole).toString()
+                                        : (m_session ? m_session->runDir() : QString());
+    if (dir.isEmpty()) {
+        banner()->showMessage(InlineBanner::Level::Info, tr("Select a saved run first."));
+        return;
+    }
+    QStringList saved;
+    const QList<QPair<LiveChart *, QString>> charts{
+        {m_rpsChart, u"chart-requests.png"_s}, {m_latencyChart, u"chart-response-time.png"_s}, {m_usersChart, u"chart-users.png"_s}};
+    for (const auto &[chart, name] : charts) {
+        chart->refreshNow();
+        const QString path = QDir(dir).filePath(name);
+        if (chart->grab().save(path))
+            saved.append(name);
+    }
+    banner()->showMessage(InlineBanner::Level::Info, tr("Saved %1 in %2").arg(saved.join(u", "_s), dir));
 }
 
 } // namespace bc

@@ -1,18 +1,92 @@
 #pragma once
 
+#include "backend/load/load_session.h"
 #include "widgets/common/panel.h"
+
+#include <QPointer>
+
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QListWidget;
+class QPushButton;
+class QSpinBox;
+class QTableView;
 
 namespace bc {
 
-// Load test: Send realistic shopper traffic to the storefront with Locust and chart requests per second,
-// response times and failures as they happen. Not built yet: it shows what it will do and what it needs.
+class ClusterSession;
+class EndpointStatsModel;
+class LiveChart;
+class RunContext;
+
+// Load test: runs Locust (a local master and workers) against the storefront through LoadSession, and
+// shows the run live: requests/s, failures/s, response-time percentiles, users, a table per endpoint;
+// saved runs can be compared on the same charts and their reports opened.
 class LoadTestPanel : public Panel
 {
     Q_OBJECT
 public:
-    explicit LoadTestPanel(QWidget *parent = nullptr);
+    LoadTestPanel(RunContext *context, ClusterSession *cluster, QWidget *parent = nullptr);
+    ~LoadTestPanel() override;
 
     static PanelInfo describe();
+
+    // For tests and the screenshot script: the run in progress (or the last one), and the controls.
+    LoadSession *session() const { return m_session; }
+    QLineEdit *hostEdit() const { return m_host; }
+    QSpinBox *usersBox() const { return m_users; }
+    QLineEdit *durationEdit() const { return m_duration; }
+    QSpinBox *workersBox() const { return m_workers; }
+    QPushButton *startButton() const { return m_start; }
+    QPushButton *stopButton() const { return m_stop; }
+    LiveChart *rpsChart() const { return m_rpsChart; }
+    LiveChart *latencyChart() const { return m_latencyChart; }
+    LiveChart *usersChart() const { return m_usersChart; }
+    EndpointStatsModel *endpoints() const { return m_endpoints; }
+    QListWidget *runList() const { return m_runs; }
+    void setRunsRoot(const QString &root); // default: RunStore::defaultRoot()
+
+public Q_SLOTS:
+    void startRun();
+    void stopRun();
+    void refreshRuns();
+    void exportChartImages();
+
+private:
+    QWidget *createControls();
+    QWidget *createCharts();
+    QWidget *createTables();
+    void bindCharts();
+    void onSample(const LoadSample &sample);
+    void onFinished(const Status &status);
+    void updateButtons();
+    void fillHostFromCluster();
+    void compareSelectedRun();
+
+    RunContext *m_context;
+    QPointer<ClusterSession> m_cluster;
+    QPointer<LoadSession> m_session;
+    QString m_runsRoot;
+    QLineEdit *m_host = nullptr;
+    QSpinBox *m_users = nullptr;
+    QDoubleSpinBox *m_spawnRate = nullptr;
+    QLineEdit *m_duration = nullptr;
+    QSpinBox *m_workers = nullptr;
+    QLineEdit *m_ramp = nullptr;
+    QPushButton *m_start = nullptr;
+    QPushButton *m_stop = nullptr;
+    QPushButton *m_applyUsers = nullptr;
+    QLabel *m_state = nullptr;
+    LiveChart *m_rpsChart = nullptr;
+    LiveChart *m_latencyChart = nullptr;
+    LiveChart *m_usersChart = nullptr;
+    EndpointStatsModel *m_endpoints = nullptr;
+    QTableView *m_endpointView = nullptr;
+    QListWidget *m_runs = nullptr;
+    QList<QPointF> m_compareRps;
+    QList<QPointF> m_compareP95;
+    bool m_comparing = false;
 };
 
 } // namespace bc
