@@ -11,6 +11,7 @@ QList<CommandSpec> allCommands()
     all += sandboxCommands();
     all += deployCommands();
     all += canaryCommands();
+    all += ordersCommands();
     return all;
 }
 

@@ -10,4 +10,5 @@ QList<CommandSpec> clusterCommands();
 QList<CommandSpec> canaryCommands();
 QList<CommandSpec> deployCommands();
 QList<CommandSpec> sandboxCommands();
+QList<CommandSpec> ordersCommands();
 } // namespace bc::cli
