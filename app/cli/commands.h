@@ -11,4 +11,5 @@ QList<CommandSpec> canaryCommands();
 QList<CommandSpec> deployCommands();
 QList<CommandSpec> sandboxCommands();
 QList<CommandSpec> ordersCommands();
+QList<CommandSpec> ordersCommands();
 } // namespace bc::cli
