@@ -12,7 +12,6 @@ QList<CommandSpec> allCommands()
     all += deployCommands();
     all += canaryCommands();
     all += ordersCommands();
-    all += ordersCommands();
     return all;
 }
 

@@ -11,5 +11,4 @@ QList<CommandSpec> canaryCommands();
 QList<CommandSpec> deployCommands();
 QList<CommandSpec> sandboxCommands();
 QList<CommandSpec> ordersCommands();
-QList<CommandSpec> ordersCommands();
 } // namespace bc::cli
