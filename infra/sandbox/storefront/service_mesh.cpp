@@ -152,7 +152,8 @@ void ServiceMesh::refresh()
     // The frontend: a LoadBalancer Service selecting app=frontend (frontend-external upstream).
     for (const auto &s : m_store.list("services")) {
         const Json &svc = s->obj;
-        if (str(svc["spec"], "type") != "LoadBalancer")
+        const Json *type = at(svc, "spec.type");
+        if (!type || !type->is_string() || *type != "LoadBalancer" || !svc.contains("metadata"))
             continue;
         const auto sel = stringMap(at(svc, "spec.selector"));
         const auto app = sel.find("app");
@@ -188,7 +189,8 @@ void ServiceMesh::refresh()
         // Istio: VirtualService http[0].route weights over DestinationRule subsets.
         std::map<std::string, std::map<std::string, std::map<std::string, std::string>>> subsets; // host -> subset -> labels
         for (const auto &d : m_store.list("destinationrules.networking.istio.io", topo->ns)) {
-            const std::string host = str(d->obj["spec"], "host");
+            const Json *hostField = at(d->obj, "spec.host");
+            const std::string host = hostField && hostField->is_string() ? hostField->get<std::string>() : std::string();
             if (const Json *ss = at(d->obj, "spec.subsets"); ss && ss->is_array())
                 for (const auto &sub : *ss)
                     subsets[host][str(sub, "name")] = stringMap(at(sub, "labels"));
