@@ -1,12 +1,211 @@
 #include "widgets/orders/orders_panel.h"
 
+#include "backend/orders/orders_model.h"
+#include "backend/orders/orders_repository.h"
+#include "widgets/common/inline_banner.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QScrollBar>
+#include <QSplitter>
+#include <QTableView>
+#include <QVBoxLayout>
+
 using namespace Qt::StringLiterals;
 
 namespace bc {
 
 OrdersPanel::OrdersPanel(QWidget *parent)
     : Panel(describe(), parent)
-{ }
+    , m_repository(new OrdersRepository(this))
+    , m_model(new OrdersModel(m_repository, this))
+{
+    auto *root = new QWidget(this);
+    auto *layout = new QVBoxLayout(root);
+    layout->setContentsMargins(0, 0, 0, 0);
+
+    auto *connRow = new QHBoxLayout;
+    m_conninfo = new QLineEdit(root);
+    m_conninfo->setObjectName(u"conninfo"_s);
+    m_conninfo->setPlaceholderText(u"host=127.0.0.1 port=5432 dbname=orders user=orderlog"_s);
+    m_password = new QLineEdit(root);
+    m_password->setObjectName(u"password"_s);
+    m_password->setEchoMode(QLineEdit::Password);
+    m_password->setPlaceholderText(u"password (kept in memory only)"_s);
+    auto *connect = new QPushButton(tr("Connect"), root);
+    connRow->addWidget(new QLabel(tr("Database"), root));
+    connRow->addWidget(m_conninfo, 3);
+    connRow->addWidget(m_password, 1);
+    connRow->addWidget(connect);
+    layout->addLayout(connRow);
+
+    auto *filterRow = new QHBoxLayout;
+    m_range = new QComboBox(root);
+    m_range->addItem(tr("All time"), 0);
+    m_range->addItem(tr("Last hour"), 3600);
+    m_range->addItem(tr("Last 24 hours"), 86400);
+    m_range->addItem(tr("Last 7 days"), 7 * 86400);
+    auto field = [&](const QString &placeholder, const QString &name) {
+        auto *e = new QLineEdit(root);
+        e->setPlaceholderText(placeholder);
+        e->setObjectName(name);
+        e->setClearButtonEnabled(true);
+        filterRow->addWidget(e);
+        QObject::connect(e, &QLineEdit::returnPressed, this, &OrdersPanel::applyFilter);
+        return e;
+    };
+    filterRow->addWidget(m_range);
+    m_orderId = field(tr("Order id"), u"orderId"_s);
+    m_user = field(tr("User"), u"user"_s);
+    m_email = field(tr("Email contains"), u"email"_s);
+    m_currency = field(tr("Currency"), u"currency"_s);
+    m_currency->setMaximumWidth(90);
+    m_minTotal = field(tr("Min total"), u"minTotal"_s);
+    m_minTotal->setMaximumWidth(90);
+    auto *apply = new QPushButton(tr("Filter"), root);
+    filterRow->addWidget(apply);
+    layout->addLayout(filterRow);
+
+    auto *navRow = new QHBoxLayout;
+    auto *newest = new QPushButton(tr("Newest"), root);
+    auto *oldest = new QPushButton(tr("Oldest"), root);
+    m_autoRefresh = new QCheckBox(tr("Show new orders as they arrive"), root);
+    m_autoRefresh->setChecked(true);
+    m_export = new QPushButton(tr("Export CSV…"), root);
+    m_exportProgress = new QProgressBar(root);
+    m_exportProgress->setRange(0, 0);
+    m_exportProgress->setMaximumWidth(160);
+    m_exportProgress->hide();
+    m_status = new QLabel(root);
+    m_status->setObjectName(u"status"_s);
+    navRow->addWidget(newest);
+    navRow->addWidget(oldest);
+    navRow->addWidget(m_autoRefresh);
+    navRow->addStretch(1);
+    navRow->addWidget(m_status);
+    navRow->addWidget(m_exportProgress);
+    navRow->addWidget(m_export);
+    layout->addLayout(navRow);
+
+    auto *split = new QSplitter(Qt::Vertical, root);
+    m_table = new QTableView(split);
+    m_table->setModel(m_model);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(OrdersModel::PlacedAt, Qt::DescendingOrder);
+    m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setToolTip(tr("Sort by Placed or Order id (the indexed columns)"));
+    auto *bottom = new QWidget(split);
+    auto *bottomLayout = new QHBoxLayout(bottom);
+    bottomLayout->setContentsMargins(0, 0, 0, 0);
+    m_details = new QPlainTextEdit(bottom);
+    m_details->setReadOnly(true);
+    m_details->setPlaceholderText(tr("Select an order to see its items."));
+    m_summary = new QLabel(bottom);
+    m_summary->setObjectName(u"summary"_s);
+    m_summary->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    bottomLayout->addWidget(m_details, 1);
+    bottomLayout->addWidget(m_summary, 1);
+    split->addWidget(m_table);
+    split->addWidget(bottom);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 1);
+    layout->addWidget(split, 1);
+    contentLayout()->addWidget(root);
+
+    QObject::connect(connect, &QPushButton::clicked, this, [this] { connectTo(m_conninfo->text(), m_password->text()); });
+    QObject::connect(apply, &QPushButton::clicked, this, &OrdersPanel::applyFilter);
+    QObject::connect(newest, &QPushButton::clicked, m_model, &OrdersModel::jumpToNewest);
+    QObject::connect(oldest, &QPushButton::clicked, m_model, &OrdersModel::jumpToOldest);
+    QObject::connect(m_autoRefresh, &QCheckBox::toggled, this,
+        [this](bool on) { m_model->setAutoRefreshInterval(on && m_repository->hasConnection() ? 2000 : 0); });
+    QObject::connect(m_export, &QPushButton::clicked, this, &OrdersPanel::exportCsv);
+    QObject::connect(m_table->verticalScrollBar(), &QScrollBar::valueChanged, this, [this](int value) {
+        if (value == m_table->verticalScrollBar()->minimum() && m_model->canFetchNewer())
+            m_model->fetchNewer();
+    });
+    QObject::connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &OrdersPanel::showDetails);
+    QObject::connect(m_model, &OrdersModel::failed, this, [this](const Error &error) {
+        banner()->showError(error, tr("Retry now"));
+        updateStatus();
+    });
+    QObject::connect(banner(), &InlineBanner::actionTriggered, m_model, &OrdersModel::reload);
+    QObject::connect(m_model, &OrdersModel::recovered, this, [this] {
+        banner()->showMessage(InlineBanner::Level::Info, tr("Connected to the order database again."));
+        m_summaryRequest = m_repository->requestSummary(m_model->filter());
+    });
+    QObject::connect(m_model, &OrdersModel::pageLoaded, this, &OrdersPanel::updateStatus);
+    QObject::connect(m_model, &OrdersModel::reloaded, this, [this] {
+        m_summaryRequest = m_repository->requestSummary(m_model->filter());
+    });
+    QObject::connect(m_model, &OrdersModel::newOrders, this, [this](int) {
+        m_summaryRequest = m_repository->requestSummary(m_model->filter());
+    });
+    QObject::connect(m_repository, &OrdersRepository::detailsReady, this, [this](quint64 id, const OrderDetails &d) {
+        if (id != m_detailsRequest)
+            return;
+        QStringList lines {tr("Order %1").arg(d.row.orderId.isEmpty() ? tr("(no id)") : d.row.orderId),
+            tr("Placed %1 UTC, logged %2 UTC")
+                .arg(d.row.placedAt().toString(u"yyyy-MM-dd HH:mm:ss"_s), d.loggedAt.toString(u"HH:mm:ss"_s)),
+            tr("User %1, %2").arg(d.row.userId, d.row.email),
+            tr("Total %1 %2, ship to %3 %4, tracking %5")
+                .arg(d.row.totalText(), d.row.currency, d.row.city, d.row.country, d.trackingId),
+            tr("Items:")};
+        for (const OrderItem &item : d.items)
+            lines << u"  %1 × %2"_s.arg(item.quantity).arg(item.productId);
+        if (!d.content.isEmpty())
+            lines << tr("Text: %1").arg(d.content);
+        m_details->setPlainText(lines.join(u'\n'));
+    });
+    QObject::connect(m_repository, &OrdersRepository::summaryReady, this, [this](quint64 id, const OrderSummary &s) {
+        if (id != m_summaryRequest)
+            return;
+        qint64 peak = 0;
+        for (const auto &m : s.perMinute)
+            peak = qMax(peak, m.orders);
+        const double rate = s.perMinute.isEmpty() ? 0.0 : double(s.orders) / qMax<qsizetype>(1, s.perMinute.size());
+        QStringList lines {tr("%n order(s) in the range", nullptr, int(qMin<qint64>(s.orders, INT_MAX))),
+            tr("Orders per minute (minutes with orders): average %1, peak %2").arg(rate, 0, 'f', 1).arg(peak),
+            tr("Revenue:")};
+        for (const auto &r : s.revenue)
+            lines << u"  %1  %2 (%3 orders)"_s.arg(r.currency.isEmpty() ? u"-"_s : r.currency)
+                         .arg(r.total, 0, 'f', 2)
+                         .arg(r.orders);
+        m_summary->setText(lines.join(u'\n'));
+    });
+    QObject::connect(m_repository, &OrdersRepository::requestFailed, this, [this](quint64 id, const Error &error) {
+        if (id == m_detailsRequest || id == m_summaryRequest)
+            m_details->setPlainText(error.message);
+    });
+    QObject::connect(m_repository, &OrdersRepository::exportProgress, this, [this](qint64 rows) {
+        m_exportProgress->setFormat(tr("%1 rows").arg(rows));
+        m_status->setText(tr("Exporting… %1 rows").arg(rows));
+    });
+    QObject::connect(m_repository, &OrdersRepository::exportFinished, this, [this](qint64 rows, bool ok, const Error &e) {
+        m_exportProgress->hide();
+        m_export->setText(tr("Export CSV…"));
+        if (ok)
+            banner()->showMessage(InlineBanner::Level::Info, tr("Exported %1 orders.").arg(rows));
+        else
+            banner()->showError(e);
+    });
+    updateStatus();
+}
+
+OrdersPanel::~OrdersPanel() = default;
 
 PanelInfo OrdersPanel::describe()
 {
@@ -23,6 +222,92 @@ PanelInfo OrdersPanel::describe()
         = {u"The order log service and its PostgreSQL (deployed with Online Boutique, or the local sandbox)"_s,
             u"kubectl, for a database in the cluster"_s},
     };
+}
+
+void OrdersPanel::connectTo(const QString &conninfo, const QString &password)
+{
+    if (conninfo.trimmed().isEmpty()) {
+        banner()->showError(Error {Error::Kind::Invalid, tr("Enter the order database's connection string first.")});
+        return;
+    }
+    m_conninfo->setText(conninfo);
+    banner()->dismiss();
+    m_repository->setConnection(conninfo, password);
+    m_model->setAutoRefreshInterval(m_autoRefresh->isChecked() ? 2000 : 0);
+    applyFilter();
+}
+
+void OrdersPanel::applyFilter()
+{
+    OrderFilter f;
+    f.userId = m_user->text().trimmed();
+    f.email = m_email->text().trimmed();
+    f.orderId = m_orderId->text().trimmed();
+    f.currency = m_currency->text().trimmed();
+    if (!m_minTotal->text().trimmed().isEmpty()) {
+        bool ok = false;
+        const double v = m_minTotal->text().trimmed().toDouble(&ok);
+        if (!ok || v < 0) {
+            banner()->showError(Error {Error::Kind::Invalid, tr("Min total must be a number, such as 12.50.")});
+            return;
+        }
+        f.minTotal = v;
+    }
+    if (const int seconds = m_range->currentData().toInt(); seconds > 0)
+        f.from = QDateTime::currentDateTimeUtc().addSecs(-seconds);
+    if (!m_repository->hasConnection())
+        return;
+    m_model->setFilter(f);
+}
+
+void OrdersPanel::showDetails()
+{
+    const OrderRow *row = m_model->rowAt(m_table->currentIndex().row());
+    if (!row)
+        return;
+    m_detailsRequest = m_repository->requestDetails(row->id);
+}
+
+void OrdersPanel::exportCsv()
+{
+    if (m_repository->exporting()) {
+        m_repository->cancelExport();
+        return;
+    }
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export orders"), u"orders.csv"_s, tr("CSV (*.csv)"));
+    if (path.isEmpty())
+        return;
+    if (!m_repository->startExport(m_model->filter(), m_model->sortOrder(), path)) {
+        banner()->showError(Error {Error::Kind::Invalid, tr("Connect to the order database first.")});
+        return;
+    }
+    m_exportProgress->show();
+    m_export->setText(tr("Cancel export"));
+}
+
+QString OrdersPanel::statusText() const
+{
+    return m_status->text();
+}
+
+QString OrdersPanel::detailsText() const
+{
+    return m_details->toPlainText();
+}
+
+void OrdersPanel::updateStatus()
+{
+    if (!m_repository->hasConnection()) {
+        m_status->setText(tr("Not connected"));
+        return;
+    }
+    QString text = tr("%n order(s) loaded", nullptr, m_model->rowCount());
+    if (!m_model->atEnd())
+        text += tr(", more below");
+    text += tr(" · last page %1 ms").arg(m_model->lastPageMs());
+    if (m_model->currentError())
+        text += tr(" · retrying");
+    m_status->setText(text);
 }
 
 } // namespace bc

@@ -2,17 +2,66 @@
 
 #include "widgets/common/panel.h"
 
+#include "backend/core/result.h"
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QProgressBar;
+class QPushButton;
+class QTableView;
+
 namespace bc {
 
-// Order log: Browse every order placed in the storefront, as recorded by the order log service in PostgreSQL.
-// Not built yet: it shows what it will do and what it needs.
+class OrdersModel;
+class OrdersRepository;
+
+// Order log: the orders the Orderlog service stored in PostgreSQL, page by page however many there are,
+// filtered and sorted on indexed columns, new ones arriving on their own, exported to CSV. All database
+// work is in backend/orders (a worker thread); this panel only shows it.
 class OrdersPanel : public Panel
 {
     Q_OBJECT
 public:
     explicit OrdersPanel(QWidget *parent = nullptr);
+    ~OrdersPanel() override;
 
     static PanelInfo describe();
+
+    // Connects to conninfo; the password stays in memory (libpq conninfo of the worker), never shown.
+    void connectTo(const QString &conninfo, const QString &password = {});
+    OrdersModel *model() const { return m_model; }
+    QTableView *table() const { return m_table; }
+    QString statusText() const;
+    QString detailsText() const;
+
+private:
+    void applyFilter();
+    void showDetails();
+    void exportCsv();
+    void updateStatus();
+
+    OrdersRepository *m_repository;
+    OrdersModel *m_model;
+    QLineEdit *m_conninfo;
+    QLineEdit *m_password;
+    QLineEdit *m_user;
+    QLineEdit *m_email;
+    QLineEdit *m_orderId;
+    QLineEdit *m_currency;
+    QLineEdit *m_minTotal;
+    QComboBox *m_range;
+    QCheckBox *m_autoRefresh;
+    QTableView *m_table;
+    QPlainTextEdit *m_details;
+    QLabel *m_status;
+    QLabel *m_summary;
+    QProgressBar *m_exportProgress;
+    QPushButton *m_export;
+    quint64 m_detailsRequest = 0;
+    quint64 m_summaryRequest = 0;
 };
 
 } // namespace bc
