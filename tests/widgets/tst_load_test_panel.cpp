@@ -27,6 +27,13 @@ qsizetype pointsIn(bc::LiveChart *chart, int series)
     const auto all = chart->chart()->series();
     return series < all.size() ? qobject_cast<QLineSeries *>(all.at(series))->count() : 0;
 }
+// With BC_SCREENSHOT_DIR set (tests/screenshot.sh does), keep a picture of the panel as it looks.
+void saveScreenshot(QWidget &widget, const QString &name)
+{
+    const QString dir = qEnvironmentVariable("BC_SCREENSHOT_DIR");
+    if (!dir.isEmpty())
+        widget.grab().save(QDir(dir).filePath(name));
+}
 } // namespace
 
 class TstLoadTestPanel : public QObject
@@ -87,6 +94,7 @@ private Q_SLOTS:
         const QList<QPointF> ring = panel.session()->history().rps().ordered();
         QCOMPARE(series->points(), ring);
 
+        saveScreenshot(panel, u"loadtest-running.png"_s);
         QSignalSpy finished(panel.session(), &bc::LoadSession::finished);
         QVERIFY(finished.wait(90000));
         const auto status = finished.first().first().value<bc::Status>();
@@ -96,6 +104,7 @@ private Q_SLOTS:
         const QString runDir = panel.session()->runDir();
         QVERIFY(QFile::exists(runDir + u"/report.html"_s));
 
+        saveScreenshot(panel, u"loadtest-finished.png"_s);
         panel.runList()->setCurrentRow(0);
         panel.exportChartImages();
         for (const QString &png : {u"chart-requests.png"_s, u"chart-response-time.png"_s, u"chart-users.png"_s})

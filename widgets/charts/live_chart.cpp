@@ -79,7 +79,8 @@ void LiveChart::refreshNow()
         b.series->replace(points); // one repaint per series, however many points
     }
     m_x->setRange(any ? minX : 0, std::max(maxX, (any ? minX : 0) + 10));
-    m_y->setRange(0, maxY > 0 ? maxY * 1.15 : 1);
+    m_y->setRange(0, maxY > 0 ? maxY * 1.1 : 1);
+    m_y->applyNiceNumbers(); // ticks at 0, 2, 4 ... rather than 1.86875
 }
 
 void LiveChart::updateColors()
