@@ -156,7 +156,7 @@ void DeployPanel::buildUi()
 {
     m_edition = new QComboBox;
     m_edition->setObjectName(u"edition"_s);
-    m_edition->addItem(u"Minimal (the shop's 11 services)"_s, int(ManifestSet::Edition::Minimal));
+    m_edition->addItem(u"Minimal (the shop's core services)"_s, int(ManifestSet::Edition::Minimal));
     m_edition->addItem(u"Full (with order log and PostgreSQL)"_s, int(ManifestSet::Edition::Full));
     m_canary = new QCheckBox(u"With canary"_s);
     m_canary->setObjectName(u"withCanary"_s);

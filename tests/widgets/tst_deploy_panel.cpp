@@ -1,0 +1,200 @@
+// The Cluster and Deploy panels end to end, as a user drives them: the real boutique-sandbox, the real
+// kubectl, the shipped manifests. Select the sandbox, deploy the minimal manifest, watch the rollout rows
+// reach done, read the storefront's address and fetch /, follow a pod's logs, scale a deployment and see
+// the pods change in the workloads table, delete a pod and see it replaced.
+#include "backend/cluster/profile_store.h"
+#include "backend/deploy/workloads_model.h"
+#include "backend/process/run_context.h"
+#include "backend/sandbox/sandbox_controller.h"
+#include "backend/session/cluster_session.h"
+#include "widgets/cluster/cluster_panel.h"
+#include "widgets/deploy/deploy_panel.h"
+
+#include <QLabel>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+class TstDeployPanel : public QObject
+{
+    Q_OBJECT
+private:
+    template <typename W>
+    W *child(QWidget *panel, const QString &name)
+    {
+        W *w = panel->findChild<W *>(name);
+        if (!w)
+            qFatal("no child %s", qPrintable(name));
+        return w;
+    }
+
+    // Pods of one deployment in the workloads table that are Running.
+    QStringList runningPods(const QString &prefix) const
+    {
+        QStringList out;
+        bc::WorkloadsModel *model = m_deploy->podsModel();
+        for (int r = 0; r < model->rowCount(); ++r) {
+            const bc::Pod *pod = model->pod(r);
+            if (pod->meta.name.startsWith(prefix) && !pod->meta.deleted && pod->ready
+                && model->index(r, bc::WorkloadsModel::PodStatus).data().toString() == u"Running"_s)
+                out.append(pod->meta.name);
+        }
+        return out;
+    }
+
+    QTemporaryDir m_dir;
+    bc::RunContext m_context;
+    bc::ClusterSession *m_session = nullptr;
+    bc::ClusterPanel *m_cluster = nullptr;
+    bc::DeployPanel *m_deploy = nullptr;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        qRegisterMetaType<bc::Status>();
+        QVERIFY(m_dir.isValid());
+        QVERIFY2(!bc::SandboxController::locateBinary().isEmpty(), "boutique-sandbox binary not found");
+        m_session = new bc::ClusterSession(&m_context, this);
+        m_cluster = new bc::ClusterPanel(m_session, nullptr, bc::ProfileStore(m_dir.filePath(u"p.yaml"_s)));
+        m_deploy = new bc::DeployPanel(m_session, nullptr);
+        bc::SandboxOptions options;
+        options.stateDirectory = m_dir.filePath(u"sandbox"_s);
+        options.podStartDelaySeconds = 1;
+        options.timeScale = 0.25;
+        m_cluster->setSandboxOptions(options);
+    }
+
+    void cleanupTestCase()
+    {
+        delete m_deploy;
+        m_session->disconnect();
+        QTRY_COMPARE_WITH_TIMEOUT(m_session->sandbox()->state(), bc::SandboxController::State::Stopped, 10000);
+        delete m_cluster;
+    }
+
+    void selectSandbox()
+    {
+        QCOMPARE(m_cluster->environment(), bc::ClusterPanel::Environment::Sandbox);
+        QVERIFY(!child<QPushButton>(m_deploy, u"deployButton"_s)->isEnabled()); // no cluster yet
+        QSignalSpy target(m_session, &bc::ClusterSession::targetChanged);
+        QTest::mouseClick(child<QPushButton>(m_cluster, u"sandboxStart"_s), Qt::LeftButton);
+        QVERIFY(m_cluster->isBusy());
+        QVERIFY(target.wait(30000));
+        QVERIFY(!m_cluster->isBusy());
+        QVERIFY(child<QLabel>(m_cluster, u"connection"_s)->text().contains(u"Local sandbox"_s));
+        QTRY_VERIFY_WITH_TIMEOUT(child<QPushButton>(m_deploy, u"deployButton"_s)->isEnabled(), 5000);
+    }
+
+    void deployMinimalUntilAvailable()
+    {
+        m_deploy->setEdition(bc::ManifestSet::Edition::Minimal, false);
+        QSignalSpy finished(m_deploy, &bc::DeployPanel::deployFinished);
+        QTest::mouseClick(child<QPushButton>(m_deploy, u"deployButton"_s), Qt::LeftButton);
+        QVERIFY(m_deploy->isDeploying());
+        QVERIFY(finished.wait(120000));
+        const auto status = finished.first().first().value<bc::Status>();
+        QVERIFY2(status, qPrintable(status ? QString() : status.error().message));
+        QVERIFY(m_deploy->rolloutSucceeded());
+        const QList<bc::DeploymentProgress> rollout = m_deploy->rollout();
+        QVERIFY(rollout.size() >= 5);
+        for (const bc::DeploymentProgress &p : rollout) {
+            QVERIFY2(p.done, qPrintable(p.name));
+            auto *bar = child<QProgressBar>(m_deploy, u"rollout/"_s + p.name);
+            QCOMPARE(bar->value(), bar->maximum());
+            QVERIFY(child<QLabel>(m_deploy, u"rolloutState/"_s + p.name)->text().contains(u"available"_s));
+        }
+        // The workloads table follows the watches: every deployment is there.
+        QTRY_VERIFY_WITH_TIMEOUT(m_deploy->deploymentsModel()->rowOf(u"frontend"_s) >= 0, 10000);
+        QCOMPARE(m_deploy->deploymentsModel()->rowCount(), int(rollout.size()));
+    }
+
+    void frontendAddressAndStorefront()
+    {
+        QTRY_VERIFY_WITH_TIMEOUT(!m_deploy->frontendAddress().isEmpty(), 30000);
+        const QString url = m_deploy->frontendAddress();
+        QVERIFY2(url.startsWith(u"http://127."_s), qPrintable(url)); // loopback only
+        QVERIFY(child<QLabel>(m_deploy, u"frontendAddress"_s)->text().contains(url));
+        QVERIFY(child<QPushButton>(m_deploy, u"copyAddress"_s)->isEnabled());
+
+        QNetworkAccessManager network;
+        int status = 0;
+        QByteArray body;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                QNetworkReply *reply = network.get(QNetworkRequest(QUrl(url + u"/"_s)));
+                QSignalSpy done(reply, &QNetworkReply::finished);
+                if (!reply->isFinished() && !done.wait(5000))
+                    return false;
+                status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+                body = reply->readAll();
+                reply->deleteLater();
+                return status == 200;
+            }(),
+            30000);
+        QVERIFY(!body.isEmpty());
+    }
+
+    void followsLogs()
+    {
+        QTRY_VERIFY_WITH_TIMEOUT(!runningPods(u"frontend-"_s).isEmpty(), 10000);
+        m_deploy->showWorkloads();
+        m_deploy->followLogs(runningPods(u"frontend-"_s).first());
+        QTRY_VERIFY_WITH_TIMEOUT(!m_deploy->logText().isEmpty(), 20000);
+        m_deploy->stopLogs();
+    }
+
+    void showsYaml()
+    {
+        QSignalSpy action(m_deploy, &bc::DeployPanel::actionFinished);
+        m_deploy->showYaml(u"deployment"_s, u"frontend"_s);
+        QTRY_VERIFY_WITH_TIMEOUT(m_deploy->yamlText().contains(u"kind: Deployment"_s), 20000);
+    }
+
+    void scaleChangesPodsInTable()
+    {
+        QSignalSpy action(m_deploy, &bc::DeployPanel::actionFinished);
+        m_deploy->scaleDeployment(u"frontend"_s, 3);
+        QVERIFY(action.wait(20000));
+        QVERIFY(action.first().at(1).value<bc::Status>());
+        QTRY_COMPARE_WITH_TIMEOUT(runningPods(u"frontend-"_s).size(), 3, 30000);
+        const int row = m_deploy->deploymentsModel()->rowOf(u"frontend"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            m_deploy->deploymentsModel()->index(row, bc::WorkloadsModel::DeploymentReady).data().toString(),
+            u"3/3"_s, 30000);
+    }
+
+    void deletedPodIsReplaced()
+    {
+        const QStringList before = runningPods(u"frontend-"_s);
+        QCOMPARE(before.size(), 3);
+        QString asked;
+        m_deploy->setConfirm([&](const QString &, const QString &text, const QString &) {
+            asked = text;
+            return true;
+        });
+        QSignalSpy action(m_deploy, &bc::DeployPanel::actionFinished);
+        QVERIFY(m_deploy->deletePod(before.first()));
+        QVERIFY(asked.contains(before.first()));
+        QVERIFY(action.wait(20000));
+        QVERIFY(action.first().at(1).value<bc::Status>());
+        QTRY_VERIFY_WITH_TIMEOUT(m_deploy->podsModel()->rowOf(before.first()) < 0, 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                const QStringList now = runningPods(u"frontend-"_s);
+                return now.size() == 3 && !now.contains(before.first());
+            }(),
+            30000);
+    }
+};
+
+QTEST_MAIN(TstDeployPanel)
+#include "tst_deploy_panel.moc"
