@@ -12,6 +12,7 @@ QList<CommandSpec> allCommands()
     all += deployCommands();
     all += canaryCommands();
     all += ordersCommands();
+    all += podsCommands();
     return all;
 }
 

@@ -8,6 +8,7 @@ QList<CommandSpec> toolCommands();
 QList<CommandSpec> loadCommands();
 QList<CommandSpec> clusterCommands();
 QList<CommandSpec> canaryCommands();
+QList<CommandSpec> podsCommands();
 QList<CommandSpec> deployCommands();
 QList<CommandSpec> sandboxCommands();
 QList<CommandSpec> ordersCommands();

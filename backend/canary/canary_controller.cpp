@@ -7,6 +7,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSet>
 
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
@@ -21,6 +22,8 @@ CanaryController::CanaryController(RunContext *context, KubeTarget target, QStri
 {
     m_poll.setInterval(500ms);
     connect(&m_poll, &QTimer::timeout, this, &CanaryController::pollWait);
+    m_drainPoll.setInterval(500ms);
+    connect(&m_drainPoll, &QTimer::timeout, this, &CanaryController::pollDrain);
 }
 
 CanaryController::~CanaryController() = default;
@@ -107,6 +110,8 @@ void CanaryController::cancel()
         return;
     m_cancelled = true;
     m_poll.stop();
+    m_drainPoll.stop();
+    restoreSelector();
     ++m_generation;
     m_busy = false;
     Q_EMIT finished(Error{Error::Kind::Cancelled, u"Cancelled after %1 of %2 steps; what was done stays (capacity "
@@ -148,9 +153,9 @@ void CanaryController::begin(Operation operation, int percent, int budget, bool 
         if (dryRun && !m_state.complete()) { // nothing was read: show the lines for the shipped names
             m_state.service = m_service;
             if (!m_state.v1)
-                m_state.v1 = CanaryVersion{m_service, 1, 1, 1, {}, true};
+                m_state.v1 = CanaryVersion{m_service, 1, 1, 1, {}, u"v1"_s, true};
             if (!m_state.v2)
-                m_state.v2 = CanaryVersion{m_service + u"-v2"_s, 0, 0, 0, {}, true};
+                m_state.v2 = CanaryVersion{m_service + u"-v2"_s, 0, 0, 0, {}, u"v2"_s, true};
         }
         if (!m_state.v1 || !m_state.v2) {
             fail(Error{Error::Kind::NotFound, u"%1 needs both versions: %2"_s.arg(m_service, m_state.summary())});
@@ -209,8 +214,15 @@ void CanaryController::planSteps()
             addScale(grow.deployment, grow.desired, true); // only waits for it to be ready
         if (m_mode == Mode::Mesh)
             addWeights(toV2 ? 0 : 100, toV2 ? 100 : 0);
-        if (shrink.desired > 0)
+        const bool canDrain = m_mode == Mode::Replicas && !grow.versionLabel.isEmpty()
+                              && !shrink.versionLabel.isEmpty() && grow.versionLabel != shrink.versionLabel;
+        if (shrink.desired > 0) {
+            if (canDrain)
+                addDrain(grow.versionLabel, shrink.versionLabel);
             addScale(shrink.deployment, 0, false);
+            if (canDrain)
+                addRestoreSelector();
+        }
     }
     if (m_wait)
         addSettle();
@@ -247,6 +259,115 @@ void CanaryController::addWeights(int v1, int v2)
                                             r ? next() : fail(r.error());
                                         });
                     }});
+}
+
+void CanaryController::addDrain(const QString &keepVersion, const QString &drainVersion)
+{
+    m_steps.append({u"Route the Service to %1 only and wait until %2 has no endpoints"_s.arg(keepVersion, drainVersion),
+                    [this, keepVersion, drainVersion] {
+                        const quint64 generation = m_generation;
+                        const QByteArray patch = QJsonDocument(QJsonObject{
+                            {u"spec"_s, QJsonObject{{u"selector"_s, QJsonObject{{u"version"_s, keepVersion}}}}}})
+                                                     .toJson(QJsonDocument::Compact);
+                        m_selectorPatched = true;
+                        m_client->patch(u"service"_s, m_service, u"merge"_s, patch,
+                                        [this, generation, drainVersion](const Result<QString> &r) {
+                                            if (generation != m_generation)
+                                                return;
+                                            if (!r) {
+                                                fail(r.error());
+                                                return;
+                                            }
+                                            if (m_context && m_context->dryRun()) {
+                                                next();
+                                                return;
+                                            }
+                                            m_drainVersion = drainVersion;
+                                            m_waitDeadline = QDateTime::currentMSecsSinceEpoch() + m_waitTimeout.count();
+                                            m_waitInFlight = false;
+                                            m_drainPoll.start();
+                                            pollDrain();
+                                        });
+                    }});
+}
+
+void CanaryController::pollDrain()
+{
+    if (m_waitInFlight || !m_busy)
+        return;
+    m_waitInFlight = true;
+    const quint64 generation = m_generation;
+    // The pods of the drained version, then the Service's endpoints: done when no address names one.
+    m_client->listPods(u"app=%1,version=%2"_s.arg(m_service, m_drainVersion),
+                       [this, generation](const Result<QList<Pod>> &pods) {
+        if (generation != m_generation)
+            return;
+        if (!pods) {
+            m_waitInFlight = false;
+            return;
+        }
+        QSet<QString> draining;
+        for (const Pod &p : pods.value())
+            draining.insert(p.meta.name);
+        m_client->run(m_client->target().namespacedArguments()
+                          << u"get"_s << u"endpoints"_s << m_service << u"-o"_s << u"json"_s,
+                      30s, [this, generation, draining](const Result<QByteArray> &ep) {
+                          if (generation != m_generation)
+                              return;
+                          m_waitInFlight = false;
+                          if (!ep)
+                              return;
+                          bool clear = true;
+                          const QJsonObject o = QJsonDocument::fromJson(ep.value()).object();
+                          for (const QJsonValue &subset : o.value(u"subsets"_s).toArray())
+                              for (const QJsonValue &a : subset[u"addresses"_s].toArray())
+                                  if (draining.contains(a[u"targetRef"_s][u"name"_s].toString()))
+                                      clear = false;
+                          if (clear) {
+                              m_drainPoll.stop();
+                              Q_EMIT progress(u"Endpoints drained; waiting %1 ms for proxies"_s.arg(m_drainMargin.count()),
+                                              m_stepIndex - 1, int(m_steps.size()));
+                              QTimer::singleShot(m_drainMargin, this, [this, generation] {
+                                  if (generation == m_generation)
+                                      next();
+                              });
+                          } else if (QDateTime::currentMSecsSinceEpoch() > m_waitDeadline) {
+                              m_drainPoll.stop();
+                              fail(Error{Error::Kind::Timeout,
+                                         u"The endpoints of %1 still name %2 pods; nothing was scaled down."_s.arg(
+                                             m_service, m_drainVersion)});
+                          }
+                      });
+    });
+}
+
+void CanaryController::addRestoreSelector()
+{
+    m_steps.append({u"Route the Service to both versions again"_s, [this] {
+                        const quint64 generation = m_generation;
+                        m_client->patch(u"service"_s, m_service, u"merge"_s,
+                                        R"({"spec":{"selector":{"version":null}}})",
+                                        [this, generation](const Result<QString> &r) {
+                                            if (generation != m_generation)
+                                                return;
+                                            if (!r) {
+                                                fail(r.error());
+                                                return;
+                                            }
+                                            m_selectorPatched = false;
+                                            next();
+                                        });
+                    }});
+}
+
+void CanaryController::restoreSelector()
+{
+    if (!m_selectorPatched)
+        return;
+    m_selectorPatched = false;
+    // Best effort after a failure or cancel: the Service selects both versions again.
+    m_client->patch(u"service"_s, m_service, u"merge"_s, R"({"spec":{"selector":{"version":null}}})",
+                    [](const Result<QString> &) {});
 }
 
 void CanaryController::addSettle()
@@ -321,6 +442,8 @@ void CanaryController::next()
 void CanaryController::fail(const Error &error)
 {
     m_poll.stop();
+    m_drainPoll.stop();
+    restoreSelector();
     m_busy = false;
     ++m_generation;
     Q_EMIT finished(error);

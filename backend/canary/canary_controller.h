@@ -20,7 +20,8 @@ class RunContext;
 // Moves traffic between v1 and v2 of a service without ever lowering capacity: whichever deployment grows
 // is scaled first and waited for until its new pods are ready, only then the other one shrinks. When the
 // service has an Istio VirtualService (the CRD exists and the object is there) the split is set by patching
-// its weights instead, exactly. Promote moves all capacity to v2, roll back to v1. Every step is reported;
+// its weights instead, exactly. Promote moves all capacity to v2, roll back to v1; both drain the old
+// version from the Service (selector narrowed by the version label) before deleting its pods. Every step is reported;
 // cancel() stops before the next step (a step already sent to kubectl completes on the server).
 class CanaryController : public QObject
 {
@@ -37,7 +38,15 @@ public:
     void setTarget(const KubeTarget &target);
     const QString &service() const { return m_service; }
     void setWaitTimeout(std::chrono::milliseconds timeout) { m_waitTimeout = timeout; }
-    void setPollInterval(std::chrono::milliseconds interval) { m_poll.setInterval(interval); }
+    void setPollInterval(std::chrono::milliseconds interval)
+    {
+        m_poll.setInterval(interval);
+        m_drainPoll.setInterval(interval);
+    }
+    // Promote and roll back first narrow the Service to the version that stays and wait until its
+    // endpoints no longer name a pod of the other one, plus this margin for kube-proxy, before scaling
+    // that version down: requests in flight still reach running pods.
+    void setDrainMargin(std::chrono::milliseconds margin) { m_drainMargin = margin; }
 
     // Reads the deployments (and the mesh); emits stateChanged or failed-less detectFailed.
     void refresh();
@@ -69,6 +78,10 @@ private:
     void addScale(const QString &deployment, int replicas, bool waitReady);
     void addWeights(int v1, int v2);
     void addSettle();
+    void addDrain(const QString &keepVersion, const QString &drainVersion);
+    void addRestoreSelector();
+    void pollDrain();
+    void restoreSelector();
     void next();
     void fail(const Error &error);
     void done();
@@ -98,6 +111,10 @@ private:
     bool m_waitSettle = false;
     qint64 m_waitDeadline = 0;
     bool m_waitInFlight = false;
+    bool m_selectorPatched = false;
+    QString m_drainVersion;
+    QTimer m_drainPoll;
+    std::chrono::milliseconds m_drainMargin{std::chrono::seconds(2)};
 };
 
 } // namespace bc

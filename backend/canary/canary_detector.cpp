@@ -29,6 +29,7 @@ CanaryVersion CanaryDetector::versionOf(const Deployment &d)
     v.ready = d.readyReplicas;
     v.available = d.availableReplicas;
     v.image = d.containers.isEmpty() ? QString() : d.containers.first().image;
+    v.versionLabel = d.templateLabels.value(u"version"_s);
     v.settled = d.available() && d.readyReplicas == d.desiredReplicas;
     return v;
 }

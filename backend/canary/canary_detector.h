@@ -18,6 +18,7 @@ struct CanaryVersion
     int ready = 0;
     int available = 0;
     QString image;
+    QString versionLabel; // the pod template's "version" label, empty without one
     bool settled = false; // every desired replica updated and available
     bool operator==(const CanaryVersion &) const = default;
 };

@@ -82,14 +82,14 @@ QString SplitStats::summary() const
                     .arg(expectedWithin() ? u"(within the interval)"_s : u"(OUTSIDE the interval)"_s);
     text += u"; errors %1 of %2 (%3%)"_s.arg(errors).arg(completed).arg(errorPercent(), 0, 'f', 1);
     text += u"; latency "_s + latencyText("v1", v1Latency) + u", "_s + latencyText("v2", v2Latency);
+    if (errors > 0 && !lastError.isEmpty())
+        text += u"; last error: "_s + lastError;
     return text;
 }
 
 SplitVerifier::SplitVerifier(QObject *parent)
     : QObject(parent)
-    , m_nam(new QNetworkAccessManager(this))
 {
-    m_nam->setProxy(QNetworkProxy::NoProxy);
 }
 
 SplitVerifier::~SplitVerifier()
@@ -137,6 +137,13 @@ Status SplitVerifier::start(const QUrl &url, int requests, int concurrency, doub
     m_latErr.clear();
     m_sent = 0;
     m_concurrency = concurrency;
+    // Qt keeps at most 6 connections per host and manager: one manager per 6 requests in flight.
+    const qsizetype managers = (concurrency + 5) / 6;
+    while (m_nams.size() < managers) {
+        auto *nam = new QNetworkAccessManager(this);
+        nam->setProxy(QNetworkProxy::NoProxy);
+        m_nams.append(nam);
+    }
     m_running = true;
     m_lastProgress = 0;
     m_clock.start();
@@ -152,7 +159,7 @@ void SplitVerifier::launch()
     request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
     // A fresh session per request would make the frontend issue a cookie each time; none is kept here.
     const qint64 startedNs = m_clock.nsecsElapsed();
-    QNetworkReply *reply = m_nam->get(request);
+    QNetworkReply *reply = m_nams.at(m_sent % ((m_concurrency + 5) / 6))->get(request);
     ++m_sent;
     m_inFlight.append(reply);
     connect(reply, &QNetworkReply::finished, this, [this, reply, startedNs] { onReply(reply, startedNs); });

@@ -78,7 +78,7 @@ private:
     void recompute();
     void finish();
 
-    QNetworkAccessManager *m_nam;
+    QList<QNetworkAccessManager *> m_nams;
     QUrl m_url;
     SplitStats m_stats;
     QList<double> m_latV1;

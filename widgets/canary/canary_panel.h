@@ -2,17 +2,84 @@
 
 #include "widgets/common/panel.h"
 
+#include <QPointer>
+
+class QCheckBox;
+class QDoubleSpinBox;
+class QLabel;
+class QProgressBar;
+class QPushButton;
+class QSlider;
+class QSpinBox;
+
 namespace bc {
 
-// Canary: Roll a new version of a service out to a share of the traffic, check the split, then promote or
-// roll back. Not built yet: it shows what it will do and what it needs.
+class CanaryController;
+class ClusterSession;
+class RunContext;
+class SplitVerifier;
+struct CanaryState;
+struct KubeTarget;
+struct SplitStats;
+
+// Canary: the two versions of productcatalogservice, a slider for v2's share with the pod budget, and
+// what the planner can give; Apply, Verify (live share with its 95% interval and latency per version),
+// Promote and Roll back with confirmation, progress and cancel.
 class CanaryPanel : public Panel
 {
     Q_OBJECT
 public:
-    explicit CanaryPanel(QWidget *parent = nullptr);
+    CanaryPanel(RunContext *context, ClusterSession *session, QWidget *parent = nullptr);
+    ~CanaryPanel() override;
 
     static PanelInfo describe();
+
+    // For tests: confirmation dialogs are skipped when false.
+    void setConfirm(bool confirm) { m_confirm = confirm; }
+    CanaryController *controller() const { return m_controller; }
+    SplitVerifier *verifier() const { return m_verifier; }
+
+protected:
+    void showEvent(QShowEvent *event) override;
+
+private:
+    void setTarget(const KubeTarget &target);
+    void updatePlan();
+    void showState(const CanaryState &state);
+    void showStats(const SplitStats &stats);
+    void setBusy(bool busy);
+    void apply();
+    void verify();
+    void promoteOrRollback(bool promote);
+
+    QPointer<RunContext> m_context;
+    QPointer<ClusterSession> m_session;
+    CanaryController *m_controller = nullptr;
+    SplitVerifier *m_verifier;
+    QString m_frontendUrl;
+    bool m_confirm = true;
+
+    QLabel *m_v1;
+    QLabel *m_v2;
+    QLabel *m_mode;
+    QSlider *m_slider;
+    QSpinBox *m_percent;
+    QSpinBox *m_budget;
+    QLabel *m_plan;
+    QPushButton *m_apply;
+    QSpinBox *m_requests;
+    QSpinBox *m_concurrency;
+    QCheckBox *m_autoRollback;
+    QDoubleSpinBox *m_errorThreshold;
+    QPushButton *m_verify;
+    QLabel *m_share;
+    QLabel *m_latency;
+    QProgressBar *m_verifyProgress;
+    QPushButton *m_promote;
+    QPushButton *m_rollback;
+    QPushButton *m_cancel;
+    QProgressBar *m_progress;
+    QLabel *m_step;
 };
 
 } // namespace bc

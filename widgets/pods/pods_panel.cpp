@@ -1,27 +1,301 @@
 #include "widgets/pods/pods_panel.h"
 
+#include "backend/metrics/metrics_poller.h"
+#include "backend/metrics/pod_top_model.h"
+#include "backend/session/cluster_session.h"
+#include "widgets/common/inline_banner.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QDateTimeAxis>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QLineSeries>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QStyledItemDelegate>
+#include <QTableView>
+#include <QValueAxis>
+#include <QVBoxLayout>
+
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
+using namespace std::chrono_literals;
 
 namespace bc {
 
-PodsPanel::PodsPanel(QWidget *parent)
+namespace {
+
+constexpr int kMaxCharted = 4;
+
+// Flagged rows get a tinted background from the palette's highlight, readable in light and dark themes.
+class FlagDelegate : public QStyledItemDelegate
+{
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+    void initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const override
+    {
+        QStyledItemDelegate::initStyleOption(option, index);
+        if (index.data(PodTopModel::FlaggedRole).toBool()) {
+            QColor tint(0xd9, 0x4a, 0x38);
+            tint.setAlpha(48);
+            option->backgroundBrush = tint;
+            if (index.column() == PodTopModel::Flags)
+                option->font.setBold(true);
+        }
+    }
+};
+
+QChart *makeChart(const QString &title, const QString &unit)
+{
+    auto *chart = new QChart;
+    chart->setTitle(title);
+    chart->legend()->setAlignment(Qt::AlignBottom);
+    chart->setMargins(QMargins(4, 4, 4, 4));
+    auto *time = new QDateTimeAxis;
+    time->setFormat(u"HH:mm:ss"_s);
+    time->setTickCount(5);
+    auto *value = new QValueAxis;
+    value->setLabelFormat(u"%.0f"_s);
+    value->setTitleText(unit);
+    value->setRange(0, 1);
+    chart->addAxis(time, Qt::AlignBottom);
+    chart->addAxis(value, Qt::AlignLeft);
+    return chart;
+}
+
+void fill(QChart *chart, const QStringList &pods, const std::function<QList<QPointF>(const QString &)> &points,
+          double scale)
+{
+    auto *time = qobject_cast<QDateTimeAxis *>(chart->axes(Qt::Horizontal).value(0));
+    auto *value = qobject_cast<QValueAxis *>(chart->axes(Qt::Vertical).value(0));
+    QList<QAbstractSeries *> series = chart->series();
+    // One series per charted pod, in order; names are the pods.
+    while (series.size() > pods.size()) {
+        chart->removeSeries(series.last());
+        delete series.takeLast();
+    }
+    while (series.size() < pods.size()) {
+        auto *s = new QLineSeries;
+        chart->addSeries(s);
+        s->attachAxis(time);
+        s->attachAxis(value);
+        series.append(s);
+    }
+    double minT = 0, maxT = 0, maxV = 1;
+    bool any = false;
+    for (qsizetype i = 0; i < pods.size(); ++i) {
+        auto *s = static_cast<QLineSeries *>(series.at(i));
+        s->setName(pods.at(i));
+        QList<QPointF> p = points(pods.at(i));
+        for (QPointF &pt : p) {
+            pt.setY(pt.y() * scale);
+            maxV = std::max(maxV, pt.y());
+        }
+        if (!p.isEmpty()) {
+            minT = any ? std::min(minT, p.first().x()) : p.first().x();
+            maxT = any ? std::max(maxT, p.last().x()) : p.last().x();
+            any = true;
+        }
+        s->replace(p);
+    }
+    if (any) {
+        if (maxT - minT < 60000)
+            minT = maxT - 60000;
+        time->setRange(QDateTime::fromMSecsSinceEpoch(qint64(minT)), QDateTime::fromMSecsSinceEpoch(qint64(maxT)));
+    } else {
+        const QDateTime now = QDateTime::currentDateTime();
+        time->setRange(now.addSecs(-60), now);
+    }
+    value->setRange(0, maxV * 1.15);
+    value->applyNiceNumbers();
+}
+
+} // namespace
+
+PodsPanel::PodsPanel(RunContext *context, ClusterSession *session, QWidget *parent)
     : Panel(describe(), parent)
-{ }
+    , m_context(context)
+    , m_session(session)
+    , m_model(new PodTopModel(this))
+    , m_proxy(new QSortFilterProxyModel(this))
+{
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setSortRole(PodTopModel::SortRole);
+
+    auto *content = new QWidget(this);
+    auto *layout = new QVBoxLayout(content);
+    layout->setContentsMargins(0, 0, 0, 0);
+    m_summary = new QLabel(tr("Connect to a cluster (Cluster panel) to see its pods."), content);
+    m_summary->setObjectName(u"podsSummary"_s);
+    m_summary->setWordWrap(true);
+    layout->addWidget(m_summary);
+
+    auto *splitter = new QSplitter(Qt::Vertical, content);
+    splitter->setChildrenCollapsible(false);
+    m_table = new QTableView(splitter);
+    m_table->setObjectName(u"podsTable"_s);
+    m_table->setModel(m_proxy);
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(PodTopModel::CpuOfLimit, Qt::DescendingOrder);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_table->setItemDelegate(new FlagDelegate(m_table));
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setSectionResizeMode(PodTopModel::Flags, QHeaderView::Stretch);
+    m_table->setWordWrap(false);
+    m_table->setAlternatingRowColors(true);
+    splitter->addWidget(m_table);
+
+    auto *charts = new QWidget(splitter);
+    auto *chartsLayout = new QHBoxLayout(charts);
+    chartsLayout->setContentsMargins(0, 0, 0, 0);
+    m_cpuChart = makeChart(tr("CPU"), tr("millicores"));
+    m_memoryChart = makeChart(tr("Memory"), tr("MiB"));
+    m_cpuView = new QChartView(m_cpuChart, charts);
+    m_memoryView = new QChartView(m_memoryChart, charts);
+    m_cpuView->setObjectName(u"podsCpuChart"_s);
+    m_memoryView->setObjectName(u"podsMemoryChart"_s);
+    for (QChartView *v : {m_cpuView, m_memoryView}) {
+        v->setRenderHint(QPainter::Antialiasing);
+        v->setMinimumHeight(220);
+        chartsLayout->addWidget(v);
+    }
+    splitter->addWidget(charts);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 2);
+    layout->addWidget(splitter, 1);
+    contentLayout()->addWidget(content);
+
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
+        QStringList chosen;
+        for (const QModelIndex &row : m_table->selectionModel()->selectedRows())
+            chosen.append(row.data().toString());
+        m_userChose = !chosen.isEmpty();
+        if (m_userChose) {
+            m_charted = chosen.mid(0, kMaxCharted);
+            flushCharts();
+        } else {
+            chooseChartedPods();
+        }
+    });
+
+    m_flush.setInterval(1s);
+    connect(&m_flush, &QTimer::timeout, this, &PodsPanel::flushCharts);
+
+    if (m_session) {
+        connect(m_session, &ClusterSession::targetChanged, this, &PodsPanel::setTarget);
+        if (m_session->hasTarget())
+            setTarget(m_session->target());
+    }
+}
+
+PodsPanel::~PodsPanel() = default;
 
 PanelInfo PodsPanel::describe()
 {
-    return PanelInfo {
+    return PanelInfo{
         .key = u"pods"_s,
         .title = u"Pods"_s,
         .icon = u"pods"_s,
         .summary
         = u"See every pod of the demo with its CPU and memory against its requests and limits, and spot the bottleneck."_s,
         .features = {u"A live list of pods with phase, restarts and node"_s,
-            u"CPU and memory per pod over time, on the same time axis as the running load test"_s,
-            u"Flags for CPU near its limit, memory near its limit, restarts and OOMKilled containers"_s},
-        .needs
-        = {u"Online Boutique deployed (Deploy panel)"_s, u"kubectl, and metrics-server on the cluster"_s},
+                     u"CPU and memory per pod over time, on the same time axis as the running load test"_s,
+                     u"Flags for CPU near its limit, memory near its limit, restarts and OOMKilled containers"_s},
+        .needs = {u"Online Boutique deployed (Deploy panel)"_s, u"kubectl, and metrics-server on the cluster"_s},
     };
+}
+
+void PodsPanel::setTarget(const KubeTarget &target)
+{
+    if (!m_poller) {
+        m_poller = new MetricsPoller(m_context, target, this);
+        connect(m_poller, &MetricsPoller::updated, this, [this](const QList<PodUsage> &rows) {
+            m_model->setRows(rows);
+            int flagged = 0;
+            for (const PodUsage &r : rows)
+                flagged += r.flags.isEmpty() ? 0 : 1;
+            m_summary->setText(tr("%n pod(s)", nullptr, int(rows.size()))
+                               + tr(", %n flagged (CPU or memory at 90% of its limit, restarts, OOMKilled)", nullptr,
+                                    flagged)
+                               + tr(". Select rows to chart them."));
+            if (!m_userChose)
+                chooseChartedPods();
+        });
+        connect(m_poller, &MetricsPoller::stateChanged, this, &PodsPanel::onStateChanged);
+    } else {
+        m_poller->setTarget(target);
+    }
+    if (isVisible()) {
+        m_poller->start();
+        m_flush.start();
+    }
+}
+
+void PodsPanel::showEvent(QShowEvent *event)
+{
+    Panel::showEvent(event);
+    if (m_poller) {
+        m_poller->start();
+        m_flush.start();
+    }
+}
+
+void PodsPanel::hideEvent(QHideEvent *event)
+{
+    Panel::hideEvent(event);
+    if (m_poller)
+        m_poller->stop();
+    m_flush.stop();
+}
+
+void PodsPanel::onStateChanged()
+{
+    switch (m_poller->state()) {
+    case MetricsPoller::State::MetricsMissing:
+    case MetricsPoller::State::MetricsNotReady:
+        banner()->showMessage(InlineBanner::Level::Warning, m_poller->stateMessage());
+        break;
+    case MetricsPoller::State::Failed:
+        banner()->showMessage(InlineBanner::Level::Error, m_poller->stateMessage());
+        break;
+    case MetricsPoller::State::Ok:
+        banner()->dismiss();
+        break;
+    default:
+        break;
+    }
+}
+
+void PodsPanel::chooseChartedPods()
+{
+    QList<PodUsage> rows = m_model->rows();
+    std::sort(rows.begin(), rows.end(),
+              [](const PodUsage &a, const PodUsage &b) { return a.cpuOfLimit().value_or(-1) > b.cpuOfLimit().value_or(-1); });
+    QStringList pods;
+    for (const PodUsage &r : rows)
+        if (r.hasMetrics && pods.size() < 3)
+            pods.append(r.pod);
+    if (pods != m_charted) {
+        m_charted = pods;
+        flushCharts();
+    }
+}
+
+void PodsPanel::flushCharts()
+{
+    if (!m_poller)
+        return;
+    const MetricsHistory &history = m_poller->history();
+    fill(m_cpuChart, m_charted, [&history](const QString &pod) { return history.cpu(pod); }, 1.0);
+    fill(m_memoryChart, m_charted, [&history](const QString &pod) { return history.memory(pod); },
+         1.0 / (1024.0 * 1024.0));
 }
 
 } // namespace bc

@@ -2,17 +2,65 @@
 
 #include "widgets/common/panel.h"
 
+#include <QPointer>
+#include <QTimer>
+
+class QChart;
+class QChartView;
+class QLabel;
+class QSortFilterProxyModel;
+class QTableView;
+class QValueAxis;
+class QDateTimeAxis;
+
 namespace bc {
 
-// Pods: See every pod of the demo with its CPU and memory against its requests and limits, and spot the
-// bottleneck. Not built yet: it shows what it will do and what it needs.
+class ClusterSession;
+class MetricsPoller;
+class PodTopModel;
+class RunContext;
+struct KubeTarget;
+
+// Pods: every pod with its CPU and memory against requests and limits, bottleneck flags with times, and
+// a chart of CPU and memory over time for the pods selected in the table (the busiest three by default).
 class PodsPanel : public Panel
 {
     Q_OBJECT
 public:
-    explicit PodsPanel(QWidget *parent = nullptr);
+    PodsPanel(RunContext *context, ClusterSession *session, QWidget *parent = nullptr);
+    ~PodsPanel() override;
 
     static PanelInfo describe();
+
+    MetricsPoller *poller() const { return m_poller; }
+    PodTopModel *model() const { return m_model; }
+    QTableView *table() const { return m_table; }
+    QStringList chartedPods() const { return m_charted; }
+
+protected:
+    void showEvent(QShowEvent *event) override;
+    void hideEvent(QHideEvent *event) override;
+
+private:
+    void setTarget(const KubeTarget &target);
+    void onStateChanged();
+    void chooseChartedPods();
+    void flushCharts();
+
+    QPointer<RunContext> m_context;
+    QPointer<ClusterSession> m_session;
+    MetricsPoller *m_poller = nullptr;
+    PodTopModel *m_model;
+    QSortFilterProxyModel *m_proxy;
+    QTableView *m_table;
+    QLabel *m_summary;
+    QChart *m_cpuChart;
+    QChart *m_memoryChart;
+    QChartView *m_cpuView;
+    QChartView *m_memoryView;
+    QStringList m_charted;
+    bool m_userChose = false;
+    QTimer m_flush;
 };
 
 } // namespace bc
