@@ -1,0 +1,59 @@
+#pragma once
+
+// The order log's PostgreSQL on the cluster (CloudNativePG): install the operator, create the Cluster
+// and its daily ScheduledBackup from manifests/postgres/, back up now, list backups, restore into a new
+// Cluster and point orderlog-server at it. Every call goes through KubeClient (real kubectl).
+// Secrets: the GCS key file is passed to kubectl by path (--from-file), the database password only
+// through stdin (applyManifest) and never appears in argv, the log or settings.
+
+#include "backend/kube/kube_client.h"
+
+#include <QDateTime>
+#include <QObject>
+
+namespace bc {
+
+struct CnpgBackup
+{
+    QString name;
+    QString cluster;
+    QString phase; // "", "started", "completed", "failed", ...
+    QDateTime startedAt;
+    QDateTime stoppedAt;
+    QString error;
+};
+
+class CnpgController : public QObject
+{
+    Q_OBJECT
+public:
+    static constexpr const char *kDefaultOperatorUrl
+        = "https://raw.githubusercontent.com/cloudnative-pg/cloudnative-pg/release-1.21/releases/cnpg-1.21.1.yaml";
+
+    CnpgController(RunContext *context, KubeTarget target, QObject *parent = nullptr);
+
+    void setBucket(const QString &bucket) { m_bucket = bucket; } // "orderlog-backups" or "gs://..."
+    QString bucket() const { return m_bucket; }
+    KubeClient *client() { return &m_client; }
+
+    // manifests/postgres/<file> with the cluster name and bucket filled in.
+    static Result<QByteArray> manifest(const QString &file, const QString &clusterName, const QString &bucket);
+
+    void installOperator(const QString &releaseUrl, KubeClient::Done<QString> done);
+    void createBackupCredentials(const QString &keyFile, KubeClient::Done<QString> done);
+    void createDatabaseSecret(const QString &clusterName, const QString &password, KubeClient::Done<QString> done);
+    void createCluster(KubeClient::Done<QString> done); // Cluster orderlog-db + ScheduledBackup
+    void backupNow(const QString &clusterName, KubeClient::Done<QString> done); // returns the Backup's name
+    void listBackups(KubeClient::Done<QList<CnpgBackup>> done);
+    void restore(const QString &newClusterName, KubeClient::Done<QString> done);
+    // orderlog-server follows the Secret orderlog-db: its host becomes <cluster>-rw, then a restart.
+    void switchOrderlog(const QString &clusterName, KubeClient::Done<QString> done);
+
+    static Result<QList<CnpgBackup>> parseBackups(const QByteArray &json);
+
+private:
+    KubeClient m_client;
+    QString m_bucket = QStringLiteral("orderlog-backups");
+};
+
+} // namespace bc
