@@ -4,6 +4,7 @@
 // sandbox (no storage.k8s.io) and is checked as YAML here.
 
 #include "backend/orders/cnpg_controller.h"
+#include "backend/orders/port_forward.h"
 #include "backend/kube/kube_client.h"
 #include "backend/process/command_log.h"
 #include "backend/sandbox/sandbox_controller.h"
@@ -169,6 +170,24 @@ private Q_SLOTS:
         cnpg.restore(u"Bad Name!"_s, bad.callback());
         QVERIFY(bad.wait(1000));
         QCOMPARE(bad.result->error().kind, bc::Error::Kind::Invalid);
+    }
+
+    void portForwardFailureIsReportedAndRetried()
+    {
+        // The sandbox refuses the SPDY upgrade kubectl port-forward needs (no pods to forward to
+        // either), so this checks the failure path: a clear error, then retries with backoff.
+        bc::PortForward forward(&m_context, m_sandbox->target());
+        forward.setMaxBackoff(500);
+        QSignalSpy dropped(&forward, &bc::PortForward::dropped);
+        forward.start(u"orderlog-db-rw"_s);
+        QVERIFY(forward.localPort() > 0);
+        QVERIFY(dropped.wait(30000));
+        const auto error = dropped.first().first().value<bc::Error>();
+        QCOMPARE(error.kind, bc::Error::Kind::Unavailable);
+        QVERIFY2(error.message.contains(u"orderlog-db-rw"_s), qPrintable(error.message));
+        QTRY_VERIFY_WITH_TIMEOUT(forward.attempts() >= 2, 30000);
+        QVERIFY(!forward.isForwarding());
+        forward.stop();
     }
 
 private:
