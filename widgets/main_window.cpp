@@ -81,7 +81,7 @@ QStringList MainWindow::panelKeys()
 void MainWindow::createPanels()
 {
     m_panels = {new ClusterPanel(m_session, m_stack), new DeployPanel(m_session, m_stack), new LoadTestPanel(m_context, m_session, m_stack),
-        new PodsPanel(m_context, m_session, m_stack), new CanaryPanel(m_context, m_session, m_stack), new OrdersPanel(m_stack)};
+        new PodsPanel(m_context, m_session, m_stack), new CanaryPanel(m_context, m_session, m_stack), new OrdersPanel(m_context, m_session, m_stack)};
 
     m_sideBar->setObjectName(u"panelList"_s);
     m_sideBar->setAccessibleName(u"Panels"_s);

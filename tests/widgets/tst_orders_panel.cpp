@@ -3,6 +3,9 @@
 // with data to <build>/screenshots/orders-panel.png (a typed password is in the form, masked).
 
 #include "backend/orders/orders_model.h"
+#include "backend/process/command_log.h"
+#include "backend/process/run_context.h"
+#include "backend/session/cluster_session.h"
 #include "tests/backend/orders_fixture.h"
 #include "widgets/common/inline_banner.h"
 #include "widgets/orders/orders_panel.h"
@@ -11,6 +14,7 @@
 #include <QDir>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QTableView>
 #include <QTcpServer>
 #include <QtTest>
@@ -35,8 +39,10 @@ private Q_SLOTS:
 
     void showsOrdersDetailsAndSummary()
     {
-        bc::OrdersPanel panel;
-        panel.resize(1200, 760);
+        bc::RunContext context;
+        bc::ClusterSession session(&context);
+        bc::OrdersPanel panel(&context, &session);
+        panel.resize(1280, 780);
         panel.show();
         auto *password = panel.findChild<QLineEdit *>(u"password"_s);
         QVERIFY(password);
@@ -63,6 +69,23 @@ private Q_SLOTS:
         panel.findChild<QLineEdit *>(u"currency"_s)->setText(u"chf"_s);
         QTest::keyClick(panel.findChild<QLineEdit *>(u"currency"_s), Qt::Key_Return);
         QTRY_COMPARE_WITH_TIMEOUT(panel.model()->rowCount(), 8, 10000);
+    }
+
+    void clusterActionsNeedACluster()
+    {
+        bc::RunContext context;
+        bc::ClusterSession session(&context);
+        bc::OrdersPanel panel(&context, &session);
+        panel.show();
+        QPushButton *backup = nullptr;
+        for (QPushButton *b : panel.findChildren<QPushButton *>())
+            if (b->text() == u"Backup now"_s)
+                backup = b;
+        QVERIFY(backup);
+        backup->click();
+        QVERIFY(panel.banner()->isVisible());
+        QVERIFY(panel.banner()->message().contains(u"Choose a cluster first"_s));
+        QCOMPARE(context.log()->runningCount(), 0); // nothing ran
     }
 
     void unreachableDatabaseShowsBanner()

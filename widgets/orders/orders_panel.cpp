@@ -1,6 +1,9 @@
 #include "widgets/orders/orders_panel.h"
 
+#include "backend/orders/cnpg_controller.h"
 #include "backend/orders/orders_model.h"
+#include "backend/orders/port_forward.h"
+#include "backend/session/cluster_session.h"
 #include "backend/orders/orders_repository.h"
 #include "widgets/common/inline_banner.h"
 
@@ -10,6 +13,8 @@
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QInputDialog>
+#include <QSettings>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -32,6 +37,7 @@ OrdersPanel::OrdersPanel(QWidget *parent)
     auto *root = new QWidget(this);
     auto *layout = new QVBoxLayout(root);
     layout->setContentsMargins(0, 0, 0, 0);
+    m_rootLayout = layout;
 
     auto *connRow = new QHBoxLayout;
     m_conninfo = new QLineEdit(root);
@@ -205,7 +211,157 @@ OrdersPanel::OrdersPanel(QWidget *parent)
     updateStatus();
 }
 
+OrdersPanel::OrdersPanel(RunContext *context, ClusterSession *session, QWidget *parent)
+    : OrdersPanel(parent)
+{
+    m_context = context;
+    m_session = session;
+    buildClusterRow();
+}
+
 OrdersPanel::~OrdersPanel() = default;
+
+void OrdersPanel::buildClusterRow()
+{
+    auto *row = new QHBoxLayout;
+    QSettings settings;
+    m_operatorUrl = new QLineEdit(
+        settings.value(u"orders/cnpgOperatorUrl"_s, QString::fromLatin1(CnpgController::kDefaultOperatorUrl)).toString(), this);
+    m_operatorUrl->setToolTip(tr("CloudNativePG release manifest (a setting, kept between runs)"));
+    m_bucket = new QLineEdit(settings.value(u"orders/backupBucket"_s, u"orderlog-backups"_s).toString(), this);
+    m_bucket->setToolTip(tr("GCS bucket for the database backups"));
+    m_bucket->setMaximumWidth(160);
+    auto button = [&](const QString &text, auto slot) {
+        auto *b = new QPushButton(text, this);
+        row->addWidget(b);
+        QObject::connect(b, &QPushButton::clicked, this, slot);
+        return b;
+    };
+    row->addWidget(new QLabel(tr("In the cluster"), this));
+    button(tr("Connect via port-forward"), &OrdersPanel::connectThroughCluster);
+    button(tr("Install operator"), [this] {
+        QSettings().setValue(u"orders/cnpgOperatorUrl"_s, m_operatorUrl->text().trimmed());
+        if (auto *c = cnpg())
+            c->installOperator(m_operatorUrl->text(), [this](const Result<QString> &r) {
+                clusterDone(tr("CloudNativePG operator installed."), r ? nullptr : &r.error());
+            });
+    });
+    row->addWidget(m_operatorUrl, 1);
+    row->addWidget(m_bucket);
+    button(tr("Create cluster…"), &OrdersPanel::createCluster);
+    button(tr("Backup now"), [this] {
+        if (auto *c = cnpg())
+            c->backupNow(u"orderlog-db"_s, [this](const Result<QString> &r) {
+                clusterDone(r ? tr("Backup %1 requested.").arg(r.value()) : QString(), r ? nullptr : &r.error());
+                listBackups();
+            });
+    });
+    button(tr("Backups"), &OrdersPanel::listBackups);
+    button(tr("Restore…"), &OrdersPanel::restore);
+    if (auto *layout = qobject_cast<QVBoxLayout *>(m_rootLayout))
+        layout->insertLayout(1, row);
+}
+
+CnpgController *OrdersPanel::cnpg()
+{
+    if (!m_session || !m_session->hasTarget()) {
+        banner()->showError(Error {Error::Kind::Invalid, tr("Choose a cluster first (Cluster panel).")});
+        return nullptr;
+    }
+    delete m_cnpg;
+    m_cnpg = new CnpgController(m_context, m_session->target(), this);
+    m_cnpg->setBucket(m_bucket->text());
+    QSettings().setValue(u"orders/backupBucket"_s, m_bucket->text().trimmed());
+    return m_cnpg;
+}
+
+void OrdersPanel::clusterDone(const QString &what, const Error *error)
+{
+    if (error)
+        banner()->showError(*error);
+    else
+        banner()->showMessage(InlineBanner::Level::Info, what);
+}
+
+void OrdersPanel::connectThroughCluster()
+{
+    if (!m_session || !m_session->hasTarget()) {
+        banner()->showError(Error {Error::Kind::Invalid, tr("Choose a cluster first (Cluster panel).")});
+        return;
+    }
+    delete m_forward;
+    m_forward = new PortForward(m_context, m_session->target(), this);
+    QObject::connect(m_forward, &PortForward::ready, this, [this](quint16 port) {
+        connectTo(u"host=127.0.0.1 port=%1 dbname=orderlog user=orderlog"_s.arg(port), m_password->text());
+    });
+    QObject::connect(m_forward, &PortForward::dropped, this, [this](const Error &e) { banner()->showError(e); });
+    m_forward->start(u"orderlog-db-rw"_s);
+    m_status->setText(tr("Starting kubectl port-forward…"));
+}
+
+void OrdersPanel::createCluster()
+{
+    CnpgController *c = cnpg();
+    if (!c)
+        return;
+    if (m_password->text().size() < 8) {
+        banner()->showError(Error {Error::Kind::Invalid, tr("Type the database password (8 characters or more) first.")});
+        return;
+    }
+    const QString keyFile = QFileDialog::getOpenFileName(this, tr("Service-account key for the backup bucket"), {},
+        tr("JSON key (*.json)"));
+    if (keyFile.isEmpty())
+        return;
+    const QString password = m_password->text();
+    c->createBackupCredentials(keyFile, [this, c, password](const Result<QString> &r) {
+        if (!r)
+            return clusterDone({}, &r.error());
+        c->createDatabaseSecret(u"orderlog-db"_s, password, [this, c](const Result<QString> &r2) {
+            if (!r2)
+                return clusterDone({}, &r2.error());
+            c->createCluster([this](const Result<QString> &r3) {
+                clusterDone(tr("Cluster orderlog-db and its daily backup created."), r3 ? nullptr : &r3.error());
+            });
+        });
+    });
+}
+
+void OrdersPanel::listBackups()
+{
+    CnpgController *c = cnpg();
+    if (!c)
+        return;
+    c->listBackups([this](const Result<QList<CnpgBackup>> &r) {
+        if (!r)
+            return clusterDone({}, &r.error());
+        QStringList lines {tr("Backups:")};
+        for (const CnpgBackup &b : r.value())
+            lines << u"  %1  %2  %3  %4"_s.arg(b.name, b.cluster, b.phase.isEmpty() ? tr("pending") : b.phase,
+                         b.stoppedAt.isValid() ? b.stoppedAt.toString(Qt::ISODate) : b.error);
+        if (r.value().isEmpty())
+            lines << tr("  none yet");
+        m_details->setPlainText(lines.join(u'\n'));
+    });
+}
+
+void OrdersPanel::restore()
+{
+    CnpgController *c = cnpg();
+    if (!c)
+        return;
+    bool ok = false;
+    const QString name = QInputDialog::getText(this, tr("Restore the order log"),
+        tr("Name of the new cluster, bootstrapped from the backups:"), QLineEdit::Normal, u"orderlog-db-restored"_s, &ok);
+    if (!ok || name.isEmpty())
+        return;
+    c->restore(name, [this, c, name](const Result<QString> &r) {
+        if (!r)
+            return clusterDone({}, &r.error());
+        c->switchOrderlog(name, [this, name](const Result<QString> &r2) {
+            clusterDone(tr("Cluster %1 is restoring; orderlog now writes to %1-rw.").arg(name), r2 ? nullptr : &r2.error());
+        });
+    });
+}
 
 PanelInfo OrdersPanel::describe()
 {

@@ -7,6 +7,7 @@
 class QCheckBox;
 class QComboBox;
 class QLabel;
+class QLayout;
 class QLineEdit;
 class QPlainTextEdit;
 class QProgressBar;
@@ -15,8 +16,12 @@ class QTableView;
 
 namespace bc {
 
+class ClusterSession;
+class CnpgController;
 class OrdersModel;
 class OrdersRepository;
+class PortForward;
+class RunContext;
 
 // Order log: the orders the Orderlog service stored in PostgreSQL, page by page however many there are,
 // filtered and sorted on indexed columns, new ones arriving on their own, exported to CSV. All database
@@ -26,6 +31,8 @@ class OrdersPanel : public Panel
     Q_OBJECT
 public:
     explicit OrdersPanel(QWidget *parent = nullptr);
+    // With a cluster: connect through kubectl port-forward, and the CloudNativePG actions.
+    OrdersPanel(RunContext *context, ClusterSession *session, QWidget *parent = nullptr);
     ~OrdersPanel() override;
 
     static PanelInfo describe();
@@ -38,6 +45,13 @@ public:
     QString detailsText() const;
 
 private:
+    void buildClusterRow();
+    CnpgController *cnpg();
+    void connectThroughCluster();
+    void createCluster();
+    void restore();
+    void listBackups();
+    void clusterDone(const QString &what, const Error *error);
     void applyFilter();
     void showDetails();
     void exportCsv();
@@ -60,6 +74,13 @@ private:
     QLabel *m_summary;
     QProgressBar *m_exportProgress;
     QPushButton *m_export;
+    RunContext *m_context = nullptr;
+    ClusterSession *m_session = nullptr;
+    PortForward *m_forward = nullptr;
+    CnpgController *m_cnpg = nullptr;
+    QLayout *m_rootLayout = nullptr;
+    QLineEdit *m_operatorUrl = nullptr;
+    QLineEdit *m_bucket = nullptr;
     quint64 m_detailsRequest = 0;
     quint64 m_summaryRequest = 0;
 };
