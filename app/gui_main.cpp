@@ -5,6 +5,7 @@
 #include "backend/session/cluster_session.h"
 #include "backend/settings/app_settings.h"
 #include "widgets/common/icons.h"
+#include "widgets/deploy/deploy_panel.h"
 #include "widgets/main_window.h"
 
 #include <QApplication>
@@ -83,6 +84,10 @@ int runGui(int argc, char **argv)
         u"panel"_s, u"Panel to start on: %1."_s.arg(MainWindow::panelKeys().join(u", "_s)), u"name"_s);
     parser.addOption(environment);
     parser.addOption(panel);
+    // Hidden: deploy an edition (minimal|full) as soon as the environment is ready (screenshots, demos).
+    QCommandLineOption deployOnStart(u"deploy-on-start"_s, u"Deploy EDITION once connected."_s, u"edition"_s);
+    deployOnStart.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(deployOnStart);
     QTextStream err(stderr);
     if (!parser.parse(QCoreApplication::arguments())) // unknown options are reported, not fatal
         err << u"boutique-control: %1 (ignored)"_s.arg(parser.errorText()) << Qt::endl;
@@ -103,6 +108,13 @@ int runGui(int argc, char **argv)
         err << u"boutique-control: unknown panel '%1'; choose one of: %2"_s.arg(
             parser.value(panel), MainWindow::panelKeys().join(u", "_s))
             << Qt::endl;
+    }
+    if (parser.isSet(deployOnStart)) {
+        const auto edition = ManifestSet::editionFromName(parser.value(deployOnStart));
+        if (auto *deploy = window.findChild<DeployPanel *>(); deploy && edition)
+            deploy->deployWhenConnected(edition.value());
+        else if (!edition)
+            err << u"boutique-control: %1"_s.arg(edition.error().message) << Qt::endl;
     }
     window.show();
     return QApplication::exec();
