@@ -101,7 +101,7 @@ CanaryPanel::CanaryPanel(RunContext *context, ClusterSession *session, QWidget *
     m_concurrency->setRange(1, 256);
     m_concurrency->setValue(8);
     m_concurrency->setSuffix(tr(" in flight"));
-    m_autoRollback = new QCheckBox(tr("Roll back when v2's error rate exceeds"), check);
+    m_autoRollback = new QCheckBox(tr("Roll back when the error rate exceeds"), check);
     m_errorThreshold = new QDoubleSpinBox(check);
     m_errorThreshold->setRange(0, 100);
     m_errorThreshold->setValue(5);
@@ -247,14 +247,10 @@ void CanaryPanel::setTarget(const KubeTarget &target)
     } else {
         m_controller->setTarget(target);
     }
+    m_target = target;
     m_frontendUrl.clear();
-    auto *client = new KubeClient(m_context, target, this);
-    client->getService(u"frontend-external"_s, [this, client](const Result<Service> &r) {
-        client->deleteLater();
-        if (r)
-            m_frontendUrl = r.value().externalUrl();
-    });
     m_controller->refresh();
+    setBusy(false);
 }
 
 void CanaryPanel::showEvent(QShowEvent *event)
@@ -348,21 +344,30 @@ void CanaryPanel::apply()
 
 void CanaryPanel::verify()
 {
-    const auto url = SplitVerifier::productUrl(m_frontendUrl);
-    if (!url) {
-        banner()->showError(url.error());
+    if (!m_controller)
         return;
-    }
-    const double expected = m_controller && m_controller->state().complete() ? m_controller->state().readyV2Percent()
-                                                                             : -1.0;
-    m_verifier->setErrorThreshold(m_autoRollback->isChecked() ? m_errorThreshold->value() : -1.0);
-    const Status started = m_verifier->start(url.value(), m_requests->value(), m_concurrency->value(), expected);
-    if (!started) {
-        banner()->showError(started.error());
-        return;
-    }
     m_verify->setEnabled(false);
-    m_cancel->setEnabled(true);
+    // The address is read at each click: a LoadBalancer gets it a moment after the deploy.
+    auto *client = new KubeClient(m_context, m_target, this);
+    client->getService(u"frontend-external"_s, [this, client](const Result<Service> &service) {
+        client->deleteLater();
+        m_frontendUrl = service ? service.value().externalUrl() : QString();
+        const auto url = service ? SplitVerifier::productUrl(m_frontendUrl) : Result<QUrl>(service.error());
+        if (!url) {
+            banner()->showError(url.error());
+            m_verify->setEnabled(true);
+            return;
+        }
+        const double expected = m_controller->state().complete() ? m_controller->state().readyV2Percent() : -1.0;
+        m_verifier->setErrorThreshold(m_autoRollback->isChecked() ? m_errorThreshold->value() : -1.0);
+        const Status started = m_verifier->start(url.value(), m_requests->value(), m_concurrency->value(), expected);
+        if (!started) {
+            banner()->showError(started.error());
+            m_verify->setEnabled(true);
+            return;
+        }
+        m_cancel->setEnabled(true);
+    });
 }
 
 void CanaryPanel::promoteOrRollback(bool promote)

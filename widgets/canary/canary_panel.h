@@ -1,5 +1,6 @@
 #pragma once
 
+#include "backend/kube/kube_target.h"
 #include "widgets/common/panel.h"
 
 #include <QPointer>
@@ -19,7 +20,6 @@ class ClusterSession;
 class RunContext;
 class SplitVerifier;
 struct CanaryState;
-struct KubeTarget;
 struct SplitStats;
 
 // Canary: the two versions of productcatalogservice, a slider for v2's share with the pod budget, and
@@ -57,6 +57,7 @@ private:
     CanaryController *m_controller = nullptr;
     SplitVerifier *m_verifier;
     QString m_frontendUrl;
+    KubeTarget m_target;
     bool m_confirm = true;
 
     QLabel *m_v1;

@@ -148,6 +148,10 @@ PodsPanel::PodsPanel(RunContext *context, ClusterSession *session, QWidget *pare
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setSectionResizeMode(PodTopModel::Flags, QHeaderView::Stretch);
+    m_table->horizontalHeader()->setSectionResizeMode(PodTopModel::Deployment, QHeaderView::Interactive);
+    m_table->horizontalHeader()->setMinimumSectionSize(48);
+    m_table->setColumnWidth(PodTopModel::Deployment, 150);
+    m_table->setTextElideMode(Qt::ElideMiddle);
     m_table->setWordWrap(false);
     m_table->setAlternatingRowColors(true);
     splitter->addWidget(m_table);

@@ -1,0 +1,100 @@
+// The Pods panel on the real sandbox: a deployed demo shows up in the table with usage and shares, the
+// charts get points for the busiest pods, a saturated pod is flagged and sorts first. Saves
+// pods-panel.png into BC_SCREENSHOT_DIR when set.
+#include "backend/deploy/deploy_job.h"
+#include "backend/deploy/manifest_set.h"
+#include "backend/metrics/metrics_poller.h"
+#include "backend/metrics/pod_top_model.h"
+#include "backend/process/run_context.h"
+#include "backend/sandbox/sandbox_controller.h"
+#include "backend/session/cluster_session.h"
+#include "widgets/common/inline_banner.h"
+#include "widgets/pods/pods_panel.h"
+
+#include <QAbstractItemModel>
+#include <QChart>
+#include <QChartView>
+#include <QLineSeries>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using namespace std::chrono_literals;
+
+class TstPodsPanel : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void showsPodsWithUsageAndCharts()
+    {
+        qRegisterMetaType<bc::Status>();
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        bc::RunContext context;
+        bc::ClusterSession session(&context);
+        bc::SandboxOptions options;
+        options.stateDirectory = dir.path();
+        options.podStartDelaySeconds = 1;
+        options.timeScale = 0.25;
+        QSignalSpy target(&session, &bc::ClusterSession::targetChanged);
+        session.useSandbox(options);
+        QVERIFY(target.wait(30000));
+
+        bc::DeployJob job(&context, session.target(),
+                          bc::DeployRequest{bc::ManifestSet::files(bc::ManifestSet::Edition::Minimal, true), false,
+                                            true, 120s});
+        QSignalSpy finished(&job, &bc::DeployJob::finished);
+        job.start();
+        QVERIFY(finished.wait(120000));
+        QVERIFY(finished.first().first().value<bc::Status>());
+
+        bc::PodsPanel panel(&context, &session);
+        panel.resize(1200, 800);
+        panel.show();
+        QVERIFY(panel.poller());
+        panel.poller()->setInterval(500ms);
+        QTRY_COMPARE_WITH_TIMEOUT(panel.poller()->state(), bc::MetricsPoller::State::Ok, 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(panel.model()->rowCount() >= 8, 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(panel.model()->rows().first().hasMetrics, 30000);
+        QVERIFY(!panel.banner()->isVisible());
+        // The table is sorted by CPU % of limit, busiest first.
+        QAbstractItemModel *view = panel.table()->model();
+        const double first = view->index(0, bc::PodTopModel::CpuOfLimit).data(bc::PodTopModel::SortRole).toDouble();
+        const double last = view->index(view->rowCount() - 1, bc::PodTopModel::CpuOfLimit)
+                                .data(bc::PodTopModel::SortRole)
+                                .toDouble();
+        QVERIFY(first >= last);
+        QCOMPARE(panel.chartedPods().size(), 3);
+        // Two scrapes later the CPU chart has lines with points.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                auto *chart = panel.findChild<QChartView *>(u"podsCpuChart"_s)->chart();
+                if (chart->series().size() != 3)
+                    return false;
+                return static_cast<QLineSeries *>(chart->series().first())->count() >= 2;
+            }(),
+            30000);
+        // Choosing rows charts them.
+        panel.table()->selectRow(view->rowCount() - 1);
+        QCOMPARE(panel.chartedPods(),
+                 QStringList{view->index(view->rowCount() - 1, bc::PodTopModel::Pod).data().toString()});
+
+        if (const QByteArray out = qgetenv("BC_SCREENSHOT_DIR"); !out.isEmpty()) {
+            panel.table()->clearSelection();
+            QTest::qWait(0);
+            QTRY_VERIFY_WITH_TIMEOUT(static_cast<QLineSeries *>(panel.findChild<QChartView *>(u"podsCpuChart"_s)
+                                                                     ->chart()->series().value(0))
+                                         && static_cast<QLineSeries *>(
+                                                panel.findChild<QChartView *>(u"podsCpuChart"_s)->chart()->series().value(0))
+                                                    ->count() >= 4,
+                                     30000);
+            QVERIFY(panel.grab().save(QString::fromLocal8Bit(out) + u"/pods-panel.png"_s));
+        }
+        session.disconnect();
+    }
+};
+
+QTEST_MAIN(TstPodsPanel)
+#include "tst_pods_panel.moc"
