@@ -5,6 +5,7 @@
 #include "backend/orders/port_forward.h"
 #include "backend/session/cluster_session.h"
 #include "backend/orders/orders_repository.h"
+#include "backend/orders/password_vault.h"
 #include "widgets/common/inline_banner.h"
 
 #include <QCheckBox>
@@ -33,6 +34,7 @@ OrdersPanel::OrdersPanel(QWidget *parent)
     : Panel(describe(), parent)
     , m_repository(new OrdersRepository(this))
     , m_model(new OrdersModel(m_repository, this))
+    , m_vault(new PasswordVault(this))
 {
     auto *root = new QWidget(this);
     auto *layout = new QVBoxLayout(root);
@@ -389,6 +391,17 @@ void OrdersPanel::connectTo(const QString &conninfo, const QString &password)
     m_conninfo->setText(conninfo);
     banner()->dismiss();
     m_repository->setConnection(conninfo, password);
+    if (password.isEmpty()) {
+        // A password kept from before (keychain, or this run's memory) replaces the empty one.
+        m_vault->load(conninfo, [this, conninfo](std::optional<QString> kept) {
+            if (!kept || kept->isEmpty() || m_conninfo->text() != conninfo)
+                return;
+            m_repository->setConnection(conninfo, *kept);
+            m_model->reload();
+        });
+    } else {
+        m_vault->store(conninfo, password);
+    }
     m_model->setAutoRefreshInterval(m_autoRefresh->isChecked() ? 2000 : 0);
     applyFilter();
 }

@@ -20,6 +20,7 @@ class ClusterSession;
 class CnpgController;
 class OrdersModel;
 class OrdersRepository;
+class PasswordVault;
 class PortForward;
 class RunContext;
 
@@ -76,6 +77,7 @@ private:
     QPushButton *m_export;
     RunContext *m_context = nullptr;
     ClusterSession *m_session = nullptr;
+    PasswordVault *m_vault;
     PortForward *m_forward = nullptr;
     CnpgController *m_cnpg = nullptr;
     QLayout *m_rootLayout = nullptr;
