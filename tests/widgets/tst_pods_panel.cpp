@@ -1,7 +1,9 @@
 // The Pods panel on the real sandbox: a deployed demo shows up in the table with usage and shares, the
 // charts get points for the busiest pods, a saturated pod is flagged and sorts first. Saves
 // pods-panel.png into BC_SCREENSHOT_DIR when set.
+#include "backend/canary/split_verifier.h"
 #include "backend/deploy/deploy_job.h"
+#include "backend/kube/kube_client.h"
 #include "backend/deploy/manifest_set.h"
 #include "backend/metrics/metrics_poller.h"
 #include "backend/metrics/pod_top_model.h"
@@ -22,6 +24,25 @@
 
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
+
+namespace {
+QString frontendUrl(bc::RunContext &context, const bc::KubeTarget &target)
+{
+    bc::KubeClient client(&context, target);
+    QString url;
+    QTest::qWaitFor(
+        [&] {
+            std::optional<bc::Result<bc::Service>> service;
+            client.getService(u"frontend-external"_s, [&](const bc::Result<bc::Service> &r) { service = r; });
+            QTest::qWaitFor([&] { return service.has_value(); }, 30000);
+            if (service && *service)
+                url = service->value().externalUrl();
+            return !url.isEmpty();
+        },
+        30000);
+    return url;
+}
+} // namespace
 
 class TstPodsPanel : public QObject
 {
@@ -80,6 +101,22 @@ private Q_SLOTS:
         panel.table()->selectRow(view->rowCount() - 1);
         QCOMPARE(panel.chartedPods(),
                  QStringList{view->index(view->rowCount() - 1, bc::PodTopModel::Pod).data().toString()});
+
+        // A ramp of home pages (currency converts every price) saturates currencyservice: the panel flags
+        // it and, sorted by CPU % of limit, shows it first.
+        auto url = bc::SplitVerifier::productUrl(frontendUrl(context, session.target()));
+        QVERIFY(url);
+        QUrl home = url.value();
+        home.setPath(u"/"_s);
+        bc::SplitVerifier load;
+        QVERIFY(load.start(home, 100000, 32));
+        QTRY_VERIFY_WITH_TIMEOUT(view->index(0, bc::PodTopModel::Flags).data().toString().contains(u"CPU at "_s),
+                                 60000);
+        load.cancel();
+        QVERIFY2(view->index(0, bc::PodTopModel::Deployment).data().toString() == u"currencyservice"_s
+                     || view->index(0, bc::PodTopModel::Deployment).data().toString() == u"frontend"_s,
+                 qPrintable(view->index(0, bc::PodTopModel::Pod).data().toString()));
+        QVERIFY(view->index(0, 0).data(bc::PodTopModel::FlaggedRole).toBool());
 
         if (const QByteArray out = qgetenv("BC_SCREENSHOT_DIR"); !out.isEmpty()) {
             panel.table()->clearSelection();

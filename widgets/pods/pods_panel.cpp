@@ -147,7 +147,8 @@ PodsPanel::PodsPanel(RunContext *context, ClusterSession *session, QWidget *pare
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_table->horizontalHeader()->setSectionResizeMode(PodTopModel::Flags, QHeaderView::Stretch);
+    // Flags right after the status, where the eye is, sized to their text.
+    m_table->horizontalHeader()->moveSection(PodTopModel::Flags, PodTopModel::Status + 1);
     m_table->horizontalHeader()->setSectionResizeMode(PodTopModel::Deployment, QHeaderView::Interactive);
     m_table->horizontalHeader()->setMinimumSectionSize(48);
     m_table->setColumnWidth(PodTopModel::Deployment, 150);
