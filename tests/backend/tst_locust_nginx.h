@@ -29,6 +29,8 @@ public:
         m_port = LocustRunner::freeLoopbackPort();
         const QString d = m_dir.path();
         const QString conf = QStringLiteral(
+                                 // One process: no worker (run as nobody) that could outlive the master.
+                                 "master_process off;\n"
                                  "worker_processes 1;\n"
                                  "error_log %1/error.log;\n"
                                  "events { worker_connections 4096; }\n"
