@@ -65,6 +65,11 @@ Panel::Panel(PanelInfo info, QWidget *parent)
     layout->addLayout(m_content, 1);
 }
 
+bool Panel::showsIntroduction() const
+{
+    return m_intro && !m_intro->isHidden();
+}
+
 QVBoxLayout *Panel::contentLayout()
 {
     m_intro->setVisible(false);

@@ -33,6 +33,8 @@ public:
 
     const PanelInfo &info() const { return m_info; }
     InlineBanner *banner() const { return m_banner; }
+    // True until the panel puts its own widgets in contentLayout().
+    bool showsIntroduction() const;
 
 protected:
     void changeEvent(QEvent *event) override;

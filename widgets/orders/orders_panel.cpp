@@ -147,6 +147,12 @@ OrdersPanel::OrdersPanel(QWidget *parent)
     });
     QObject::connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &OrdersPanel::showDetails);
     QObject::connect(m_model, &OrdersModel::failed, this, [this](const Error &error) {
+        if (!m_repository->hasConnection()) {
+            // Nothing has failed yet: the panel is waiting for a database to be named.
+            banner()->showMessage(InlineBanner::Level::Info,
+                tr("Enter the order database's connection string (or forward one from the cluster) and press Connect."));
+            return;
+        }
         banner()->showError(error, tr("Retry now"));
         updateStatus();
     });
