@@ -156,8 +156,8 @@ void DeployPanel::buildUi()
 {
     m_edition = new QComboBox;
     m_edition->setObjectName(u"edition"_s);
-    m_edition->addItem(u"Minimal (the shop's core services)"_s, int(ManifestSet::Edition::Minimal));
-    m_edition->addItem(u"Full (with order log and PostgreSQL)"_s, int(ManifestSet::Edition::Full));
+    m_edition->addItem(u"Minimal (the lab's 8 core services)"_s, int(ManifestSet::Edition::Minimal));
+    m_edition->addItem(u"Full (the upstream release: 11 services and its load generator)"_s, int(ManifestSet::Edition::Full));
     m_canary = new QCheckBox(u"With canary"_s);
     m_canary->setObjectName(u"withCanary"_s);
     m_deploy = new QPushButton(u"Deploy"_s);
