@@ -183,24 +183,32 @@ private Q_SLOTS:
 
     void topAndRawMetrics()
     {
-        const auto top = m_sandbox.kubectl({QStringLiteral("top"), QStringLiteral("pods")});
-        QVERIFY2(top.ok(), qPrintable(top.errText()));
-        const QStringList lines = top.text().split(u'\n', Qt::SkipEmptyParts);
+        // The pod deleted by the previous case is replaced; wait until its successor reports too.
+        QStringList lines;
+        const auto topPods = [&] {
+            const auto top = m_sandbox.kubectl({QStringLiteral("top"), QStringLiteral("pods")});
+            lines = top.ok() ? top.text().split(u'\n', Qt::SkipEmptyParts) : QStringList();
+            return lines.size();
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(topPods() >= 12, 20000);
         QCOMPARE(lines.value(0).simplified(), QStringLiteral("NAME CPU(cores) MEMORY(bytes)"));
-        QVERIFY(lines.size() >= 12);
         QVERIFY(lines.value(1).contains(QRegularExpression(QStringLiteral("\\s\\d+m\\s+\\d+Mi"))));
 
         const auto nodes = m_sandbox.kubectl({QStringLiteral("top"), QStringLiteral("nodes")});
         QVERIFY2(nodes.ok(), qPrintable(nodes.errText()));
         QVERIFY(nodes.text().contains(QRegularExpression(QStringLiteral("node-1\\s+\\d+m\\s+\\d+%\\s+\\d+Mi\\s+\\d+%"))));
 
-        const auto raw = m_sandbox.kubectl({QStringLiteral("get"), QStringLiteral("--raw"),
-                                            QStringLiteral("/apis/metrics.k8s.io/v1beta1/namespaces/default/pods")});
-        QVERIFY(raw.ok());
-        const QJsonObject list = QJsonDocument::fromJson(raw.out).object();
+        // Pods being replaced after the scale above report no metrics until they run again: wait for all 12.
+        QJsonObject list;
+        const auto rawMetrics = [&] {
+            const auto raw = m_sandbox.kubectl({QStringLiteral("get"), QStringLiteral("--raw"),
+                                                QStringLiteral("/apis/metrics.k8s.io/v1beta1/namespaces/default/pods")});
+            list = raw.ok() ? QJsonDocument::fromJson(raw.out).object() : QJsonObject();
+            return list[QStringLiteral("items")].toArray().size();
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(rawMetrics() >= 12, 20000);
         QCOMPARE(list[QStringLiteral("kind")].toString(), QStringLiteral("PodMetricsList"));
         const QJsonArray metrics = list[QStringLiteral("items")].toArray();
-        QVERIFY(metrics.size() >= 12);
         const QJsonObject usage = metrics[0].toObject()[QStringLiteral("containers")].toArray()[0].toObject()[QStringLiteral("usage")].toObject();
         QVERIFY(usage[QStringLiteral("cpu")].toString().endsWith(u'n'));
         QVERIFY(usage[QStringLiteral("memory")].toString().endsWith(QStringLiteral("Ki")));
