@@ -54,13 +54,6 @@ void installQuitOnSignals(QObject *parent)
     ::sigaction(SIGINT, &action, nullptr);
 }
 
-// Until environments exist (backend/cluster), the name is shown as given; the sandbox gets its title.
-QString environmentDisplayName(const QString &name)
-{
-    if (name == u"sandbox" || name == u"local")
-        return u"Local sandbox"_s;
-    return name;
-}
 
 } // namespace
 
@@ -100,9 +93,11 @@ int runGui(int argc, char **argv)
     MainWindow window(&context, &settings, &session);
     if (parser.isSet(environment)) {
         const QString name = parser.value(environment);
-        window.setEnvironment(environmentDisplayName(name));
+        // The session names the sandbox itself (environmentChanged); other names are shown as given.
         if (name == u"sandbox" || name == u"local")
             session.useSandbox();
+        else
+            window.setEnvironment(name);
     }
     if (parser.isSet(panel) && !window.showPanel(parser.value(panel))) {
         err << u"boutique-control: unknown panel '%1'; choose one of: %2"_s.arg(
