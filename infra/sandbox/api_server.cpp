@@ -5,10 +5,12 @@
 #include "infra/sandbox/crd_support.h"
 #include "infra/sandbox/object_store.h"
 #include "infra/sandbox/patch.h"
+#include "infra/sandbox/port_forward_service.h"
 #include "infra/sandbox/protobuf_decoder.h"
 #include "infra/sandbox/resource_registry.h"
 #include "infra/sandbox/selector.h"
 #include "infra/sandbox/table_printer.h"
+#include "infra/sandbox/upgrading_http_server.h"
 
 #include <httplib.h>
 #include <yaml-cpp/yaml.h>
@@ -142,7 +144,8 @@ struct ApiServer::Impl {
     ObjectStore &store;
     ResourceRegistry &registry;
     ClusterSimulator &sim;
-    httplib::Server server;
+    PortForwardService portForward{store};
+    UpgradingHttpServer server{portForward};
     std::thread thread;
     int port = 0;
     std::function<void(const std::string &)> logger;
@@ -468,8 +471,10 @@ struct ApiServer::Impl {
             return handleMetrics(req, res, r);
         if (!r.name.empty() && r.sub == "log")
             return handleLog(req, res, r);
-        if (!r.name.empty() && (r.sub == "exec" || r.sub == "portforward"))
-            throw ApiError(400, "BadRequest", "the sandbox does not support " + r.sub + " (no streaming upgrades)");
+        if (!r.name.empty() && r.sub == "exec")
+            throw ApiError(400, "BadRequest", "the sandbox does not support exec (no streaming upgrades)");
+        if (!r.name.empty() && r.sub == "portforward") // upgrades never get here: PortForwardService answers them
+            throw ApiError(400, "BadRequest", "Upgrade request required");
         if (!r.name.empty()) {
             const SnapshotPtr s = store.get(r.type.key(), r.ns, r.name);
             if (!s)
@@ -1183,6 +1188,7 @@ void ApiServer::stop()
 {
     if (d->server.is_running() || d->thread.joinable()) {
         d->store.shutdown();
+        d->portForward.stopAll();
         d->server.stop();
     }
     if (d->thread.joinable())
@@ -1191,7 +1197,8 @@ void ApiServer::stop()
 
 void ApiServer::setRequestLogger(std::function<void(const std::string &)> logger)
 {
-    d->logger = std::move(logger);
+    d->logger = logger;
+    d->portForward.setLogger(std::move(logger));
 }
 
 } // namespace bc::sandbox

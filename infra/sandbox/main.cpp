@@ -1,4 +1,5 @@
 // boutique-sandbox: a simulated Kubernetes cluster that the real kubectl drives (see README.md).
+#include "infra/sandbox/port_forward_service.h"
 #include "infra/sandbox/sandbox.h"
 #include "infra/sandbox/storefront/storefront.h"
 
@@ -31,6 +32,7 @@ void usage(std::ostream &out)
            "  --time-scale X         real seconds per simulated second (default 1; 0.1 = 10x faster)\n"
            "  --max-events N         Event objects kept (default 2000)\n"
            "  --with-crds            pre-install the CNPG and Istio CustomResourceDefinitions\n"
+           "  --postgres HOST:PORT   real PostgreSQL (loopback) that port 5432 of CNPG instance pods forwards to\n"
            "  --exit-with-parent     stop (and save state) when the process that started it dies\n"
            "  --verbose              log every request to stderr\n"
            "  --no-storefront        do not serve the simulated Online Boutique on the frontend LoadBalancer\n"
@@ -120,7 +122,13 @@ int main(int argc, char **argv)
             opts.simulator.maxEvents = static_cast<std::size_t>(number("a count", 0, 1e7));
         else if (a == "--with-crds")
             opts.withCrds = true;
-        else if (a == "--verbose")
+        else if (a == "--postgres") {
+            opts.postgresAddress = value("HOST:PORT");
+            if (const auto t = bc::sandbox::parseLoopbackAddress(opts.postgresAddress); !t.error.empty()) {
+                std::cerr << "boutique-sandbox: --postgres: " << t.error << "\n";
+                return 2;
+            }
+        } else if (a == "--verbose")
             verbose = true;
         else if (a == "--exit-with-parent")
             prctl(PR_SET_PDEATHSIG, SIGTERM); // delivered to the blocked set below, handled by sigtimedwait

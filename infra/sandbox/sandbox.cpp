@@ -2,6 +2,7 @@
 
 #include "infra/sandbox/api_error.h"
 #include "infra/sandbox/api_server.h"
+#include "infra/sandbox/cnpg_controller.h"
 #include "infra/sandbox/crd_support.h"
 #include "infra/sandbox/object_store.h"
 #include "infra/sandbox/resource_registry.h"
@@ -36,7 +37,8 @@ Sandbox::Sandbox(SandboxOptions options)
     : m_options(std::move(options)), m_store(std::make_unique<ObjectStore>()),
       m_registry(std::make_unique<ResourceRegistry>()),
       m_simulator(std::make_unique<ClusterSimulator>(*m_store, *m_registry, m_options.simulator)),
-      m_api(std::make_unique<ApiServer>(*m_store, *m_registry, *m_simulator))
+      m_api(std::make_unique<ApiServer>(*m_store, *m_registry, *m_simulator)),
+      m_cnpg(std::make_unique<CnpgController>(*m_store, *m_registry, *m_simulator, m_options.postgresAddress))
 {
 }
 
@@ -127,6 +129,7 @@ int Sandbox::start()
         throw std::runtime_error("cannot listen on " + m_options.host + ":" + std::to_string(m_options.port));
     m_api->start();
     m_simulator->start();
+    m_cnpg->start();
     writeKubeconfig();
     return m_port;
 }
@@ -135,6 +138,7 @@ void Sandbox::stop()
 {
     if (m_port < 0)
         return;
+    m_cnpg->stop();
     m_simulator->stop();
     m_api->stop();
     try {

@@ -9,6 +9,7 @@
 namespace bc::sandbox {
 
 class ApiServer;
+class CnpgController;
 class ObjectStore;
 class ResourceRegistry;
 
@@ -18,6 +19,7 @@ struct SandboxOptions {
     std::string kubeconfigPath;   // written once the server listens; empty = none
     std::string statePath;        // --state FILE: loaded at start, saved while running and at stop
     bool withCrds = false;        // pre-install the CNPG and Istio CRDs
+    std::string postgresAddress;  // --postgres HOST:PORT (loopback): CNPG instance pods forward 5432 there
     SimulatorOptions simulator;
 };
 
@@ -52,6 +54,7 @@ private:
     std::unique_ptr<ResourceRegistry> m_registry;
     std::unique_ptr<ClusterSimulator> m_simulator;
     std::unique_ptr<ApiServer> m_api;
+    std::unique_ptr<CnpgController> m_cnpg;
     int m_port = -1;
 };
 
