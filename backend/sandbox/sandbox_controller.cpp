@@ -54,6 +54,8 @@ QStringList SandboxController::arguments(const SandboxOptions &options)
                      QString::number(options.timeScale)};
     if (options.withCrds)
         args << u"--with-crds"_s;
+    if (!options.postgresAddress.isEmpty())
+        args << u"--postgres"_s << options.postgresAddress;
     return args;
 }
 

@@ -18,6 +18,7 @@ struct SandboxOptions
     double podStartDelaySeconds = 2;
     double timeScale = 1;
     bool withCrds = true;
+    QString postgresAddress = {}; // loopback HOST:PORT: CNPG instance pods forward 5432 to this PostgreSQL
     QString stateDirectory = {}; // default: <AppDataLocation>/sandbox
 
     QString kubeconfigPath() const;

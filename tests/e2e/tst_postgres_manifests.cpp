@@ -1,14 +1,18 @@
 // manifests/postgres/ and the app's backup/restore actions on the real sandbox with the real kubectl.
-// The sandbox stores CNPG objects (Cluster, ScheduledBackup, Backup CRDs); it does not run PostgreSQL
-// for them, so this checks the objects, not a database. The StorageClass is not served by the
-// sandbox (no storage.k8s.io) and is checked as YAML here.
+// The sandbox stores CNPG objects (Cluster, ScheduledBackup, Backup CRDs) and stands in for the
+// operator with Services and instance pods whose port 5432 leads to the pg fixture (--postgres), so
+// the app's port-forward reaches a real PostgreSQL; backups are objects only. The StorageClass is
+// not served by the sandbox (no storage.k8s.io) and is checked as YAML here.
 
 #include "backend/orders/cnpg_controller.h"
 #include "backend/orders/port_forward.h"
 #include "backend/kube/kube_client.h"
 #include "backend/process/command_log.h"
 #include "backend/sandbox/sandbox_controller.h"
+#include "tests/support/pg_test_db.h"
 
+#include <QCoreApplication>
+#include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -16,6 +20,8 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <csignal>
 
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
@@ -54,6 +60,53 @@ class TstPostgresManifests : public QObject
         return QJsonDocument::fromJson(w.result->value()).object();
     }
 
+    // SHOW port through the forwarded local port: the PostgreSQL behind the forward answers.
+    static int serverPortThrough(quint16 localPort)
+    {
+        try {
+            pqxx::connection db("host=127.0.0.1 port=" + std::to_string(localPort)
+                + " user=postgres dbname=postgres connect_timeout=5");
+            pqxx::nontransaction tx(db);
+            return tx.exec1("SHOW port")[0].as<int>();
+        } catch (const std::exception &e) {
+            qWarning() << "query through the forward failed:" << e.what();
+            return -1;
+        }
+    }
+
+    // Kills the `kubectl port-forward` processes this test started (descendants of this process), as a
+    // network drop or a crash of kubectl would end them.
+    static bool killForwardingKubectl()
+    {
+        auto parentOf = [](qint64 pid) -> qint64 {
+            QFile stat(u"/proc/%1/stat"_s.arg(pid));
+            if (!stat.open(QIODevice::ReadOnly))
+                return 0;
+            const QByteArray text = stat.readAll();
+            // "pid (comm) state ppid ...": comm may hold spaces, so read after the last ')'.
+            return text.mid(text.lastIndexOf(')') + 2).split(' ').value(1).toLongLong();
+        };
+        bool killed = false;
+        for (const QString &entry : QDir(u"/proc"_s).entryList(QDir::Dirs)) {
+            bool numeric = false;
+            const qint64 pid = entry.toLongLong(&numeric);
+            if (!numeric)
+                continue;
+            QFile cmdline(u"/proc/%1/cmdline"_s.arg(pid));
+            if (!cmdline.open(QIODevice::ReadOnly))
+                continue;
+            const QList<QByteArray> args = cmdline.readAll().split('\0');
+            if (!args.contains("port-forward") || !args.contains("svc/orderlog-db-rw"))
+                continue;
+            qint64 up = pid;
+            while (up > 1 && up != QCoreApplication::applicationPid())
+                up = parentOf(up);
+            if (up == QCoreApplication::applicationPid() && ::kill(static_cast<pid_t>(pid), SIGKILL) == 0)
+                killed = true;
+        }
+        return killed;
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -62,6 +115,11 @@ private Q_SLOTS:
         m_options.podStartDelaySeconds = 1;
         m_options.timeScale = 0.25;
         QVERIFY(m_options.withCrds);
+        const std::string conninfo = bc::test::postgresAdminConninfo(); // the pg fixture
+        const auto portAt = conninfo.find("port=");
+        QVERIFY2(portAt != std::string::npos, conninfo.c_str());
+        m_postgresPort = std::stoi(conninfo.substr(portAt + 5));
+        m_options.postgresAddress = u"127.0.0.1:%1"_s.arg(m_postgresPort);
         QVERIFY2(!bc::SandboxController::locateBinary().isEmpty(), "boutique-sandbox binary not found");
         m_sandbox = new bc::SandboxController(&m_context, this);
         QSignalSpy ready(m_sandbox, &bc::SandboxController::ready);
@@ -172,19 +230,46 @@ private Q_SLOTS:
         QCOMPARE(bad.result->error().kind, bc::Error::Kind::Invalid);
     }
 
-    void portForwardFailureIsReportedAndRetried()
+    // Issue #10: the real `kubectl port-forward svc/orderlog-db-rw` (the sandbox's CNPG stand-in
+    // maps the instance pods' port 5432 to the pg fixture), a real query through it, then a dropped
+    // forward: a clear message, then ready again and the query works again.
+    void portForwardReachesPostgresAndRecovers()
     {
-        // The sandbox refuses the SPDY upgrade kubectl port-forward needs (no pods to forward to
-        // either), so this checks the failure path: a clear error, then retries with backoff.
+        bc::PortForward forward(&m_context, m_sandbox->target());
+        forward.setMaxBackoff(500);
+        QSignalSpy ready(&forward, &bc::PortForward::ready);
+        QSignalSpy dropped(&forward, &bc::PortForward::dropped);
+        forward.start(u"orderlog-db-rw"_s);
+        // Until the primary pod is Running kubectl refuses and PortForward retries.
+        QTRY_VERIFY_WITH_TIMEOUT(ready.count() == 1, 30000);
+        QCOMPARE(ready.first().first().value<quint16>(), forward.localPort());
+        QCOMPARE(serverPortThrough(forward.localPort()), m_postgresPort);
+
+        const int droppedBefore = dropped.count();
+        QVERIFY2(killForwardingKubectl(), "no kubectl port-forward child of this test to kill");
+        QTRY_VERIFY_WITH_TIMEOUT(dropped.count() > droppedBefore, 10000);
+        const auto error = dropped.last().first().value<bc::Error>();
+        QCOMPARE(error.kind, bc::Error::Kind::Unavailable);
+        QVERIFY2(error.message.contains(u"port-forward to orderlog-db-rw stopped; reconnecting"_s),
+            qPrintable(error.message));
+        QTRY_VERIFY_WITH_TIMEOUT(ready.count() == 2, 20000);
+        QVERIFY(forward.isForwarding());
+        QCOMPARE(serverPortThrough(forward.localPort()), m_postgresPort);
+        forward.stop();
+    }
+
+    void portForwardToUnknownServiceIsReportedAndRetried()
+    {
         bc::PortForward forward(&m_context, m_sandbox->target());
         forward.setMaxBackoff(500);
         QSignalSpy dropped(&forward, &bc::PortForward::dropped);
-        forward.start(u"orderlog-db-rw"_s);
+        forward.start(u"no-such-db-rw"_s);
         QVERIFY(forward.localPort() > 0);
         QVERIFY(dropped.wait(30000));
         const auto error = dropped.first().first().value<bc::Error>();
         QCOMPARE(error.kind, bc::Error::Kind::Unavailable);
-        QVERIFY2(error.message.contains(u"orderlog-db-rw"_s), qPrintable(error.message));
+        QVERIFY2(error.message.contains(u"no-such-db-rw"_s), qPrintable(error.message));
+        QVERIFY2(error.detail.contains(u"services \"no-such-db-rw\" not found"_s), qPrintable(error.detail));
         QTRY_VERIFY_WITH_TIMEOUT(forward.attempts() >= 2, 30000);
         QVERIFY(!forward.isForwarding());
         forward.stop();
@@ -196,6 +281,7 @@ private:
     bc::SandboxOptions m_options;
     bc::SandboxController *m_sandbox = nullptr;
     bc::KubeClient *m_client = nullptr;
+    int m_postgresPort = 0;
 };
 
 QTEST_GUILESS_MAIN(TstPostgresManifests)
