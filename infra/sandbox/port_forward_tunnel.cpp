@@ -408,7 +408,7 @@ void PortForwardTunnel::finishIfDone(const std::shared_ptr<Pair> &pair)
         dropPair(pair);
 }
 
-void PortForwardTunnel::dropPair(const std::shared_ptr<Pair> &pair)
+void PortForwardTunnel::dropPair(std::shared_ptr<Pair> pair)
 {
     if (pair->done)
         return;

@@ -67,7 +67,7 @@ private:
     void readTarget(const std::shared_ptr<Pair> &pair);
     void writeTarget(const std::shared_ptr<Pair> &pair);
     void finishIfDone(const std::shared_ptr<Pair> &pair);
-    void dropPair(const std::shared_ptr<Pair> &pair);
+    void dropPair(std::shared_ptr<Pair> pair); // by value: callers may hold a reference into the maps it erases from
     void sendData(std::uint32_t streamId, std::string data, bool fin);
 
     boost::asio::io_context &m_io;

@@ -167,12 +167,14 @@ std::string peekRequestLine(int fd)
 
 bool UpgradingHttpServer::process_and_close_socket(socket_t sock)
 {
-    if (svr_sock_ != INVALID_SOCKET && keepAlive(sock, keep_alive_timeout_sec_)
-        && PortForwardService::isPortForwardRequestLine(peekRequestLine(sock))) {
-        m_portForward.serve(sock); // owns and closes the socket
-        return true;
+    bool ok = false;
+    if (svr_sock_ != INVALID_SOCKET && keepAlive(sock, keep_alive_timeout_sec_)) {
+        if (PortForwardService::isPortForwardRequestLine(peekRequestLine(sock))) {
+            m_portForward.serve(sock); // owns and closes the socket
+            return true;
+        }
+        ok = serveHttp(sock);
     }
-    const bool ok = serveHttp(sock);
     ::shutdown(sock, SHUT_RDWR);
     ::close(sock);
     return ok;
