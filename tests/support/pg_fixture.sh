@@ -2,7 +2,9 @@
 # Private PostgreSQL 15 for tests: a throw-away cluster on a free loopback port.
 #
 #   pg_fixture.sh start  STATE_DIR   initdb + start; writes STATE_DIR/conninfo (libpq string,
-#                                    user postgres, trust auth, database postgres) and STATE_DIR/port
+#                                    user postgres, trust auth, database postgres) and STATE_DIR/port;
+#                                    members of role bc_password_login must log in with a password
+#                                    (scram-sha-256), for tests of the wrong-password path
 #   pg_fixture.sh stop   STATE_DIR   stop the server and delete its data directory
 #   pg_fixture.sh pause  STATE_DIR   stop the server abruptly (-m immediate), keep the data
 #   pg_fixture.sh resume STATE_DIR   start it again on the same port
@@ -63,6 +65,11 @@ start)
     chmod 700 "$root"
     as_pg "$bin/initdb" -D "$root/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 --no-sync \
         >"$state/initdb.log" 2>&1 || { cat "$state/initdb.log" >&2; die "initdb failed"; }
+    # pg_hba.conf: the first matching line wins, so this one goes before initdb's trust lines.
+    hba="$root/data/pg_hba.conf"
+    { echo "host all +bc_password_login 127.0.0.1/32 scram-sha-256"; cat "$hba"; } > "$hba.new"
+    mv "$hba.new" "$hba"
+    if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$hba"; fi
     started=0
     for _ in 1 2 3 4 5; do    # the port can be taken between picking and binding: pick again
         port=$(free_port)
@@ -70,6 +77,8 @@ start)
     done
     [ $started = 1 ] || { cat "$root/server.log" >&2 || true; die "could not start PostgreSQL"; }
     echo "$port" > "$state/port"
+    /usr/bin/psql -qAt -h 127.0.0.1 -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 \
+        -c "CREATE ROLE bc_password_login NOLOGIN" >/dev/null || die "could not create role bc_password_login"
     echo "host=127.0.0.1 port=$port user=postgres dbname=postgres connect_timeout=5" > "$state/conninfo"
     echo "pg_fixture: PostgreSQL 15 on 127.0.0.1:$port, data in $root"
     ;;

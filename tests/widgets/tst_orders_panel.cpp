@@ -16,8 +16,11 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QTableView>
+#include <QElapsedTimer>
 #include <QTcpServer>
 #include <QtTest>
+
+#include <pqxx/pqxx>
 
 using namespace Qt::StringLiterals;
 
@@ -86,6 +89,52 @@ private Q_SLOTS:
         QVERIFY(panel.banner()->isVisible());
         QVERIFY(panel.banner()->message().contains(u"Choose a cluster first"_s));
         QCOMPARE(context.log()->runningCount(), 0); // nothing ran
+    }
+
+    void wrongPasswordIsRefusedClearlyThenTheRightOneConnects()
+    {
+        // The fixture makes members of bc_password_login log in with scram-sha-256 (pg_fixture.sh).
+        const std::string role = "bc_pw_" + std::to_string(QCoreApplication::applicationPid());
+        const std::string right = "Right-pass-" + std::to_string(QCoreApplication::applicationPid());
+        {
+            pqxx::connection admin(m_fixture.conninfo().toStdString());
+            pqxx::nontransaction tx(admin);
+            tx.exec("DROP ROLE IF EXISTS " + tx.quote_name(role));
+            tx.exec("CREATE ROLE " + tx.quote_name(role) + " LOGIN PASSWORD " + tx.quote(right)
+                + " IN ROLE bc_password_login");
+            tx.exec("GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + tx.quote_name(role));
+        }
+        const QString conninfo = m_fixture.conninfo() + u" user="_s + QString::fromStdString(role);
+        const QString wrong = u"Wrong-pass-4711"_s;
+
+        bc::RunContext context;
+        bc::ClusterSession session(&context);
+        bc::OrdersPanel panel(&context, &session);
+        panel.resize(1280, 780);
+        panel.show();
+        QElapsedTimer responsive;
+        responsive.start();
+        panel.connectTo(conninfo, wrong);
+        QVERIFY2(responsive.elapsed() < 500, "connecting blocked the UI thread");
+        QTRY_VERIFY_WITH_TIMEOUT(panel.banner()->isVisible()
+                                     && panel.banner()->message().contains(u"refused the login"_s),
+                                 10000);
+        QVERIFY2(panel.banner()->message().contains(u"password"_s), qPrintable(panel.banner()->message()));
+        QCOMPARE(panel.model()->rowCount(), 0);
+        for (const QString &shown : {panel.banner()->message(), panel.banner()->detail(), panel.statusText(),
+                                     panel.findChild<QLineEdit *>(u"conninfo"_s)->text()}) {
+            QVERIFY2(!shown.contains(wrong), qPrintable(shown));
+            QVERIFY2(!shown.contains(QString::fromStdString(right)), qPrintable(shown));
+        }
+
+        // The user types the right password and connects again: the orders appear, the error goes.
+        auto *password = panel.findChild<QLineEdit *>(u"password"_s);
+        password->setText(QString::fromStdString(right));
+        panel.connectTo(conninfo, password->text());
+        QTRY_COMPARE_WITH_TIMEOUT(panel.model()->rowCount(), 24, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.banner()->isVisible()
+                                     || !panel.banner()->message().contains(u"refused"_s),
+                                 5000);
     }
 
     void unreachableDatabaseShowsBanner()
