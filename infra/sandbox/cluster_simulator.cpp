@@ -1372,6 +1372,7 @@ void ClusterSimulator::updateMetrics(double dt)
         double demand = sim.pendingWork / dt; // cores wanted in this interval
         const double cap = sim.cpuLimit > 0 ? std::max(0.0, sim.cpuLimit - sim.cpuBaseline) : 1e9;
         const double served = std::min(demand, cap);
+        const double pendingBefore = sim.pendingWork;
         sim.pendingWork -= served * dt;
         if (sim.pendingWork > 1e-9) {
             sim.throttled += sim.pendingWork;
@@ -1380,10 +1381,15 @@ void ClusterSimulator::updateMetrics(double dt)
         } else {
             sim.pendingWork = 0;
         }
+        // Calls release their memory as their work is served (or dropped).
+        sim.memHeld = pendingBefore > 1e-12 ? sim.memHeld * (sim.pendingWork / pendingBefore) : 0;
         const double jitter = sim.cpuBaseline * (0.8 + 0.4 * random01());
         sim.cpuUsage += alpha * ((jitter + served) - sim.cpuUsage);
-        if (sim.memLimit > 0 && sim.memBaseline + sim.memExtra > sim.memLimit) {
+        if (sim.memLimit > 0 && sim.workingSet() > sim.memLimit) {
+            // The OOM killer ends the container: what it held and what it was working on is gone.
             sim.memExtra = 0;
+            sim.memHeld = 0;
+            sim.pendingWork = 0;
             sim.oomPending = true;
         }
         if (sim.requestsServed > 0 && nowClock - sim.lastLog > std::chrono::seconds(5)) {
@@ -1398,13 +1404,15 @@ void ClusterSimulator::updateMetrics(double dt)
     }
 }
 
-bool ClusterSimulator::addCpuWork(const std::string &ns, const std::string &pod, double cpuSeconds)
+bool ClusterSimulator::addCpuWork(const std::string &ns, const std::string &pod, double cpuSeconds, double heldBytes)
 {
     std::lock_guard lock(m_mutex);
     PodSim *sim = simFor(ns, pod);
     if (!sim || !sim->running || sim->terminating)
         return false;
     sim->pendingWork += std::max(0.0, cpuSeconds);
+    if (cpuSeconds > 0)
+        sim->memHeld += std::max(0.0, heldBytes);
     sim->requestsServed += 1;
     return true;
 }
@@ -1448,7 +1456,7 @@ std::optional<PodUsage> ClusterSimulator::usage(const std::string &ns, const std
         return std::nullopt;
     PodUsage u;
     u.cpuCores = sim->running ? sim->cpuUsage : 0;
-    u.memoryBytes = sim->running ? sim->memBaseline + sim->memExtra : 0;
+    u.memoryBytes = sim->running ? sim->workingSet() : 0;
     u.throttledSeconds = sim->throttled;
     u.restarts = sim->restarts;
     return u;
@@ -1477,7 +1485,7 @@ Json ClusterSimulator::podMetrics(const std::string &ns, const std::string &name
     for (const auto &c : cs) {
         // The first container carries the work; sidecars idle at the baseline share.
         const double cpu = first ? sim->cpuUsage - sim->cpuBaseline * (n - 1) / n : sim->cpuBaseline / n;
-        const double mem = first ? sim->memBaseline + sim->memExtra : sim->memBaseline / n;
+        const double mem = first ? sim->workingSet() : sim->memBaseline / n;
         containers.push_back({{"name", str(c, "name")},
                               {"usage", {{"cpu", std::to_string(static_cast<long long>(std::max(0.0, cpu) * 1e9)) + "n"},
                                          {"memory", formatKi(mem)}}}});
@@ -1524,7 +1532,7 @@ Json ClusterSimulator::nodeMetrics(const std::string &name) const
     for (const auto &[uid, sim] : m_pods)
         if (sim.node == name && sim.running) {
             cpu += sim.cpuUsage;
-            mem += sim.memBaseline + sim.memExtra;
+            mem += sim.workingSet();
         }
     return {{"metadata", {{"name", name}, {"creationTimestamp", timeNow()}}},
             {"timestamp", timeNow()},

@@ -69,7 +69,10 @@ public:
     Json deletePod(const std::string &ns, const std::string &name, long long gracePeriod);
 
     // ---- hooks for a traffic simulation (part 2) ----
-    bool addCpuWork(const std::string &ns, const std::string &pod, double cpuSeconds);
+    // heldBytes: memory the call holds until its CPU work is served (request buffers, parsed data), so a
+    // pod whose queue grows beyond its CPU limit grows in memory too, and past its memory limit is
+    // OOMKilled, as a saturated service on a real cluster can be.
+    bool addCpuWork(const std::string &ns, const std::string &pod, double cpuSeconds, double heldBytes = 0);
     bool addMemory(const std::string &ns, const std::string &pod, double bytes);
     bool setMemory(const std::string &ns, const std::string &pod, double bytes);
     bool appendLog(const std::string &ns, const std::string &pod, const std::string &container,
@@ -105,6 +108,8 @@ private:
         bool failedSchedulingReported = false;
         double cpuBaseline = 0.002, cpuLimit = 0, cpuUsage = 0, pendingWork = 0, throttled = 0;
         double memBaseline = 16 * 1048576.0, memExtra = 0, memLimit = 0;
+        double memHeld = 0; // by calls whose work is still pending
+        double workingSet() const { return memBaseline + memExtra + memHeld; }
         double requestsServed = 0;
         int restarts = 0;
         bool oomPending = false;

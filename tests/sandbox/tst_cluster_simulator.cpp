@@ -168,6 +168,41 @@ private Q_SLOTS:
         QCOMPARE(c.sim.usage("default", pod)->restarts, 1);
     }
 
+    void callsHoldMemoryOnlyWhileTheirWorkWaits()
+    {
+        Cluster c;
+        c.add("deployments.apps", type("apps", "deployments"), deployment("queue", "queue", 1, "100m", "200m", "128Mi"));
+        c.settle();
+        const std::string pod = str(c.pods("queue")[0]["metadata"], "name");
+        const double idle = c.sim.usage("default", pod)->memoryBytes;
+        constexpr double kMiB = 1048576.0;
+
+        // Below the CPU limit the work is served within a tick: the memory it held is released.
+        for (int i = 0; i < 10; ++i) {
+            QVERIFY(c.sim.addCpuWork("default", pod, 0.001, 4 * kMiB));
+            QTest::qWait(20);
+            c.sim.reconcile();
+        }
+        QTest::qWait(50);
+        c.sim.reconcile();
+        QCOMPARE(c.sim.usage("default", pod)->memoryBytes, idle);
+        QCOMPARE(c.sim.usage("default", pod)->restarts, 0);
+
+        // Saturated: the backlog keeps what its calls hold, the working set passes 128Mi, OOMKilled.
+        // (Ten 5 ms calls every 20 ms is 2.5 cores of demand; 1 s of backlog at 0.2 cores is 40 calls.)
+        for (int i = 0; i < 40 && c.sim.usage("default", pod)->restarts == 0; ++i) {
+            for (int call = 0; call < 10; ++call)
+                QVERIFY(c.sim.addCpuWork("default", pod, 0.005, 4 * kMiB));
+            QTest::qWait(20);
+            c.sim.reconcile();
+        }
+        c.settle(3);
+        const Json p = c.store.get("pods", "default", pod)->obj;
+        QCOMPARE(p["status"]["containerStatuses"][0]["restartCount"].get<int>(), 1);
+        QCOMPARE(str(p["status"]["containerStatuses"][0]["lastState"]["terminated"], "reason"), std::string("OOMKilled"));
+        QVERIFY(c.sim.usage("default", pod)->memoryBytes < 128.0 * kMiB);
+    }
+
     void appendedLogLinesAreServed()
     {
         Cluster c;

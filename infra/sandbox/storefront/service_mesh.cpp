@@ -16,10 +16,19 @@ namespace bc::sandbox::storefront {
 
 namespace {
 
+constexpr double kCurrencyHeldMiB = 1.0, kDefaultHeldMiB = 0.25;
+
 double random01()
 {
     thread_local std::mt19937_64 rng{std::random_device{}()};
     return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+}
+
+// Memory one call holds while its CPU work waits in the pod (see README "Memory model").
+double heldBytesPerCall(const std::string &service)
+{
+    constexpr double kMiB = 1048576.0;
+    return service == "currencyservice" ? kCurrencyHeldMiB * kMiB : kDefaultHeldMiB * kMiB;
 }
 
 std::size_t randomIndex(std::size_t n)
@@ -309,7 +318,7 @@ std::string ServiceMesh::call(Trace &trace, const std::string &service, const st
         trace.t += wait;
     }
     // A pod deleted since the last refresh refuses the connection, like a terminating container.
-    if (!m_simulator.addCpuWork(topo.ns, pod->name, cost))
+    if (!m_simulator.addCpuWork(topo.ns, pod->name, cost, heldBytesPerCall(service)))
         return "rpc error: code = Unavailable desc = connection error: desc = \"transport: Error while dialing: dial tcp: "
                "connect: connection refused\" (pod " + pod->name + " is gone)";
     return {};
