@@ -191,7 +191,7 @@ void SplitVerifier::onReply(QNetworkReply *reply, qint64 startedNs)
         m_latErr.append(ms);
         m_stats.lastError = u"the page names neither Sunglasses nor SunglassesV2"_s;
     }
-    if (m_errorThreshold >= 0 && m_stats.completed >= m_errorMinimum && m_stats.errorPercent() > m_errorThreshold) {
+    if (m_errorThreshold >= 0 && m_stats.completed >= m_errorMinimum && m_stats.v2ErrorPercent() > m_errorThreshold) {
         recompute();
         Q_EMIT errorThresholdExceeded(m_stats);
         finish();

@@ -38,6 +38,10 @@ struct SplitStats
     int classified() const { return v1 + v2; }
     double observedPercent() const { return classified() == 0 ? 0.0 : 100.0 * v2 / classified(); }
     double errorPercent() const { return completed == 0 ? 0.0 : 100.0 * errors / completed; }
+    // v2's own error rate. A failed page does not say which version served it, so every failure is
+    // counted as v2's (v1 is the running baseline): at a 5 % canary a v2 that fails half its requests
+    // shows ~2.5 % overall but ~50 % here, which is what the rollback threshold must see.
+    double v2ErrorPercent() const { return v2 + errors == 0 ? 0.0 : 100.0 * errors / (v2 + errors); }
     // Wilson score interval of v2's share in percent (z = 1.96 for 95 %).
     std::pair<double, double> interval(double z = 1.96) const;
     bool expectedWithin(double z = 1.96) const;
@@ -46,7 +50,7 @@ struct SplitStats
 
 // Sends N GETs of http://<frontend>/product/OLJCESPC7Z with C in flight and counts which version of
 // productcatalogservice named the product. Figures update as answers come in. With an error threshold,
-// it stops early and emits errorThresholdExceeded once the error rate crosses it (after a minimum of
+// it stops early and emits errorThresholdExceeded once v2's error rate crosses it (after a minimum of
 // answers) so the caller can roll back.
 class SplitVerifier : public QObject
 {

@@ -200,6 +200,39 @@ private Q_SLOTS:
         QVERIFY(stats.lastError.contains(u"500"_s) || !stats.lastError.isEmpty());
     }
 
+    void thresholdJudgesV2sOwnErrorRate()
+    {
+        // 10 % canary; every 25th page fails: 4 % of all requests, but a third of what v2 would serve.
+        FakeStorefront shop;
+        shop.period = 10;
+        shop.errorEvery = 25;
+        QVERIFY(shop.server.listen(QHostAddress::LocalHost));
+        bc::SplitVerifier v;
+        v.setErrorThreshold(10, 200);
+        QSignalSpy exceeded(&v, &bc::SplitVerifier::errorThresholdExceeded);
+        QSignalSpy finished(&v, &bc::SplitVerifier::finished);
+        QVERIFY(v.start(shop.url(), 1000, 4));
+        QVERIFY(finished.wait(30000));
+        QCOMPARE(exceeded.size(), 1);
+        const auto stats = exceeded.first().first().value<bc::SplitStats>();
+        QVERIFY2(stats.errorPercent() < 10, qPrintable(stats.summary()));
+        QVERIFY2(stats.v2ErrorPercent() > 25 && stats.v2ErrorPercent() < 40, qPrintable(stats.summary()));
+
+        // The same overall error rate with v2 at half the traffic stays under the threshold.
+        FakeStorefront even;
+        even.period = 2;
+        even.errorEvery = 25;
+        QVERIFY(even.server.listen(QHostAddress::LocalHost));
+        bc::SplitVerifier w;
+        w.setErrorThreshold(10, 200);
+        QSignalSpy exceededEven(&w, &bc::SplitVerifier::errorThresholdExceeded);
+        QSignalSpy finishedEven(&w, &bc::SplitVerifier::finished);
+        QVERIFY(w.start(even.url(), 600, 4));
+        QVERIFY(finishedEven.wait(30000));
+        QCOMPARE(exceededEven.size(), 0);
+        QCOMPARE(finishedEven.first().first().value<bc::SplitStats>().completed, 600);
+    }
+
     void refusedConnectionsAreErrors()
     {
         QTcpServer closed;

@@ -179,9 +179,10 @@ CanaryPanel::CanaryPanel(RunContext *context, ClusterSession *session, QWidget *
     });
     connect(m_verifier, &SplitVerifier::errorThresholdExceeded, this, [this](const SplitStats &stats) {
         banner()->showMessage(InlineBanner::Level::Warning,
-                              tr("%1% of the requests failed (threshold %2%): rolling back to v1.")
-                                  .arg(stats.errorPercent(), 0, 'f', 1)
-                                  .arg(m_errorThreshold->value(), 0, 'f', 1),
+                              tr("v2's error rate is %1% (threshold %2%; %3% of all requests failed): rolling back to v1.")
+                                  .arg(stats.v2ErrorPercent(), 0, 'f', 1)
+                                  .arg(m_errorThreshold->value(), 0, 'f', 1)
+                                  .arg(stats.errorPercent(), 0, 'f', 1),
                               stats.lastError);
         if (m_controller && !m_controller->isBusy())
             m_controller->rollback(false);
