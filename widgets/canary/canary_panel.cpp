@@ -101,7 +101,8 @@ CanaryPanel::CanaryPanel(RunContext *context, ClusterSession *session, QWidget *
     m_concurrency->setRange(1, 256);
     m_concurrency->setValue(8);
     m_concurrency->setSuffix(tr(" in flight"));
-    m_autoRollback = new QCheckBox(tr("Roll back when the error rate exceeds"), check);
+    m_autoRollback = new QCheckBox(tr("Roll back when v2's error rate exceeds"), check);
+    m_autoRollback->setToolTip(tr("Failed pages do not say which version served them: every failure counts against v2."));
     m_errorThreshold = new QDoubleSpinBox(check);
     m_errorThreshold->setRange(0, 100);
     m_errorThreshold->setValue(5);
