@@ -5,6 +5,7 @@
 #include <QLineSeries>
 #include <QValueAxis>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace Qt::StringLiterals;
@@ -27,6 +28,12 @@ LiveChart::LiveChart(const QString &title, const QString &yTitle, QWidget *paren
     chart()->addAxis(m_y, Qt::AlignLeft);
     m_x->setRange(0, 60);
     m_y->setRange(0, 1);
+    for (QValueAxis *axis : {m_x, m_y}) {
+        axis->setTickType(QValueAxis::TicksDynamic); // labels at multiples of the interval, from 0
+        axis->setTickAnchor(0);
+    }
+    m_x->setTickInterval(10);
+    m_y->setTickInterval(0.2);
     updateColors();
     setMinimumHeight(180);
     m_flush.setInterval(250ms);
@@ -44,11 +51,12 @@ QLineSeries *LiveChart::addSeries(const QString &name, Source source, Qt::PenSty
     chart()->addSeries(series);
     series->attachAxis(m_x);
     series->attachAxis(m_y);
-    if (style != Qt::SolidLine) {
-        QPen pen = series->pen();
-        pen.setStyle(style);
-        series->setPen(pen);
-    }
+    // One pixel wide: the raster engine draws such lines on its fast path; wider ones go through a
+    // path stroker that costs several times more per point.
+    QPen pen = series->pen();
+    pen.setWidthF(1);
+    pen.setStyle(style);
+    series->setPen(pen);
     m_bindings.append({series, std::move(source)});
     m_dirty = true;
     return series;
@@ -62,25 +70,100 @@ void LiveChart::removeSeries(QLineSeries *series)
     m_dirty = true;
 }
 
+QList<QPointF> LiveChart::thinToColumns(const QList<QPointF> &points, double xMin, double xMax, int columns)
+{
+    if (columns <= 0 || points.size() <= 2 * qsizetype(columns) + 2 || !(xMax > xMin))
+        return points;
+    QList<QPointF> out;
+    out.reserve(2 * columns + 2);
+    const double scale = columns / (xMax - xMin);
+    qsizetype low = 0, high = 0;
+    int column = -1;
+    const auto keep = [&](qsizetype i) {
+        if (out.isEmpty() || out.last() != points.at(i))
+            out.append(points.at(i));
+    };
+    const auto flush = [&] {
+        keep(std::min(low, high));
+        keep(std::max(low, high));
+    };
+    keep(0);
+    for (qsizetype i = 0; i < points.size(); ++i) {
+        const int c = std::clamp(int((points.at(i).x() - xMin) * scale), 0, columns - 1);
+        if (c != column) {
+            if (column >= 0)
+                flush();
+            column = c;
+            low = high = i;
+            continue;
+        }
+        if (points.at(i).y() < points.at(low).y())
+            low = i;
+        if (points.at(i).y() > points.at(high).y())
+            high = i;
+    }
+    flush();
+    keep(points.size() - 1);
+    return out;
+}
+
+namespace {
+
+// The smallest 1, 2 or 5 times a power of ten that is at least `raw` (> 0).
+double niceStep(double raw)
+{
+    const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+    for (const double m : {1.0, 2.0, 5.0, 10.0})
+        if (m * magnitude >= raw * (1 - 1e-9))
+            return m * magnitude;
+    return 10 * magnitude;
+}
+
+// An axis change re-lays out the whole chart and recomputes every series: only when the range moves. Of
+// range and tick interval, the change that lowers the tick count goes first: the other order can ask
+// for a tick every 0.2 s over two hours for a moment, and the axis builds every one of those ticks.
+void setAxis(QValueAxis *axis, double from, double to, double tick)
+{
+    if (axis->tickInterval() < tick)
+        axis->setTickInterval(tick);
+    if (axis->min() != from || axis->max() != to)
+        axis->setRange(from, to);
+    if (axis->tickInterval() != tick)
+        axis->setTickInterval(tick);
+}
+
+} // namespace
+
 void LiveChart::refreshNow()
 {
     double maxX = 60, maxY = 0, minX = 0;
     bool any = false;
+    QList<QList<QPointF>> all;
+    all.reserve(m_bindings.size());
     for (const Binding &b : std::as_const(m_bindings)) {
         QList<QPointF> points = b.source();
         points.removeIf([](const QPointF &p) { return std::isnan(p.y()) || std::isnan(p.x()); });
         for (const QPointF &p : std::as_const(points)) {
-            if (!any || p.x() < minX)
-                minX = any ? std::min(minX, p.x()) : p.x();
+            minX = any ? std::min(minX, p.x()) : p.x();
             maxX = std::max(maxX, p.x());
             maxY = std::max(maxY, p.y());
             any = true;
         }
-        b.series->replace(points); // one repaint per series, however many points
+        all.append(std::move(points));
     }
-    m_x->setRange(any ? minX : 0, std::max(maxX, (any ? minX : 0) + 10));
-    m_y->setRange(0, maxY > 0 ? maxY * 1.1 : 1);
-    m_y->applyNiceNumbers(); // ticks at 0, 2, 4 ... rather than 1.86875
+    // Both ranges snap to round steps, so that most new samples change no axis: a new sample then costs
+    // only the series it adds to (and the x range the thinning works on stays put).
+    const double spanX = std::max(maxX - (any ? minX : 0), 10.0);
+    const double snapX = niceStep(spanX / 10);
+    const double xFrom = any ? std::floor(minX / snapX) * snapX : 0;
+    const double xTo = std::max(std::ceil(maxX / snapX) * snapX, xFrom + snapX);
+    const double tickY = maxY > 0 ? niceStep(maxY * 1.05 / 5) : 0.2;
+    const double yTo = maxY > 0 ? std::ceil(maxY * 1.05 / tickY) * tickY : 1;
+    setAxis(m_x, xFrom, xTo, niceStep((xTo - xFrom) / 6));
+    setAxis(m_y, 0, yTo, tickY);
+    const int columns = int(chart()->plotArea().width() > 0 ? chart()->plotArea().width() : width()) / 2;
+    for (qsizetype i = 0; i < m_bindings.size(); ++i)
+        m_bindings[i].series->replace(thinToColumns(all[i], xFrom, xTo, columns)); // one repaint per series
 }
 
 void LiveChart::updateColors()

@@ -13,7 +13,9 @@ class QValueAxis;
 namespace bc {
 
 // A line chart that redraws at most a few times a second: each series is bound to a function returning
-// its points (copied from a ring buffer), and a timer replaces whole series when marked dirty.
+// its points (copied from a ring buffer), and a timer replaces whole series when marked dirty. Long
+// histories are thinned to a few points per pixel column before they reach the series, so an update
+// costs the same for one minute or two hours of samples.
 class LiveChart : public QChartView
 {
     Q_OBJECT
@@ -27,6 +29,11 @@ public:
     void markDirty() { m_dirty = true; }
     void refreshNow();
     int seriesCount() const { return int(m_bindings.size()); }
+
+    // Points ordered by x, thinned to the lowest and highest point of each of `columns` equal slices of
+    // [xMin, xMax], plus the first and the last point: the polyline drawn at that width looks the same.
+    // Returned unchanged when it has no more than 2 points per column.
+    static QList<QPointF> thinToColumns(const QList<QPointF> &points, double xMin, double xMax, int columns);
 
 private:
     struct Binding
