@@ -4,6 +4,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace bc {
@@ -64,11 +66,11 @@ LoadSample LoadSample::from(const StatsSnapshot &s, qint64 timestampMs, double e
 
 LoadHistory::LoadHistory(qsizetype ringCapacity)
     : m_rps(ringCapacity), m_failPerSec(ringCapacity), m_users(ringCapacity), m_p50(ringCapacity),
-      m_p95(ringCapacity)
+      m_p95(ringCapacity), m_ringCapacity(ringCapacity)
 {
 }
 
-void LoadHistory::append(const LoadSample &s)
+void LoadHistory::append(const LoadSample &s, const QList<EndpointStats> &endpoints)
 {
     m_samples.append(s);
     m_rps.push({s.elapsedS, s.rps});
@@ -78,6 +80,18 @@ void LoadHistory::append(const LoadSample &s)
         m_p50.push({s.elapsedS, s.currentP50Ms});
     if (!std::isnan(s.currentP95Ms))
         m_p95.push({s.elapsedS, s.currentP95Ms});
+    for (const EndpointStats &e : endpoints) {
+        if (e.numRequests == 0)
+            continue; // no average yet
+        const QString key = e.method.isEmpty() ? e.name : e.method + u' ' + e.name;
+        auto trace = std::find_if(m_endpoints.begin(), m_endpoints.end(),
+                                  [&key](const EndpointTrace &t) { return t.key == key; });
+        if (trace == m_endpoints.end()) {
+            m_endpoints.append(EndpointTrace{key, SampleRing(m_ringCapacity)});
+            trace = m_endpoints.end() - 1;
+        }
+        trace->avgMs.push({s.elapsedS, e.avgMs});
+    }
 }
 
 void LoadHistory::clear()
@@ -88,6 +102,7 @@ void LoadHistory::clear()
     m_users.clear();
     m_p50.clear();
     m_p95.clear();
+    m_endpoints.clear();
 }
 
 QByteArray LoadHistory::csvHeader()

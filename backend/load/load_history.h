@@ -41,16 +41,24 @@ struct LoadSample
     static LoadSample from(const StatsSnapshot &s, qint64 timestampMs, double elapsedS, int targetUsers);
 };
 
+// One endpoint's chart ring: its average response time (Locust's, since the start) at each poll.
+struct EndpointTrace
+{
+    QString key; // "GET /cart"
+    SampleRing avgMs;
+};
+
 // The whole history of one run in memory, plus fixed-capacity rings for live charts (x = elapsed
-// seconds). History is never dropped on errors; only clear() empties it.
+// seconds), overall and per endpoint. History is never dropped on errors; only clear() empties it.
 class LoadHistory
 {
 public:
-    static constexpr qsizetype kRingCapacity = 1800; // one hour at 2 s polls
+    static constexpr qsizetype kRingCapacity = 3600; // two hours at 2 s polls
 
     explicit LoadHistory(qsizetype ringCapacity = kRingCapacity);
 
-    void append(const LoadSample &sample);
+    // `endpoints`: the rows of the same poll (without Aggregated), for the per-endpoint rings.
+    void append(const LoadSample &sample, const QList<EndpointStats> &endpoints = {});
     void clear();
     const QList<LoadSample> &samples() const { return m_samples; }
     bool isEmpty() const { return m_samples.isEmpty(); }
@@ -60,6 +68,7 @@ public:
     const SampleRing &users() const { return m_users; }
     const SampleRing &p50() const { return m_p50; }
     const SampleRing &p95() const { return m_p95; }
+    const QList<EndpointTrace> &endpointTraces() const { return m_endpoints; } // in the order first seen
 
     // Our own history files: one CSV row per sample (header + appendable rows) and a JSON array.
     static QByteArray csvHeader();
@@ -74,6 +83,8 @@ private:
     SampleRing m_users;
     SampleRing m_p50;
     SampleRing m_p95;
+    QList<EndpointTrace> m_endpoints;
+    qsizetype m_ringCapacity;
 };
 
 } // namespace bc

@@ -168,7 +168,7 @@ void LoadSession::onSnapshot(const StatsSnapshot &snapshot)
         return;
     const LoadSample sample = LoadSample::from(snapshot, QDateTime::currentMSecsSinceEpoch(),
                                                double(m_clock.elapsed()) / 1000.0, m_client->targetUsers());
-    m_history.append(sample);
+    m_history.append(sample, snapshot.endpoints);
     if (Status s = m_folder->appendSample(sample); !s)
         Q_EMIT problem(s.error());
     Q_EMIT sampleAdded(sample);

@@ -25,6 +25,7 @@ private Q_SLOTS:
     void duration();
     void historyRingsAndCsvRoundTrip();
     void historyCsvRejects();
+    void endpointTracesFollowTheirRows();
 };
 
 void TstLoadHistory::ringKeepsNewest()
@@ -174,6 +175,35 @@ void TstLoadHistory::historyCsvRejects()
     QVERIFY(!LoadHistory::parseCsv(LoadHistory::csvHeader() + "1,2\n" + LoadHistory::csvRow({}) + LoadHistory::csvRow({})));
     const QByteArray badNumber = LoadHistory::csvRow({}).replace("0,", "x,");
     QVERIFY(!LoadHistory::parseCsv(LoadHistory::csvHeader() + badNumber + LoadHistory::csvRow({})));
+}
+
+
+void TstLoadHistory::endpointTracesFollowTheirRows()
+{
+    LoadHistory history(2);
+    const auto row = [](const QString &method, const QString &name, qint64 n, double avg) {
+        EndpointStats e;
+        e.method = method;
+        e.name = name;
+        e.numRequests = n;
+        e.avgMs = avg;
+        return e;
+    };
+    LoadSample s;
+    s.elapsedS = 2;
+    history.append(s, {row(u"GET"_s, u"/"_s, 4, 12.5), row(u"POST"_s, u"/cart"_s, 0, 0)});
+    QCOMPARE(history.endpointTraces().size(), 1); // no average before the first request
+    s.elapsedS = 4;
+    history.append(s, {row(u"POST"_s, u"/cart"_s, 1, 30), row(u"GET"_s, u"/"_s, 9, 11)});
+    s.elapsedS = 6;
+    history.append(s, {row(u"GET"_s, u"/"_s, 12, 10)});
+    QCOMPARE(history.endpointTraces().size(), 2);
+    QCOMPARE(history.endpointTraces().at(0).key, u"GET /"_s);
+    QCOMPARE(history.endpointTraces().at(0).avgMs.ordered(), (QList<QPointF>{{4, 11}, {6, 10}})); // ring of 2
+    QCOMPARE(history.endpointTraces().at(1).key, u"POST /cart"_s);
+    QCOMPARE(history.endpointTraces().at(1).avgMs.ordered(), (QList<QPointF>{{4, 30}}));
+    history.clear();
+    QVERIFY(history.endpointTraces().isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TstLoadHistory)

@@ -10,11 +10,13 @@
 #include "widgets/charts/live_chart.h"
 #include "widgets/common/inline_banner.h"
 
+#include <QChart>
 #include <QDesktopServices>
 #include <QDir>
 #include <QDoubleSpinBox>
 #include <QFileInfo>
 #include <QFormLayout>
+#include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -29,7 +31,9 @@
 #include <QTableView>
 #include <QUrl>
 
+#include <algorithm>
 #include <cmath>
+#include <numeric>
 
 using namespace Qt::StringLiterals;
 
@@ -163,39 +167,101 @@ QWidget *LoadTestPanel::createControls()
 QWidget *LoadTestPanel::createCharts()
 {
     auto *charts = new QWidget(this);
-    auto *layout = new QHBoxLayout(charts);
+    auto *layout = new QGridLayout(charts);
     layout->setContentsMargins(0, 0, 0, 0);
     m_rpsChart = new LiveChart(tr("Requests per second"), tr("per second"), charts);
     m_latencyChart = new LiveChart(tr("Response time"), tr("ms"), charts);
     m_usersChart = new LiveChart(tr("Users and workers"), tr("count"), charts);
-    for (LiveChart *c : {m_rpsChart, m_latencyChart, m_usersChart})
-        layout->addWidget(c);
+    m_endpointChart = new LiveChart(tr("Slowest endpoints (average since start)"), tr("ms"), charts);
+    layout->addWidget(m_rpsChart, 0, 0);
+    layout->addWidget(m_latencyChart, 0, 1);
+    layout->addWidget(m_usersChart, 1, 0);
+    layout->addWidget(m_endpointChart, 1, 1);
     bindCharts();
     return charts;
+}
+
+const LoadHistory *LoadTestPanel::shownHistory() const
+{
+    if (m_shownHistory)
+        return m_shownHistory;
+    return m_session ? &m_session->history() : nullptr;
+}
+
+void LoadTestPanel::showHistory(const LoadHistory *history)
+{
+    m_shownHistory = history;
+    refreshCharts();
 }
 
 void LoadTestPanel::bindCharts()
 {
     const auto ring = [this](auto member) {
         return [this, member]() -> QList<QPointF> {
-            return m_session ? (m_session->history().*member)().ordered() : QList<QPointF>();
+            const LoadHistory *h = shownHistory();
+            return h ? (h->*member)().ordered() : QList<QPointF>();
         };
     };
+    const auto samples = [this] { return shownHistory() ? shownHistory()->samples() : QList<LoadSample>(); };
     m_rpsChart->addSeries(tr("requests/s"), ring(&LoadHistory::rps));
     m_rpsChart->addSeries(tr("failures/s"), ring(&LoadHistory::failPerSec));
     m_latencyChart->addSeries(tr("median"), ring(&LoadHistory::p50));
     m_latencyChart->addSeries(tr("p95"), ring(&LoadHistory::p95));
-    m_latencyChart->addSeries(tr("p99 (cumulative)"), [this] {
-        return m_session ? column(m_session->history().samples(), &LoadSample::p99Ms) : QList<QPointF>();
-    });
+    m_latencyChart->addSeries(tr("p99 (cumulative)"), [samples] { return column(samples(), &LoadSample::p99Ms); });
+    m_latencyChart->addSeries(tr("average (cumulative)"), [samples] { return column(samples(), &LoadSample::avgMs); });
     m_usersChart->addSeries(tr("users"), ring(&LoadHistory::users));
-    m_usersChart->addSeries(tr("workers"), [this] {
+    m_usersChart->addSeries(tr("workers"), [samples] {
         QList<QPointF> points;
-        if (m_session)
-            for (const LoadSample &s : m_session->history().samples())
-                points.append({s.elapsedS, double(s.workersRunning)});
+        for (const LoadSample &s : samples())
+            points.append({s.elapsedS, double(s.workersRunning)});
         return points;
     });
+    // A fixed set of lines for the slowest endpoints; rankEndpoints() decides which endpoint each shows.
+    // Eight colours that stay apart (the chart theme repeats after five); names in a column at the right,
+    // where "POST /cart/checkout" fits.
+    static const char *const kSlotColors[kChartedEndpoints] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728",
+                                                               "#9467bd", "#8c564b", "#e377c2", "#17becf"};
+    for (int slot = 0; slot < kChartedEndpoints; ++slot) {
+        QLineSeries *line = m_endpointChart->addSeries(QString(), [this, slot]() -> QList<QPointF> {
+            const LoadHistory *h = shownHistory();
+            if (!h || slot >= m_slowest.size() || m_slowest[slot] >= h->endpointTraces().size())
+                return {};
+            return h->endpointTraces().at(m_slowest[slot]).avgMs.ordered();
+        });
+        QPen pen = line->pen();
+        pen.setColor(QColor::fromString(QLatin1StringView(kSlotColors[slot])));
+        line->setPen(pen);
+    }
+    m_endpointChart->chart()->legend()->setAlignment(Qt::AlignRight);
+}
+
+void LoadTestPanel::rankEndpoints()
+{
+    const LoadHistory *h = shownHistory();
+    const QList<EndpointTrace> empty;
+    const QList<EndpointTrace> &traces = h ? h->endpointTraces() : empty;
+    QList<qsizetype> order(traces.size());
+    std::iota(order.begin(), order.end(), 0);
+    const auto latest = [&traces](qsizetype i) { return traces[i].avgMs.isEmpty() ? 0.0 : traces[i].avgMs.last().y(); };
+    const qsizetype shown = std::min<qsizetype>(kChartedEndpoints, order.size());
+    std::partial_sort(order.begin(), order.begin() + shown, order.end(),
+                      [&latest](qsizetype a, qsizetype b) { return latest(a) > latest(b); });
+    order.resize(shown);
+    m_slowest = order;
+    const QList<QAbstractSeries *> lines = m_endpointChart->chart()->series();
+    for (int slot = 0; slot < kChartedEndpoints && slot < lines.size(); ++slot) {
+        const QString name = slot < shown ? traces[m_slowest[slot]].key : QString();
+        if (lines[slot]->name() != name)
+            lines[slot]->setName(name);
+        lines[slot]->setVisible(slot < shown);
+    }
+}
+
+void LoadTestPanel::refreshCharts()
+{
+    rankEndpoints();
+    for (LiveChart *c : {m_rpsChart, m_latencyChart, m_usersChart, m_endpointChart})
+        c->refreshNow();
 }
 
 QWidget *LoadTestPanel::createTables()
@@ -314,7 +380,8 @@ void LoadTestPanel::stopRun()
 
 void LoadTestPanel::onSample(const LoadSample &sample)
 {
-    for (LiveChart *c : {m_rpsChart, m_latencyChart, m_usersChart})
+    rankEndpoints();
+    for (LiveChart *c : {m_rpsChart, m_latencyChart, m_usersChart, m_endpointChart})
         c->markDirty();
     QString text = tr("%1 users, %2 req/s, %3 failures in all; %4 s")
                        .arg(sample.userCount)
@@ -333,8 +400,7 @@ void LoadTestPanel::onFinished(const Status &status)
     else
         banner()->showError(status.error());
     m_state->setText(status ? tr("Finished") : tr("Failed"));
-    for (LiveChart *c : {m_rpsChart, m_latencyChart, m_usersChart})
-        c->refreshNow();
+    refreshCharts();
     refreshRuns();
     updateButtons();
 }
@@ -393,10 +459,12 @@ void LoadTestPanel::exportChartImages()
         return;
     }
     QStringList saved;
-    const QList<QPair<LiveChart *, QString>> charts{
-        {m_rpsChart, u"chart-requests.png"_s}, {m_latencyChart, u"chart-response-time.png"_s}, {m_usersChart, u"chart-users.png"_s}};
+    const QList<QPair<LiveChart *, QString>> charts{{m_rpsChart, u"chart-requests.png"_s},
+                                                    {m_latencyChart, u"chart-response-time.png"_s},
+                                                    {m_usersChart, u"chart-users.png"_s},
+                                                    {m_endpointChart, u"chart-endpoints.png"_s}};
+    refreshCharts();
     for (const auto &[chart, name] : charts) {
-        chart->refreshNow();
         const QString path = QDir(dir).filePath(name);
         if (chart->grab().save(path))
             saved.append(name);

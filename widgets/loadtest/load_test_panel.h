@@ -43,15 +43,20 @@ public:
     LiveChart *rpsChart() const { return m_rpsChart; }
     LiveChart *latencyChart() const { return m_latencyChart; }
     LiveChart *usersChart() const { return m_usersChart; }
+    LiveChart *endpointChart() const { return m_endpointChart; } // the slowest endpoints
+    static constexpr int kChartedEndpoints = 8;
     EndpointStatsModel *endpoints() const { return m_endpoints; }
     QListWidget *runList() const { return m_runs; }
     void setRunsRoot(const QString &root); // default: RunStore::defaultRoot()
+    // Draw this history instead of the run's (nullptr: the run's again); for the chart benchmark.
+    void showHistory(const LoadHistory *history);
 
 public Q_SLOTS:
     void startRun();
     void stopRun();
     void refreshRuns();
     void exportChartImages();
+    void refreshCharts(); // now, rather than on the charts' next tick
 
 private:
     QWidget *createControls();
@@ -63,6 +68,8 @@ private:
     void updateButtons();
     void fillHostFromCluster();
     void compareSelectedRun();
+    const LoadHistory *shownHistory() const;
+    void rankEndpoints();
 
     RunContext *m_context;
     QPointer<ClusterSession> m_cluster;
@@ -81,6 +88,9 @@ private:
     LiveChart *m_rpsChart = nullptr;
     LiveChart *m_latencyChart = nullptr;
     LiveChart *m_usersChart = nullptr;
+    LiveChart *m_endpointChart = nullptr;
+    QList<qsizetype> m_slowest; // indexes into shownHistory()->endpointTraces(), slowest first
+    const LoadHistory *m_shownHistory = nullptr;
     EndpointStatsModel *m_endpoints = nullptr;
     QTableView *m_endpointView = nullptr;
     QListWidget *m_runs = nullptr;
