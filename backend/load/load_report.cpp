@@ -78,9 +78,13 @@ QString svgLineChart(const QString &title, const QString &unit, const QList<Char
     }
     if (xMax <= xMin)
         xMax = xMin + 1;
-    const double yStep = niceStep(yMax > 0 ? yMax : 1, 5);
-    const double yTop = std::max(yStep, std::ceil((yMax > 0 ? yMax : 1) / yStep) * yStep);
+    // Some room above the highest point: a line at exactly the top would vanish under the frame.
+    const double yStep = niceStep(yMax > 0 ? yMax * 1.05 : 1, 5);
+    const double yTop = std::max(yStep, std::ceil((yMax > 0 ? yMax * 1.05 : 1) / yStep) * yStep);
+    // The x axis starts and ends on a tick (a run's first poll comes a moment after 0 s).
     const double xStep = niceStep(xMax - xMin, 8);
+    xMin = std::floor(xMin / xStep) * xStep;
+    xMax = std::max(std::ceil(xMax / xStep - 1e-9) * xStep, xMin + xStep);
     auto px = [&](double x) { return left + (x - xMin) / (xMax - xMin) * plotW; };
     auto py = [&](double y) { return top + plotH - y / yTop * plotH; };
 

@@ -1,9 +1,11 @@
 // Run folders: settings, appended history, Locust-format CSVs, the HTML report, listing, rebuild.
 #include "backend/load/locust_csv.h"
+#include "backend/load/load_report.h"
 #include "backend/load/run_store.h"
 
 #include <QDir>
 #include <QFile>
+#include <QRegularExpression>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -82,6 +84,7 @@ private Q_SLOTS:
     void listsRunsNewestFirst();
     void csvQuoting();
     void historyMergesLocustOwnRows();
+    void reportChartKeepsLinesInsideTheFrame();
 };
 
 void TstRunStore::settingsRoundTrip()
@@ -270,6 +273,24 @@ void TstRunStore::historyMergesLocustOwnRows()
     // Without a usable file of Locust's own, ours alone.
     QCOMPARE(locust_csv::mergedHistory("garbage", ours), locust_csv::history(ours));
     QCOMPARE(locust_csv::mergedHistory({}, ours), locust_csv::history(ours));
+}
+
+// A line at the highest value stays below the top of the frame (not under its stroke), and the x axis
+// starts on a labelled tick although the first poll comes a moment after 0 s.
+void TstRunStore::reportChartKeepsLinesInsideTheFrame()
+{
+    ChartSeries users{u"users"_s, u"#9467bd"_s, {{0.05, 0}, {2.1, 30}, {4.2, 50}, {59.8, 50}}};
+    const QString svg = svgLineChart(u"Users"_s, QString(), {users}, 860, 260);
+    const double top = 30, bottom = 260 - 40;
+    const QRegularExpression path(u"<path d=\"([^\"]+)\""_s);
+    const auto match = path.match(svg);
+    QVERIFY(match.hasMatch());
+    double highest = bottom;
+    for (const QString &point : match.captured(1).split(u' ', Qt::SkipEmptyParts))
+        highest = std::min(highest, point.mid(1).section(u',', 1, 1).toDouble());
+    QVERIFY2(highest > top + 2 && highest < bottom, qPrintable(QString::number(highest)));
+    QVERIFY2(svg.contains(u"text-anchor=\"middle\">0</text>"_s), "no 0 s tick");
+    QVERIFY2(svg.contains(u"text-anchor=\"middle\">60</text>"_s), "no 60 s tick");
 }
 
 QTEST_GUILESS_MAIN(TstRunStore)
