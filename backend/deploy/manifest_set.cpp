@@ -41,13 +41,15 @@ Result<ManifestSet::Edition> ManifestSet::editionFromName(const QString &name)
     return Error{Error::Kind::Invalid, u"manifest must be 'minimal' or 'full', got '%1'"_s.arg(name)};
 }
 
-QStringList ManifestSet::files(Edition edition, bool withCanary)
+QStringList ManifestSet::files(Edition edition, bool withCanary, bool withOrderLog)
 {
     const QDir dir(manifestDirectory());
     QStringList list{dir.filePath(edition == Edition::Minimal ? u"minimal.yaml"_s
                                                               : u"upstream/kubernetes-manifests.yaml"_s)};
     if (withCanary)
         list.append(dir.filePath(u"productcatalogservice-v2.yaml"_s));
+    if (withOrderLog)
+        list.append(dir.filePath(u"orderlog.yaml"_s));
     return list;
 }
 

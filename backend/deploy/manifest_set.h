@@ -31,8 +31,9 @@ public:
     // the source tree this binary was built from.
     static QString manifestDirectory();
     static Result<Edition> editionFromName(const QString &name); // "minimal" | "full"
-    // Files to apply, in order: the edition, then optional parts.
-    static QStringList files(Edition edition, bool withCanary);
+    // Files to apply, in order: the edition, then optional parts. withOrderLog adds the orderlog
+    // Service (orderlog.yaml): the local sandbox's storefront logs checkouts only when it exists.
+    static QStringList files(Edition edition, bool withCanary, bool withOrderLog = false);
 
     static Result<QList<ManifestObject>> inspect(const QString &path);
     static Result<QList<ManifestObject>> inspectAll(const QStringList &paths);

@@ -1,6 +1,7 @@
 #include "backend/sandbox/sandbox_controller.h"
 
 #include "backend/process/command_runner.h"
+#include "backend/sandbox/local_orderlog.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -56,6 +57,8 @@ QStringList SandboxController::arguments(const SandboxOptions &options)
         args << u"--with-crds"_s;
     if (!options.postgresAddress.isEmpty())
         args << u"--postgres"_s << options.postgresAddress;
+    if (!options.orderlogAddress.isEmpty())
+        args << u"--orderlog"_s << options.orderlogAddress;
     return args;
 }
 
@@ -71,7 +74,39 @@ int SandboxController::parseListeningLine(const QString &line)
     return m.hasMatch() ? m.captured(1).toInt() : 0;
 }
 
-SandboxController::SandboxController(RunContext *context, QObject *parent) : QObject(parent), m_context(context) {}
+SandboxController::SandboxController(RunContext *context, QObject *parent)
+    : QObject(parent)
+    , m_context(context)
+    , m_database(new LocalDatabase(context, this))
+    , m_orderlog(new LocalOrderlog(context, this))
+{
+    connect(m_database, &LocalDatabase::progress, this, &SandboxController::progress);
+    connect(m_database, &LocalDatabase::ready, this, [this](const LocalDatabaseAccess &access) {
+        if (m_state != State::Starting || m_error)
+            return;
+        m_options.postgresAddress = access.address();
+        Q_EMIT progress(tr("Starting orderlog-server…"));
+        m_orderlog->start(access);
+    });
+    connect(m_orderlog, &LocalOrderlog::ready, this, [this](const QString &address) {
+        if (m_state != State::Starting || m_error)
+            return;
+        m_options.orderlogAddress = address;
+        launchSandbox();
+    });
+    connect(m_database, &LocalDatabase::failed, this, &SandboxController::abort);
+    connect(m_orderlog, &LocalOrderlog::failed, this, &SandboxController::abort);
+    connect(m_database, &LocalDatabase::stopped, this, &SandboxController::settle);
+    connect(m_orderlog, &LocalOrderlog::stopped, this, &SandboxController::settle);
+}
+
+SandboxController::~SandboxController()
+{
+    // Closing the app: the sandbox first, then orderlog-server, then PostgreSQL (fast shutdown).
+    delete m_runner;
+    delete m_orderlog;
+    delete m_database;
+}
 
 void SandboxController::setState(State state)
 {
@@ -81,14 +116,20 @@ void SandboxController::setState(State state)
     Q_EMIT stateChanged(state);
 }
 
+const LocalDatabaseAccess *SandboxController::orderDatabase() const
+{
+    return m_state == State::Running && m_options.withOrderLog && m_database->isRunning() ? &m_database->access()
+                                                                                           : nullptr;
+}
+
 void SandboxController::start(const SandboxOptions &options)
 {
-    if (m_runner)
+    if (m_runner || m_state == State::Starting || m_state == State::Running)
         return;
     m_options = options;
     m_url.clear();
-    const QString binary = locateBinary();
-    if (binary.isEmpty()) {
+    m_error.reset();
+    if (locateBinary().isEmpty()) {
         setState(State::Failed);
         Q_EMIT failed(Error{Error::Kind::Unavailable,
                             u"boutique-sandbox was not found beside the app or on PATH; build it (./boutique build)."_s});
@@ -97,12 +138,21 @@ void SandboxController::start(const SandboxOptions &options)
     QDir().mkpath(options.directory());
     QFile::remove(options.kubeconfigPath()); // its appearance means "listening"; never read a stale one
     setState(State::Starting);
+    if (options.withOrderLog && !(m_context && m_context->dryRun()))
+        m_database->start(options.directory());
+    else
+        launchSandbox();
+}
+
+void SandboxController::launchSandbox()
+{
+    Q_EMIT progress(tr("Starting the simulated cluster…"));
     m_runner = new CommandRunner(m_context, this);
-    Command command{binary, arguments(options)};
+    Command command{locateBinary(), arguments(m_options)};
     command.timeout = 0ms;
     connect(m_runner, &CommandRunner::stdoutLine, this, [this](const QString &line) {
         const int port = parseListeningLine(line);
-        if (port > 0 && m_state == State::Starting) {
+        if (port > 0 && m_state == State::Starting && !m_error) {
             m_url = u"http://127.0.0.1:%1"_s.arg(port);
             setState(State::Running);
             Q_EMIT ready(target());
@@ -116,19 +166,49 @@ void SandboxController::start(const SandboxOptions &options)
             Q_EMIT ready(target());
             return;
         }
-        const bool wanted = r.outcome == CommandResult::Outcome::Cancelled;
-        setState(wanted ? State::Stopped : State::Failed);
-        if (!wanted)
-            Q_EMIT failed(Error{Error::Kind::Failed, u"The local sandbox stopped: %1"_s.arg(r.toError().message),
-                                r.stderrTail});
+        if (r.outcome != CommandResult::Outcome::Cancelled && !m_error)
+            m_error = Error{Error::Kind::Failed, u"The local sandbox stopped: %1"_s.arg(r.toError().message),
+                            r.stderrTail};
+        stopAll();
+        settle();
     });
     m_runner->start(command);
 }
 
-void SandboxController::stop()
+void SandboxController::abort(const Error &error)
+{
+    if (!m_error)
+        m_error = error;
+    stopAll();
+    settle();
+}
+
+void SandboxController::stopAll()
 {
     if (m_runner)
         m_runner->cancel();
+    m_orderlog->stop();
+    m_database->stop();
+}
+
+void SandboxController::settle()
+{
+    if (m_runner || m_orderlog->isActive() || m_database->isActive())
+        return;
+    if (m_error) {
+        const Error error = *m_error;
+        m_error.reset();
+        setState(State::Failed);
+        Q_EMIT failed(error);
+    } else {
+        setState(State::Stopped);
+    }
+}
+
+void SandboxController::stop()
+{
+    stopAll();
+    settle();
 }
 
 } // namespace bc

@@ -3,13 +3,17 @@
 #include "backend/core/result.h"
 #include "backend/kube/kube_target.h"
 #include "backend/process/run_context.h"
+#include "backend/sandbox/local_database.h"
 
 #include <QObject>
 #include <QPointer>
 
+#include <optional>
+
 namespace bc {
 
 class CommandRunner;
+class LocalOrderlog;
 
 struct SandboxOptions
 {
@@ -19,6 +23,10 @@ struct SandboxOptions
     double timeScale = 1;
     bool withCrds = true;
     QString postgresAddress = {}; // loopback HOST:PORT: CNPG instance pods forward 5432 to this PostgreSQL
+    QString orderlogAddress = {}; // loopback HOST:PORT of an orderlog-server that checkouts log to
+    // Also run the sandbox's own PostgreSQL and orderlog-server (the app's "Local sandbox"); their
+    // addresses then fill postgresAddress and orderlogAddress.
+    bool withOrderLog = false;
     QString stateDirectory = {}; // default: <AppDataLocation>/sandbox
 
     QString kubeconfigPath() const;
@@ -27,7 +35,10 @@ struct SandboxOptions
 };
 
 // The "Local sandbox" environment: runs boutique-sandbox as a child of the app (stopped with it) and
-// hands out the KubeTarget that points kubectl at it through the sandbox's own kubeconfig.
+// hands out the KubeTarget that points kubectl at it through the sandbox's own kubeconfig. With
+// SandboxOptions::withOrderLog it first starts a private PostgreSQL and the real orderlog-server, so
+// storefront checkouts land in a database the Order log panel reads; a failure of any of the three
+// stops the others.
 class SandboxController : public QObject
 {
     Q_OBJECT
@@ -36,6 +47,7 @@ public:
     Q_ENUM(State)
 
     explicit SandboxController(RunContext *context, QObject *parent = nullptr);
+    ~SandboxController() override;
 
     static QString locateBinary(); // BC_SANDBOX_BINARY, beside the app, the build tree, PATH
     static QStringList arguments(const SandboxOptions &options);
@@ -48,20 +60,32 @@ public:
     State state() const { return m_state; }
     KubeTarget target() const { return targetFor(m_options); }
     QString serverUrl() const { return m_url; }
+    // The order database while the whole stack runs (withOrderLog), else nullptr.
+    const LocalDatabaseAccess *orderDatabase() const;
+    LocalDatabase *database() const { return m_database; }
+    LocalOrderlog *orderlog() const { return m_orderlog; }
 
 Q_SIGNALS:
     void stateChanged(bc::SandboxController::State state);
     void ready(const bc::KubeTarget &target);
     void failed(const bc::Error &error);
+    void progress(const QString &step);
 
 private:
     void setState(State state);
+    void launchSandbox();
+    void abort(const Error &error);
+    void stopAll();
+    void settle(); // once nothing runs any more: Stopped, or Failed with the first error
 
     QPointer<RunContext> m_context;
     CommandRunner *m_runner = nullptr;
     SandboxOptions m_options;
     State m_state = State::Stopped;
     QString m_url;
+    LocalDatabase *m_database;
+    LocalOrderlog *m_orderlog;
+    std::optional<Error> m_error;
 };
 
 } // namespace bc

@@ -1,0 +1,45 @@
+#pragma once
+
+#include "backend/core/result.h"
+#include "backend/process/run_context.h"
+#include "backend/sandbox/local_database.h"
+
+#include <QObject>
+#include <QPointer>
+
+namespace bc {
+
+class CommandRunner;
+
+// The real orderlog-server for the local sandbox, a child of the app on a free loopback port, writing
+// to the sandbox's PostgreSQL. The database password reaches it in PGPASSWORD, never on argv.
+class LocalOrderlog : public QObject
+{
+    Q_OBJECT
+public:
+    explicit LocalOrderlog(RunContext *context, QObject *parent = nullptr);
+
+    static QString locateBinary(); // BC_ORDERLOG_SERVER_BINARY, beside the app, the build tree, PATH
+    // "listening on 127.0.0.1:PORT" -> PORT, or 0
+    static int parseListeningLine(const QString &line);
+
+    void start(const LocalDatabaseAccess &database);
+    void stop();
+    bool isRunning() const { return m_port > 0; }
+    bool isActive() const { return m_runner; }
+    QString address() const; // 127.0.0.1:PORT once listening
+    qint64 pid() const;
+
+Q_SIGNALS:
+    void ready(const QString &address);
+    void failed(const bc::Error &error); // could not start, or stopped on its own
+    void stopped();
+
+private:
+    QPointer<RunContext> m_context;
+    CommandRunner *m_runner = nullptr;
+    int m_port = 0;
+    bool m_stopping = false;
+};
+
+} // namespace bc

@@ -1,0 +1,310 @@
+// The app's "Local sandbox" with its order log, end to end: SandboxController starts a real PostgreSQL 15
+// (LocalDatabase, not the pg fixture), the real orderlog-server and the real boutique-sandbox; the
+// shipped manifests with the orderlog Service are deployed with the real kubectl; a checkout posted to
+// the storefront over HTTP is read back with OrdersRepository through the sandbox's own connection.
+// Stopping leaves no process behind; a restart keeps the order (the data directory is reused).
+#include "backend/deploy/deploy_job.h"
+#include "backend/deploy/manifest_set.h"
+#include "backend/kube/kube_client.h"
+#include "backend/orders/orders_repository.h"
+#include "backend/sandbox/local_database.h"
+#include "backend/sandbox/local_orderlog.h"
+#include "backend/sandbox/sandbox_controller.h"
+
+#include <QDir>
+#include <QFile>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QRegularExpression>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUrlQuery>
+
+#include <optional>
+
+using namespace Qt::StringLiterals;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct ProcessInfo
+{
+    qint64 pid = 0;
+    qint64 parent = 0;
+    qint64 group = 0;
+    QString commandLine;
+};
+
+QList<ProcessInfo> processes()
+{
+    QList<ProcessInfo> list;
+    for (const QString &entry : QDir(u"/proc"_s).entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        bool numeric = false;
+        const qint64 pid = entry.toLongLong(&numeric);
+        if (!numeric)
+            continue;
+        QFile cmdline(u"/proc/%1/cmdline"_s.arg(entry));
+        QFile stat(u"/proc/%1/stat"_s.arg(entry));
+        if (!cmdline.open(QIODevice::ReadOnly) || !stat.open(QIODevice::ReadOnly))
+            continue;
+        ProcessInfo p;
+        p.pid = pid;
+        p.commandLine = QString::fromLocal8Bit(cmdline.readAll()).replace(QChar(0), u' ').trimmed();
+        // pid (comm) state ppid pgrp ...: comm may hold spaces, so count from the last ')'.
+        const QByteArray s = stat.readAll();
+        const QList<QByteArray> fields = s.mid(s.lastIndexOf(')') + 2).split(' ');
+        if (fields.size() > 2 && fields.at(0) != "Z") {
+            p.parent = fields.at(1).toLongLong();
+            p.group = fields.at(2).toLongLong();
+        }
+        if (p.group > 0)
+            list.append(p);
+    }
+    return list;
+}
+
+} // namespace
+
+class TstSandboxOrderLog : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        qRegisterMetaType<bc::Status>();
+        qRegisterMetaType<bc::OrderPageData>();
+        qRegisterMetaType<bc::Error>();
+        QVERIFY(m_dir.isValid());
+        // The postgres user must be able to enter it when the test runs as root (else the data would go
+        // to /var/lib/postgresql); QTemporaryDir makes it 0700.
+        QFile::setPermissions(m_dir.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ReadOther
+                                                | QFile::ExeOther | QFile::ReadGroup | QFile::ExeGroup);
+        m_options.stateDirectory = m_dir.path();
+        m_options.podStartDelaySeconds = 1;
+        m_options.timeScale = 0.25;
+        m_options.withOrderLog = true;
+        QVERIFY2(!bc::SandboxController::locateBinary().isEmpty(), "boutique-sandbox binary not found");
+        QVERIFY2(!bc::LocalOrderlog::locateBinary().isEmpty(), "orderlog-server binary not found");
+        m_sandbox = new bc::SandboxController(&m_context, this);
+    }
+
+    void cleanupTestCase()
+    {
+        if (m_sandbox && m_sandbox->state() != bc::SandboxController::State::Stopped) {
+            m_sandbox->stop();
+            QTRY_COMPARE_WITH_TIMEOUT(m_sandbox->state(), bc::SandboxController::State::Stopped, 20000);
+        }
+    }
+
+    void startsPostgresOrderlogAndTheSandbox()
+    {
+        QString why = start();
+        QVERIFY2(why.isEmpty(), qPrintable(why));
+        const bc::LocalDatabaseAccess *db = m_sandbox->orderDatabase();
+        QVERIFY(db);
+        QVERIFY(db->port > 0);
+        QVERIFY(db->password.size() >= 16);
+        QVERIFY2(!db->conninfo().contains(db->password), "the conninfo must not carry the password");
+        QCOMPARE(bc::LocalDatabase::rootFor(m_dir.path()), m_dir.filePath(u"postgres"_s));
+        QVERIFY(QFileInfo::exists(m_dir.filePath(u"postgres/data/PG_VERSION"_s)));
+        const QFileInfo passwordFile(bc::LocalDatabase::passwordFileFor(m_dir.path()));
+        QCOMPARE(passwordFile.permissions() & ~(QFile::ReadUser | QFile::WriteUser),
+                 QFile::ReadOwner | QFile::WriteOwner);
+        QVERIFY(m_sandbox->orderlog()->isRunning());
+        // The password is on no command line of the stack.
+        for (const ProcessInfo &p : processes())
+            QVERIFY2(!p.commandLine.contains(db->password), qPrintable(p.commandLine.left(80)));
+    }
+
+    void aTcpLoginNeedsThePassword()
+    {
+        const bc::LocalDatabaseAccess *db = m_sandbox->orderDatabase();
+        QVERIFY(db);
+        for (const QString &password : {u"wrong-password"_s, db->password}) {
+            bc::OrdersRepository repository;
+            QSignalSpy page(&repository, &bc::OrdersRepository::pageReady);
+            QSignalSpy failed(&repository, &bc::OrdersRepository::requestFailed);
+            repository.setConnection(db->conninfo(), password);
+            repository.requestPage({});
+            QTRY_VERIFY_WITH_TIMEOUT(page.size() + failed.size() == 1, 15000);
+            QCOMPARE(page.size(), password == db->password ? 1 : 0);
+        }
+    }
+
+    void checkoutInTheStorefrontIsLogged()
+    {
+        const bc::DeployRequest request{bc::ManifestSet::files(bc::ManifestSet::Edition::Minimal, false, true), false,
+                                        true, 90s};
+        QVERIFY(request.files.last().endsWith(u"orderlog.yaml"_s));
+        bc::DeployJob job(&m_context, m_sandbox->target(), request);
+        QSignalSpy finished(&job, &bc::DeployJob::finished);
+        job.start();
+        QVERIFY(finished.wait(90000));
+        const auto status = finished.first().first().value<bc::Status>();
+        QVERIFY2(status, qPrintable(status ? QString() : status.error().message));
+        QVERIFY(job.deployments().contains(u"orderlog"_s));
+
+        QString frontend;
+        QTRY_VERIFY_WITH_TIMEOUT(!(frontend = frontendUrl()).isEmpty(), 30000);
+        QVERIFY2(frontend.startsWith(u"http://127."_s), qPrintable(frontend)); // loopback only
+
+        QNetworkAccessManager http; // keeps the shop_session-id cookie between requests
+        auto post = [&](const QString &path, const QList<std::pair<QString, QString>> &form) {
+            QNetworkRequest request(QUrl(frontend + path));
+            request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/x-www-form-urlencoded"_s);
+            request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
+            QUrlQuery query;
+            for (const auto &[k, v] : form)
+                query.addQueryItem(k, v);
+            QNetworkReply *reply = http.post(request, query.toString(QUrl::FullyEncoded).toUtf8());
+            QSignalSpy done(reply, &QNetworkReply::finished);
+            (void)done.wait(15000);
+            const int code = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            const QString body = QString::fromUtf8(reply->readAll());
+            reply->deleteLater();
+            return std::pair{code, body};
+        };
+        QCOMPARE(post(u"/cart"_s, {{u"product_id"_s, u"OLJCESPC7Z"_s}, {u"quantity"_s, u"2"_s}}).first, 302);
+        const auto [code, body] = post(u"/cart/checkout"_s,
+            {{u"email"_s, u"sandbox-e2e@example.com"_s}, {u"street_address"_s, u"1600 Amphitheatre Parkway"_s},
+             {u"zip_code"_s, u"94043"_s}, {u"city"_s, u"Mountain View"_s}, {u"state"_s, u"CA"_s},
+             {u"country"_s, u"United States"_s}, {u"credit_card_number"_s, u"4432-8015-6152-0454"_s},
+             {u"credit_card_expiration_month"_s, u"1"_s}, {u"credit_card_expiration_year"_s, u"2039"_s},
+             {u"credit_card_cvv"_s, u"672"_s}});
+        QCOMPARE(code, 200);
+        static const QRegularExpression idRe(u"order-id\">([0-9a-f-]{36})<"_s);
+        m_orderId = idRe.match(body).captured(1);
+        QVERIFY2(!m_orderId.isEmpty(), qPrintable(body.left(400)));
+
+        const auto row = readOrder(m_orderId);
+        QVERIFY2(row, "the order did not appear in the sandbox's order database");
+        QCOMPARE(row->email, u"sandbox-e2e@example.com"_s);
+        QCOMPARE(row->itemCount, 2);
+        QCOMPARE(row->city, u"Mountain View"_s);
+    }
+
+    void stopLeavesNoProcessAndRestartKeepsTheOrder()
+    {
+        QVERIFY(!m_orderId.isEmpty());
+        const QString pgPort = QString::number(m_sandbox->orderDatabase()->port);
+        // This run's processes: everything naming its directory (postgres -D, runuser, boutique-sandbox
+        // --kubeconfig) or its database port (orderlog-server --db), their process groups and their
+        // descendants (each postgres backend leads a process group of its own).
+        auto ours = [&](const ProcessInfo &p) {
+            return p.commandLine.contains(m_dir.path()) || p.commandLine.contains(u"port=%1 "_s.arg(pgPort));
+        };
+        QHash<qint64, QString> mine; // pid -> command line
+        QSet<qint64> groups;
+        QStringList named;
+        const QList<ProcessInfo> before = processes();
+        for (const ProcessInfo &p : before)
+            if (ours(p)) {
+                mine.insert(p.pid, p.commandLine);
+                groups.insert(p.group);
+                named << p.commandLine;
+            }
+        for (bool grew = true; grew;) {
+            grew = false;
+            for (const ProcessInfo &p : before)
+                if (!mine.contains(p.pid) && (groups.contains(p.group) || mine.contains(p.parent))) {
+                    mine.insert(p.pid, p.commandLine);
+                    grew = true;
+                }
+        }
+        for (const QString &name : {u"/postgres "_s, u"orderlog-server "_s, u"boutique-sandbox "_s})
+            QVERIFY2(named.join(u'\n').contains(name), qPrintable(u"no %1 among\n%2"_s.arg(name, named.join(u'\n'))));
+        QVERIFY2(mine.size() > named.size(), "the postgres backends were not found"); // checkpointer, walwriter...
+
+        m_sandbox->stop();
+        QTRY_COMPARE_WITH_TIMEOUT(m_sandbox->state(), bc::SandboxController::State::Stopped, 20000);
+        QVERIFY(!m_sandbox->orderDatabase());
+        QStringList left;
+        for (const ProcessInfo &p : processes())
+            if (ours(p) || groups.contains(p.group) || mine.value(p.pid) == p.commandLine)
+                left << u"%1 %2"_s.arg(p.pid).arg(p.commandLine);
+        QVERIFY2(left.isEmpty(), qPrintable(left.join(u'\n')));
+
+        const QString why = start();
+        QVERIFY2(why.isEmpty(), qPrintable(why));
+        const auto row = readOrder(m_orderId);
+        QVERIFY2(row, "the order placed before the restart is gone");
+        QCOMPARE(row->email, u"sandbox-e2e@example.com"_s);
+    }
+
+    void missingPostgresIsAClearError()
+    {
+        m_sandbox->stop();
+        QTRY_COMPARE_WITH_TIMEOUT(m_sandbox->state(), bc::SandboxController::State::Stopped, 20000);
+        qputenv("BC_PG_BIN", QFile::encodeName(m_dir.filePath(u"no-postgres-here"_s)));
+        QSignalSpy failed(m_sandbox, &bc::SandboxController::failed);
+        m_sandbox->start(m_options);
+        qunsetenv("BC_PG_BIN");
+        QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 1, 5000);
+        const auto error = failed.first().first().value<bc::Error>();
+        QVERIFY2(error.message.contains(u"postgresql-15"_s), qPrintable(error.message));
+        QCOMPARE(m_sandbox->state(), bc::SandboxController::State::Failed);
+        QVERIFY(!m_sandbox->orderlog()->isActive());
+    }
+
+private:
+    QString start()
+    {
+        QSignalSpy ready(m_sandbox, &bc::SandboxController::ready);
+        QSignalSpy failed(m_sandbox, &bc::SandboxController::failed);
+        m_sandbox->start(m_options);
+        if (!QTest::qWaitFor([&] { return !ready.isEmpty() || !failed.isEmpty(); }, 60000))
+            return u"the stack did not start within 60 s"_s;
+        if (!failed.isEmpty()) {
+            const auto e = failed.first().first().value<bc::Error>();
+            return e.message + u"\n"_s + e.detail;
+        }
+        return {};
+    }
+
+    QString frontendUrl()
+    {
+        bc::KubeClient client(&m_context, m_sandbox->target());
+        std::optional<bc::Result<bc::Service>> service;
+        client.getService(u"frontend-external"_s, [&](const bc::Result<bc::Service> &r) { service = r; });
+        if (!QTest::qWaitFor([&] { return service.has_value(); }, 30000) || !*service)
+            return {};
+        return service->value().externalUrl();
+    }
+
+    std::optional<bc::OrderRow> readOrder(const QString &orderId)
+    {
+        const bc::LocalDatabaseAccess *db = m_sandbox->orderDatabase();
+        if (!db)
+            return std::nullopt;
+        bc::OrdersRepository repository;
+        repository.setConnection(db->conninfo(), db->password);
+        bc::OrderPageRequest request;
+        request.filter.orderId = orderId;
+        std::optional<bc::OrderRow> found;
+        // The storefront logs the order before it answers, so it is there at once; allow a moment anyway.
+        (void)QTest::qWaitFor(
+            [&] {
+                QSignalSpy page(&repository, &bc::OrdersRepository::pageReady);
+                QSignalSpy failed(&repository, &bc::OrdersRepository::requestFailed);
+                repository.requestPage(request);
+                if (!QTest::qWaitFor([&] { return !page.isEmpty() || !failed.isEmpty(); }, 10000) || page.isEmpty())
+                    return false;
+                const auto data = page.first().at(1).value<bc::OrderPageData>();
+                if (data.rows.size() == 1 && data.rows.first().orderId == orderId)
+                    found = data.rows.first();
+                return found.has_value();
+            },
+            10000);
+        return found;
+    }
+
+    QTemporaryDir m_dir;
+    bc::RunContext m_context;
+    bc::SandboxOptions m_options;
+    bc::SandboxController *m_sandbox = nullptr;
+    QString m_orderId;
+};
+
+QTEST_MAIN(TstSandboxOrderLog)
+#include "tst_sandbox_order_log.moc"
