@@ -95,7 +95,7 @@ int runGui(int argc, char **argv)
         const QString name = parser.value(environment);
         // The session names the sandbox itself (environmentChanged); other names are shown as given.
         if (name == u"sandbox" || name == u"local")
-            session.useSandbox();
+            session.useSandbox(SandboxOptions{.withOrderLog = true});
         else
             window.setEnvironment(name);
     }

@@ -92,7 +92,7 @@ private:
     GkeClusterService *m_gke = nullptr;
     K3sClusterService *m_k3s = nullptr;
     Confirm m_confirm;
-    SandboxOptions m_sandboxOptions;
+    SandboxOptions m_sandboxOptions{.withOrderLog = true}; // the app's sandbox: with PostgreSQL and orderlog
 
     QComboBox *m_environment = nullptr;
     QComboBox *m_profileBox = nullptr;

@@ -160,12 +160,17 @@ void DeployPanel::buildUi()
     m_edition->addItem(u"Full (the upstream release: 11 services and its load generator)"_s, int(ManifestSet::Edition::Full));
     m_canary = new QCheckBox(u"With canary"_s);
     m_canary->setObjectName(u"withCanary"_s);
+    m_orderlog = new QCheckBox(u"With order log"_s);
+    m_orderlog->setObjectName(u"withOrderlog"_s);
+    m_orderlog->setToolTip(u"Also deploy the orderlog Service (manifests/orderlog.yaml), so every checkout is logged "
+                           "and shows in the Order log panel. Chosen for the local sandbox; on another cluster it "
+                           "needs the orderlog image and the orderlog-db Secret."_s);
     m_deploy = new QPushButton(u"Deploy"_s);
     m_deploy->setObjectName(u"deployButton"_s);
     m_deploy->setDefault(true);
     auto *manifestLabel = new QLabel(u"&Manifests:"_s);
     manifestLabel->setBuddy(m_edition);
-    contentLayout()->addWidget(hbox({manifestLabel, m_edition, m_canary, m_deploy}));
+    contentLayout()->addWidget(hbox({manifestLabel, m_edition, m_canary, m_orderlog, m_deploy}));
 
     m_target = new QLabel(u"No cluster selected: choose one in the Cluster panel."_s);
     m_target->setObjectName(u"deployTarget"_s);
@@ -370,6 +375,7 @@ void DeployPanel::setTarget(const KubeTarget &target)
     dropTarget();
     m_hasTarget = true;
     m_client->setTarget(target);
+    m_orderlog->setChecked(m_session->sandbox() && target == m_session->sandbox()->target());
     m_target->setText(u"Cluster: %1 (context %2, namespace %3)"_s.arg(
         m_session->environmentName(), target.context.isEmpty() ? u"current"_s : target.context, target.ns));
     RunContext *context = m_session->context();
@@ -437,7 +443,7 @@ bool DeployPanel::deploy()
     banner()->dismiss();
     const auto edition = ManifestSet::Edition(m_edition->currentData().toInt());
     DeployRequest request;
-    request.files = ManifestSet::files(edition, m_canary->isChecked());
+    request.files = ManifestSet::files(edition, m_canary->isChecked(), m_orderlog->isChecked());
     m_job = new DeployJob(m_session->context(), m_client->target(), request, this);
     m_succeeded = false;
     m_rollout.clear();
@@ -710,6 +716,7 @@ void DeployPanel::updateButtons()
     m_deploy->setEnabled(m_hasTarget && !m_job);
     m_edition->setEnabled(!m_job);
     m_canary->setEnabled(!m_job);
+    m_orderlog->setEnabled(!m_job);
     const bool deploymentSelected = !selectedName(m_deploymentView, m_deployments).isEmpty();
     const bool podSelected = !selectedName(m_podView, m_pods).isEmpty();
     for (int i = 0; i < m_workloadButtons.size(); ++i)

@@ -118,6 +118,7 @@ private:
 
     QComboBox *m_edition = nullptr;
     QCheckBox *m_canary = nullptr;
+    QCheckBox *m_orderlog = nullptr;
     QPushButton *m_deploy = nullptr;
     JobProgress *m_progress = nullptr;
     QLabel *m_target = nullptr;

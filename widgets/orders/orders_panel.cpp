@@ -6,6 +6,7 @@
 #include "backend/session/cluster_session.h"
 #include "backend/orders/orders_repository.h"
 #include "backend/orders/password_vault.h"
+#include "backend/sandbox/sandbox_controller.h"
 #include "widgets/common/inline_banner.h"
 
 #include <QCheckBox>
@@ -225,6 +226,28 @@ OrdersPanel::OrdersPanel(RunContext *context, ClusterSession *session, QWidget *
     m_context = context;
     m_session = session;
     buildClusterRow();
+    if (m_session) {
+        // The local sandbox runs its own order database: connect to it as soon as it is up.
+        QObject::connect(m_session->sandbox(), &SandboxController::ready, this, &OrdersPanel::connectToSandboxDatabase);
+        connectToSandboxDatabase();
+    }
+}
+
+void OrdersPanel::connectToSandboxDatabase()
+{
+    const LocalDatabaseAccess *database = m_session->sandbox()->orderDatabase();
+    if (!database)
+        return;
+    // The password goes from the sandbox to the connection in memory; it is never shown or stored.
+    openConnection(database->conninfo(), database->password, false);
+    banner()->showMessage(InlineBanner::Level::Info,
+        tr("Connected to the local sandbox's order database; checkouts in its storefront appear here."));
+}
+
+QString OrdersPanel::sandboxPasswordFor(const KubeTarget &target) const
+{
+    const LocalDatabaseAccess *database = m_session ? m_session->sandbox()->orderDatabase() : nullptr;
+    return database && target == m_session->sandbox()->target() ? database->password : QString();
 }
 
 OrdersPanel::~OrdersPanel() = default;
@@ -299,8 +322,13 @@ void OrdersPanel::connectThroughCluster()
     }
     delete m_forward;
     m_forward = new PortForward(m_context, m_session->target(), this);
-    QObject::connect(m_forward, &PortForward::ready, this, [this](quint16 port) {
-        connectTo(u"host=127.0.0.1 port=%1 dbname=orderlog user=orderlog"_s.arg(port), m_password->text());
+    QObject::connect(m_forward, &PortForward::ready, this, [this, target = m_session->target()](quint16 port) {
+        const QString conninfo = u"host=127.0.0.1 port=%1 dbname=orderlog user=orderlog"_s.arg(port);
+        // In the local sandbox, orderlog-db-rw forwards to the sandbox's own PostgreSQL.
+        if (const QString sandboxPassword = sandboxPasswordFor(target); m_password->text().isEmpty() && !sandboxPassword.isEmpty())
+            openConnection(conninfo, sandboxPassword, false);
+        else
+            connectTo(conninfo, m_password->text());
     });
     QObject::connect(m_forward, &PortForward::dropped, this, [this](const Error &e) { banner()->showError(e); });
     m_forward->start(u"orderlog-db-rw"_s);
@@ -390,6 +418,11 @@ PanelInfo OrdersPanel::describe()
 
 void OrdersPanel::connectTo(const QString &conninfo, const QString &password)
 {
+    openConnection(conninfo, password, true);
+}
+
+void OrdersPanel::openConnection(const QString &conninfo, const QString &password, bool remember)
+{
     if (conninfo.trimmed().isEmpty()) {
         banner()->showError(Error {Error::Kind::Invalid, tr("Enter the order database's connection string first.")});
         return;
@@ -405,7 +438,7 @@ void OrdersPanel::connectTo(const QString &conninfo, const QString &password)
             m_repository->setConnection(conninfo, *kept);
             m_model->reload();
         });
-    } else {
+    } else if (remember) {
         m_vault->store(conninfo, password);
     }
     m_model->setAutoRefreshInterval(m_autoRefresh->isChecked() ? 2000 : 0);

@@ -3,6 +3,7 @@
 #include "widgets/common/panel.h"
 
 #include "backend/core/result.h"
+#include "backend/kube/kube_target.h"
 
 class QCheckBox;
 class QComboBox;
@@ -46,6 +47,9 @@ public:
     QString detailsText() const;
 
 private:
+    void openConnection(const QString &conninfo, const QString &password, bool remember);
+    void connectToSandboxDatabase();
+    QString sandboxPasswordFor(const KubeTarget &target) const;
     void buildClusterRow();
     CnpgController *cnpg();
     void connectThroughCluster();
