@@ -3,11 +3,9 @@
 // Saves canary-panel.png into BC_SCREENSHOT_DIR when set.
 #include "backend/canary/canary_controller.h"
 #include "backend/canary/split_verifier.h"
-#include "backend/deploy/deploy_job.h"
-#include "backend/deploy/manifest_set.h"
 #include "backend/process/run_context.h"
-#include "backend/sandbox/sandbox_controller.h"
 #include "backend/session/cluster_session.h"
+#include "tests/support/sandbox_demo.h"
 #include "widgets/canary/canary_panel.h"
 
 #include <QLabel>
@@ -15,7 +13,6 @@
 #include <QSignalSpy>
 #include <QSlider>
 #include <QSpinBox>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -27,26 +24,12 @@ class TstCanaryPanel : public QObject
 private Q_SLOTS:
     void appliesVerifiesAndRollsBack()
     {
-        qRegisterMetaType<bc::Status>();
         qRegisterMetaType<bc::SplitStats>();
-        QTemporaryDir dir;
-        QVERIFY(dir.isValid());
         bc::RunContext context;
-        bc::ClusterSession session(&context);
-        bc::SandboxOptions options;
-        options.stateDirectory = dir.path();
-        options.podStartDelaySeconds = 1;
-        options.timeScale = 0.25;
-        QSignalSpy target(&session, &bc::ClusterSession::targetChanged);
-        session.useSandbox(options);
-        QVERIFY(target.wait(30000));
-        bc::DeployJob job(&context, session.target(),
-                          bc::DeployRequest{bc::ManifestSet::files(bc::ManifestSet::Edition::Minimal, true), false,
-                                            true, 120s});
-        QSignalSpy deployed(&job, &bc::DeployJob::finished);
-        job.start();
-        QVERIFY(deployed.wait(120000));
-        QVERIFY(deployed.first().first().value<bc::Status>());
+        bc::test::SandboxDemo demo(&context);
+        const QString why = demo.start();
+        QVERIFY2(why.isEmpty(), qPrintable(why));
+        bc::ClusterSession &session = demo.session();
 
         bc::CanaryPanel panel(&context, &session);
         panel.setConfirm(false);
@@ -100,7 +83,6 @@ private Q_SLOTS:
             }(),
             30000);
         QVERIFY(panel.findChild<QLabel *>(u"canaryStep"_s)->text().startsWith(u"Done"_s));
-        session.disconnect();
     }
 };
 

@@ -2,14 +2,10 @@
 // charts get points for the busiest pods, a saturated pod is flagged and sorts first. Saves
 // pods-panel.png into BC_SCREENSHOT_DIR when set.
 #include "backend/canary/split_verifier.h"
-#include "backend/deploy/deploy_job.h"
-#include "backend/kube/kube_client.h"
-#include "backend/deploy/manifest_set.h"
 #include "backend/metrics/metrics_poller.h"
 #include "backend/metrics/pod_top_model.h"
 #include "backend/process/run_context.h"
-#include "backend/sandbox/sandbox_controller.h"
-#include "backend/session/cluster_session.h"
+#include "tests/support/sandbox_demo.h"
 #include "widgets/common/inline_banner.h"
 #include "widgets/pods/pods_panel.h"
 
@@ -17,32 +13,11 @@
 #include <QChart>
 #include <QChartView>
 #include <QLineSeries>
-#include <QSignalSpy>
 #include <QTableView>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
-
-namespace {
-QString frontendUrl(bc::RunContext &context, const bc::KubeTarget &target)
-{
-    bc::KubeClient client(&context, target);
-    QString url;
-    QTest::qWaitFor(
-        [&] {
-            std::optional<bc::Result<bc::Service>> service;
-            client.getService(u"frontend-external"_s, [&](const bc::Result<bc::Service> &r) { service = r; });
-            QTest::qWaitFor([&] { return service.has_value(); }, 30000);
-            if (service && *service)
-                url = service->value().externalUrl();
-            return !url.isEmpty();
-        },
-        30000);
-    return url;
-}
-} // namespace
 
 class TstPodsPanel : public QObject
 {
@@ -50,26 +25,11 @@ class TstPodsPanel : public QObject
 private Q_SLOTS:
     void showsPodsWithUsageAndCharts()
     {
-        qRegisterMetaType<bc::Status>();
-        QTemporaryDir dir;
-        QVERIFY(dir.isValid());
         bc::RunContext context;
-        bc::ClusterSession session(&context);
-        bc::SandboxOptions options;
-        options.stateDirectory = dir.path();
-        options.podStartDelaySeconds = 1;
-        options.timeScale = 0.25;
-        QSignalSpy target(&session, &bc::ClusterSession::targetChanged);
-        session.useSandbox(options);
-        QVERIFY(target.wait(30000));
-
-        bc::DeployJob job(&context, session.target(),
-                          bc::DeployRequest{bc::ManifestSet::files(bc::ManifestSet::Edition::Minimal, true), false,
-                                            true, 120s});
-        QSignalSpy finished(&job, &bc::DeployJob::finished);
-        job.start();
-        QVERIFY(finished.wait(120000));
-        QVERIFY(finished.first().first().value<bc::Status>());
+        bc::test::SandboxDemo demo(&context);
+        const QString why = demo.start();
+        QVERIFY2(why.isEmpty(), qPrintable(why));
+        bc::ClusterSession &session = demo.session();
 
         bc::PodsPanel panel(&context, &session);
         panel.resize(1200, 800);
@@ -104,7 +64,7 @@ private Q_SLOTS:
 
         // A ramp of home pages (currency converts every price) saturates currencyservice: the panel flags
         // it and, sorted by CPU % of limit, shows it first.
-        auto url = bc::SplitVerifier::productUrl(frontendUrl(context, session.target()));
+        auto url = bc::SplitVerifier::productUrl(demo.frontendUrl());
         QVERIFY(url);
         QUrl home = url.value();
         home.setPath(u"/"_s);
@@ -129,7 +89,6 @@ private Q_SLOTS:
                                      30000);
             QVERIFY(panel.grab().save(QString::fromLocal8Bit(out) + u"/pods-panel.png"_s));
         }
-        session.disconnect();
     }
 };
 
