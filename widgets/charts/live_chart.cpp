@@ -161,7 +161,7 @@ void LiveChart::refreshNow()
     const double yTo = maxY > 0 ? std::ceil(maxY * 1.05 / tickY) * tickY : 1;
     setAxis(m_x, xFrom, xTo, niceStep((xTo - xFrom) / 6));
     setAxis(m_y, 0, yTo, tickY);
-    const int columns = int(chart()->plotArea().width() > 0 ? chart()->plotArea().width() : width()) / 2;
+    const int columns = int(chart()->plotArea().width() > 0 ? chart()->plotArea().width() : width()) / 3;
     for (qsizetype i = 0; i < m_bindings.size(); ++i)
         m_bindings[i].series->replace(thinToColumns(all[i], xFrom, xTo, columns)); // one repaint per series
 }
