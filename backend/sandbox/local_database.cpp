@@ -56,6 +56,23 @@ bool othersCanEnter(const QString &path)
     }
 }
 
+const QString kRootFallback = u"/var/lib/postgresql/boutique-control"_s;
+
+// The fallback folders of sandbox directories that no longer exist (a test's temporary HOME, say):
+// nothing can reach their data any more, so it goes, unless a server still runs there.
+void removeOrphanedFallbacks()
+{
+    for (const QFileInfo &entry : QDir(kRootFallback).entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        QFile owner(entry.filePath() + u"/sandbox-directory"_s);
+        if (!owner.open(QIODevice::ReadOnly))
+            continue;
+        const QString directory = QString::fromUtf8(owner.readAll()).trimmed();
+        if (!directory.isEmpty() && !QFileInfo::exists(directory)
+            && !QFileInfo::exists(entry.filePath() + u"/data/postmaster.pid"_s))
+            QDir(entry.filePath()).removeRecursively();
+    }
+}
+
 quint16 freeLoopbackPort()
 {
     QTcpServer probe;
@@ -96,7 +113,7 @@ QString LocalDatabase::rootFor(const QString &sandboxDirectory)
         return inside;
     const QByteArray key = QCryptographicHash::hash(QFile::encodeName(QDir(sandboxDirectory).absolutePath()),
                                                     QCryptographicHash::Sha256).toHex().left(12);
-    return u"/var/lib/postgresql/boutique-control/sandbox-%1"_s.arg(QString::fromLatin1(key));
+    return kRootFallback + u"/sandbox-%1"_s.arg(QString::fromLatin1(key));
 }
 
 QString LocalDatabase::passwordFileFor(const QString &sandboxDirectory)
@@ -192,6 +209,12 @@ void LocalDatabase::start(const QString &sandboxDirectory)
     QFile::setPermissions(m_root, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
     if (runningAsRoot() && !giveToPostgres(m_root))
         return fail(Error{Error::Kind::Failed, u"Cannot hand the database folder %1 to the postgres user."_s.arg(m_root)});
+    if (m_root.startsWith(kRootFallback)) {
+        removeOrphanedFallbacks();
+        QFile owner(m_root + u"/sandbox-directory"_s);
+        if (owner.open(QIODevice::WriteOnly | QIODevice::Truncate))
+            owner.write(QDir(sandboxDirectory).absolutePath().toUtf8() + '\n');
+    }
     if (QFileInfo::exists(dataDirectory() + u"/PG_VERSION"_s))
         launchServer(1);
     else

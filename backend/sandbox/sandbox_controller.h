@@ -64,6 +64,7 @@ public:
     const LocalDatabaseAccess *orderDatabase() const;
     LocalDatabase *database() const { return m_database; }
     LocalOrderlog *orderlog() const { return m_orderlog; }
+    QString orderlogAddress() const { return m_options.orderlogAddress; }
 
 Q_SIGNALS:
     void stateChanged(bc::SandboxController::State state);

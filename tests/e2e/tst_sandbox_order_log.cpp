@@ -23,6 +23,8 @@
 
 #include <optional>
 
+#include <unistd.h>
+
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
 
@@ -107,6 +109,9 @@ private Q_SLOTS:
         QVERIFY(db->password.size() >= 16);
         QVERIFY2(!db->conninfo().contains(db->password), "the conninfo must not carry the password");
         QCOMPARE(bc::LocalDatabase::rootFor(m_dir.path()), m_dir.filePath(u"postgres"_s));
+        const QTemporaryDir privateDir; // 0700: as root, the postgres user could not enter it
+        QCOMPARE(bc::LocalDatabase::rootFor(privateDir.path()).startsWith(u"/var/lib/postgresql/boutique-control/"_s),
+                 ::geteuid() == 0);
         QVERIFY(QFileInfo::exists(m_dir.filePath(u"postgres/data/PG_VERSION"_s)));
         const QFileInfo passwordFile(bc::LocalDatabase::passwordFileFor(m_dir.path()));
         QCOMPARE(passwordFile.permissions() & ~(QFile::ReadUser | QFile::WriteUser),

@@ -126,6 +126,10 @@ ClusterPanel::ClusterPanel(ClusterSession *session, QWidget *parent, ProfileStor
             updateButtons();
         });
         connect(m_session->sandbox(), &SandboxController::stateChanged, this, [this] { updateButtons(); });
+        connect(m_session->sandbox(), &SandboxController::progress, this, [this](const QString &step) {
+            if (m_operation == Operation::Sandbox)
+                m_progress->setPhase(step);
+        });
         // The sandbox may be started from elsewhere (--environment sandbox): show its progress here too.
         connect(m_session, &ClusterSession::connectingChanged, this, [this](bool connecting) {
             if (connecting && m_operation == Operation::None) {
@@ -790,6 +794,9 @@ void ClusterPanel::updateButtons()
         QString text = u"Sandbox: %1"_s.arg(name);
         if (state == SandboxController::State::Running && !m_session->sandbox()->serverUrl().isEmpty())
             text += u" (API server %1)"_s.arg(m_session->sandbox()->serverUrl());
+        if (const LocalDatabaseAccess *db = m_session->sandbox()->orderDatabase())
+            text += u"; order log: orderlog-server %1, PostgreSQL %2"_s.arg(m_session->sandbox()->orderlogAddress(),
+                                                                           db->address());
         m_sandboxState->setText(text);
     } else {
         m_sandboxStart->setEnabled(false);
