@@ -5,6 +5,7 @@
 #include "backend/orders/orders_model.h"
 #include "backend/process/command_log.h"
 #include "backend/process/run_context.h"
+#include "backend/sandbox/sandbox_controller.h"
 #include "backend/session/cluster_session.h"
 #include "tests/backend/orders_fixture.h"
 #include "widgets/common/inline_banner.h"
@@ -18,6 +19,7 @@
 #include <QTableView>
 #include <QElapsedTimer>
 #include <QTcpServer>
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include <pqxx/pqxx>
@@ -135,6 +137,33 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!panel.banner()->isVisible()
                                      || !panel.banner()->message().contains(u"refused"_s),
                                  5000);
+    }
+
+    void connectsToTheSandboxDatabaseWithoutAskingForThePassword()
+    {
+        // The app's Local sandbox: its own PostgreSQL and orderlog-server; the panel connects by itself.
+        qputenv("BC_ORDERLOG_SERVER_BINARY", BC_ORDERLOG_SERVER);
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        QFile::setPermissions(dir.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ExeOther);
+        bc::RunContext context;
+        bc::ClusterSession session(&context);
+        bc::OrdersPanel panel(&context, &session);
+        bc::SandboxOptions options;
+        options.stateDirectory = dir.path();
+        options.withOrderLog = true;
+        QSignalSpy target(&session, &bc::ClusterSession::targetChanged);
+        session.useSandbox(options);
+        QVERIFY(target.wait(60000));
+        const bc::LocalDatabaseAccess *db = session.sandbox()->orderDatabase();
+        QVERIFY(db);
+        QCOMPARE(panel.findChild<QLineEdit *>(u"conninfo"_s)->text(), db->conninfo());
+        QVERIFY(panel.findChild<QLineEdit *>(u"password"_s)->text().isEmpty()); // handed over, not shown
+        QTRY_VERIFY_WITH_TIMEOUT(panel.statusText().contains(u"0 order(s) loaded"_s), 10000); // logged in
+        QVERIFY2(panel.banner()->message().contains(u"local sandbox"_s), qPrintable(panel.banner()->message()));
+        QVERIFY(!panel.banner()->message().contains(db->password));
+        session.disconnect();
+        QTRY_COMPARE_WITH_TIMEOUT(session.sandbox()->state(), bc::SandboxController::State::Stopped, 20000);
     }
 
     void unreachableDatabaseShowsBanner()

@@ -27,6 +27,8 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <utility>
+
 using namespace Qt::StringLiterals;
 
 namespace bc {
@@ -154,12 +156,15 @@ OrdersPanel::OrdersPanel(QWidget *parent)
                 tr("Enter the order database's connection string (or forward one from the cluster) and press Connect."));
             return;
         }
+        m_showedError = true;
         banner()->showError(error, tr("Retry now"));
         updateStatus();
     });
     QObject::connect(banner(), &InlineBanner::actionTriggered, m_model, &OrdersModel::reload);
     QObject::connect(m_model, &OrdersModel::recovered, this, [this] {
-        banner()->showMessage(InlineBanner::Level::Info, tr("Connected to the order database again."));
+        // Only after an error the user saw; not after "no database named yet".
+        if (std::exchange(m_showedError, false))
+            banner()->showMessage(InlineBanner::Level::Info, tr("Connected to the order database again."));
         m_summaryRequest = m_repository->requestSummary(m_model->filter());
     });
     QObject::connect(m_model, &OrdersModel::pageLoaded, this, &OrdersPanel::updateStatus);

@@ -87,6 +87,7 @@ private:
     QLayout *m_rootLayout = nullptr;
     QLineEdit *m_operatorUrl = nullptr;
     QLineEdit *m_bucket = nullptr;
+    bool m_showedError = false;
     quint64 m_detailsRequest = 0;
     quint64 m_summaryRequest = 0;
 };
