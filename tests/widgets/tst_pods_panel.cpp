@@ -1,5 +1,6 @@
 // The Pods panel on the real sandbox: a deployed demo shows up in the table with usage and shares, the
-// charts get points for the busiest pods, a saturated pod is flagged and sorts first. Saves
+// charts get points for the busiest pods, a saturated pod is flagged and sorts first, then is flagged
+// OOMKilled with the time it happened. Saves
 // pods-panel.png into BC_SCREENSHOT_DIR when set.
 #include "backend/canary/split_verifier.h"
 #include "backend/metrics/metrics_poller.h"
@@ -13,6 +14,8 @@
 #include <QChart>
 #include <QChartView>
 #include <QLineSeries>
+#include <QDateTime>
+#include <QRegularExpression>
 #include <QTableView>
 #include <QTest>
 
@@ -72,6 +75,24 @@ private Q_SLOTS:
         QVERIFY(load.start(home, 100000, 32));
         QTRY_VERIFY_WITH_TIMEOUT(view->index(0, bc::PodTopModel::Flags).data().toString().contains(u"CPU at "_s),
                                  60000);
+        // Its queue keeps growing, and with it the memory its waiting calls hold, until the OOM
+        // killer ends it: the panel flags the restart with the time it happened.
+        const auto oomFlagOf = [&](const QString &deployment) {
+            for (int row = 0; row < view->rowCount(); ++row)
+                if (view->index(row, bc::PodTopModel::Deployment).data().toString() == deployment) {
+                    const QString flags = view->index(row, bc::PodTopModel::Flags).data().toString();
+                    if (flags.contains(u"OOMKilled at "_s))
+                        return flags;
+                }
+            return QString();
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(!oomFlagOf(u"currencyservice"_s).isEmpty(), 60000);
+        const QString oom = oomFlagOf(u"currencyservice"_s);
+        const auto when = QRegularExpression(u"OOMKilled at (\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d) UTC"_s).match(oom);
+        QVERIFY2(when.hasMatch(), qPrintable(oom));
+        QDateTime killedAt = QDateTime::fromString(when.captured(1), u"yyyy-MM-dd HH:mm:ss"_s);
+        killedAt.setTimeSpec(Qt::UTC);
+        QVERIFY2(qAbs(killedAt.secsTo(QDateTime::currentDateTimeUtc())) < 180, qPrintable(oom));
         load.cancel();
         QVERIFY2(view->index(0, bc::PodTopModel::Deployment).data().toString() == u"currencyservice"_s
                      || view->index(0, bc::PodTopModel::Deployment).data().toString() == u"frontend"_s,

@@ -39,6 +39,8 @@ public:
     void initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const override
     {
         QStyledItemDelegate::initStyleOption(option, index);
+        if (index.column() == PodTopModel::Flags)
+            option->textElideMode = Qt::ElideRight; // the first flag is the one to read
         if (index.data(PodTopModel::FlaggedRole).toBool()) {
             QColor tint(0xd9, 0x4a, 0x38);
             tint.setAlpha(48);
@@ -147,9 +149,12 @@ PodsPanel::PodsPanel(RunContext *context, ClusterSession *session, QWidget *pare
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    // Flags right after the status, where the eye is, sized to their text.
+    // Flags right after the status, where the eye is; a fixed width (full text in the tooltip) so that a
+    // pod with several flags does not push the usage columns out of view.
     m_table->horizontalHeader()->moveSection(PodTopModel::Flags, PodTopModel::Status + 1);
     m_table->horizontalHeader()->setSectionResizeMode(PodTopModel::Deployment, QHeaderView::Interactive);
+    m_table->horizontalHeader()->setSectionResizeMode(PodTopModel::Flags, QHeaderView::Interactive);
+    m_table->setColumnWidth(PodTopModel::Flags, 320);
     m_table->horizontalHeader()->setMinimumSectionSize(48);
     m_table->setColumnWidth(PodTopModel::Deployment, 150);
     m_table->setTextElideMode(Qt::ElideMiddle);
