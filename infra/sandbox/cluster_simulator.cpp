@@ -1386,10 +1386,10 @@ void ClusterSimulator::updateMetrics(double dt)
         const double jitter = sim.cpuBaseline * (0.8 + 0.4 * random01());
         sim.cpuUsage += alpha * ((jitter + served) - sim.cpuUsage);
         if (sim.memLimit > 0 && sim.workingSet() > sim.memLimit) {
-            // The OOM killer ends the container: what it held and what it was working on is gone.
+            // The OOM killer ends the container and what it held. Its backlog stays: the storefront's
+            // callers still wait for those calls, and the restarted container serves them.
             sim.memExtra = 0;
             sim.memHeld = 0;
-            sim.pendingWork = 0;
             sim.oomPending = true;
         }
         if (sim.requestsServed > 0 && nowClock - sim.lastLog > std::chrono::seconds(5)) {
