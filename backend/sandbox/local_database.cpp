@@ -2,84 +2,14 @@
 
 #include "backend/process/command_runner.h"
 
-#include <QCryptographicHash>
-#include <QDir>
-#include <QFile>
-#include <QFileInfo>
-#include <QRandomGenerator>
-#include <QTcpServer>
 #include <QTimer>
 
-#include <pwd.h>
 #include <signal.h>
-#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
 
 namespace bc {
-
-namespace {
-
-constexpr auto kReadyLine = "database system is ready to accept connections";
-
-bool runningAsRoot()
-{
-    return ::geteuid() == 0;
-}
-
-// The uid/gid of `postgres`, or nothing when there is no such user.
-std::optional<std::pair<uid_t, gid_t>> postgresUser()
-{
-    const passwd *pw = ::getpwnam("postgres");
-    if (!pw)
-        return std::nullopt;
-    return std::pair{pw->pw_uid, pw->pw_gid};
-}
-
-bool giveToPostgres(const QString &path)
-{
-    const auto user = postgresUser();
-    return user && ::chown(QFile::encodeName(path).constData(), user->first, user->second) == 0;
-}
-
-// Whether a user other than the owner may pass through every folder on the way to path.
-bool othersCanEnter(const QString &path)
-{
-    QDir dir(QFileInfo(path).absoluteFilePath());
-    while (true) {
-        const QFileInfo info(dir.absolutePath());
-        if (info.exists() && !info.permission(QFile::ExeOther))
-            return false;
-        if (dir.isRoot() || !dir.cdUp())
-            return true;
-    }
-}
-
-const QString kRootFallback = u"/var/lib/postgresql/boutique-control"_s;
-
-// The fallback folders of sandbox directories that no longer exist (a test's temporary HOME, say):
-// nothing can reach their data any more, so it goes, unless a server still runs there.
-void removeOrphanedFallbacks()
-{
-    for (const QFileInfo &entry : QDir(kRootFallback).entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot)) {
-        QFile owner(entry.filePath() + u"/sandbox-directory"_s);
-        if (!owner.open(QIODevice::ReadOnly))
-            continue;
-        const QString directory = QString::fromUtf8(owner.readAll()).trimmed();
-        if (!directory.isEmpty() && !QFileInfo::exists(directory)
-            && !QFileInfo::exists(entry.filePath() + u"/data/postmaster.pid"_s))
-            QDir(entry.filePath()).removeRecursively();
-    }
-}
-
-quint16 freeLoopbackPort()
-{
-    QTcpServer probe;
-    return probe.listen(QHostAddress::LocalHost, 0) ? probe.serverPort() : 0;
-}
-
-} // namespace
 
 QString LocalDatabaseAccess::address() const
 {
@@ -100,71 +30,14 @@ LocalDatabase::~LocalDatabase()
         ::kill(-pid_t(m_server->processId()), SIGINT);
 }
 
-QString LocalDatabase::binDirectory()
-{
-    const QString fromEnv = qEnvironmentVariable("BC_PG_BIN");
-    return fromEnv.isEmpty() ? u"/usr/lib/postgresql/15/bin"_s : fromEnv;
-}
-
-QString LocalDatabase::rootFor(const QString &sandboxDirectory)
-{
-    const QString inside = QDir(sandboxDirectory).absoluteFilePath(u"postgres"_s);
-    if (!runningAsRoot() || othersCanEnter(sandboxDirectory))
-        return inside;
-    const QByteArray key = QCryptographicHash::hash(QFile::encodeName(QDir(sandboxDirectory).absolutePath()),
-                                                    QCryptographicHash::Sha256).toHex().left(12);
-    return kRootFallback + u"/sandbox-%1"_s.arg(QString::fromLatin1(key));
-}
-
-QString LocalDatabase::passwordFileFor(const QString &sandboxDirectory)
-{
-    return QDir(sandboxDirectory).absoluteFilePath(u"orderlog-db.password"_s);
-}
-
-Result<QString> LocalDatabase::loadOrCreatePassword(const QString &path)
-{
-    QFile file(path);
-    constexpr auto ownerOnly = QFile::ReadOwner | QFile::WriteOwner;
-    if (file.exists()) {
-        if (!file.open(QIODevice::ReadOnly))
-            return Error{Error::Kind::Failed, u"Cannot read %1: %2"_s.arg(path, file.errorString())};
-        if (file.permissions() & ~(ownerOnly | QFile::ReadUser | QFile::WriteUser))
-            file.setPermissions(ownerOnly);
-        const QString kept = QString::fromLatin1(file.readAll()).trimmed();
-        if (kept.size() >= 16)
-            return kept;
-        file.close();
-        file.remove();
-    }
-    static constexpr char alphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
-    QString password;
-    for (int i = 0; i < 32; ++i)
-        password += QLatin1Char(alphabet[QRandomGenerator::system()->bounded(int(sizeof alphabet) - 1)]);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly) || !file.setPermissions(ownerOnly)
-        || file.write(password.toLatin1() + '\n') < 0 || !file.flush())
-        return Error{Error::Kind::Failed, u"Cannot write the database password file %1: %2"_s.arg(path, file.errorString())};
-    return password;
-}
-
 QString LocalDatabase::dataDirectory() const
 {
-    return m_root + u"/data"_s;
+    return m_setup.dataDirectory();
 }
 
 qint64 LocalDatabase::serverPid() const
 {
     return m_server ? m_server->processId() : 0;
-}
-
-Command LocalDatabase::asServerUser(const QString &tool, const QStringList &args) const
-{
-    const QString program = binDirectory() + u'/' + tool;
-    Command command = runningAsRoot() ? Command{u"runuser"_s, QStringList{u"-u"_s, u"postgres"_s, u"--"_s, program} + args}
-                                      : Command{program, args};
-    command.workingDirectory = m_root; // the server's user may not be able to enter the app's directory
-    command.environment.insert(u"LC_ALL"_s, u"C.UTF-8"_s);
-    command.secrets = {m_access.password};
-    return command;
 }
 
 void LocalDatabase::fail(const Error &error)
@@ -188,34 +61,13 @@ void LocalDatabase::start(const QString &sandboxDirectory)
         return;
     m_ready = false;
     m_stopping = false;
-    for (const char *tool : {"initdb", "postgres", "psql"}) {
-        const QFileInfo info(binDirectory() + u'/' + QLatin1String(tool));
-        if (!info.isExecutable())
-            return fail(Error{Error::Kind::Unavailable,
-                              u"PostgreSQL 15 is not installed: %1 was not found. Install the Debian package "
-                              "postgresql-15 (the sandbox's order database runs on it)."_s.arg(info.filePath())});
-    }
-    if (runningAsRoot() && !postgresUser())
-        return fail(Error{Error::Kind::Unavailable,
-                          u"PostgreSQL does not run as root and there is no `postgres` user to run it as."_s});
-    QDir().mkpath(sandboxDirectory);
-    const auto password = loadOrCreatePassword(passwordFileFor(sandboxDirectory));
-    if (!password)
-        return fail(password.error());
-    m_access.password = password.value();
-    m_root = rootFor(sandboxDirectory);
-    if (!QDir().mkpath(m_root))
-        return fail(Error{Error::Kind::Failed, u"Cannot create the database folder %1."_s.arg(m_root)});
-    QFile::setPermissions(m_root, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
-    if (runningAsRoot() && !giveToPostgres(m_root))
-        return fail(Error{Error::Kind::Failed, u"Cannot hand the database folder %1 to the postgres user."_s.arg(m_root)});
-    if (m_root.startsWith(kRootFallback)) {
-        removeOrphanedFallbacks();
-        QFile owner(m_root + u"/sandbox-directory"_s);
-        if (owner.open(QIODevice::WriteOnly | QIODevice::Truncate))
-            owner.write(QDir(sandboxDirectory).absolutePath().toUtf8() + '\n');
-    }
-    if (QFileInfo::exists(dataDirectory() + u"/PG_VERSION"_s))
+    if (const Status tools = LocalDatabaseSetup::checkTools(); !tools)
+        return fail(tools.error());
+    m_setup = LocalDatabaseSetup(sandboxDirectory);
+    if (const Status prepared = m_setup.prepare(); !prepared)
+        return fail(prepared.error());
+    m_access.password = m_setup.password();
+    if (m_setup.isInitialized())
         launchServer(1);
     else
         initdb();
@@ -225,9 +77,7 @@ void LocalDatabase::initdb()
 {
     Q_EMIT progress(tr("Creating the order database (initdb)…"));
     m_step = new CommandRunner(m_context, this);
-    Command command = asServerUser(u"initdb"_s, {u"-D"_s, dataDirectory(), u"-U"_s, u"postgres"_s, u"--auth=trust"_s,
-                                                 u"-E"_s, u"UTF8"_s, u"--locale=C.UTF-8"_s});
-    command.timeout = 2min;
+    const Command command = m_setup.initdb();
     connect(m_step, &CommandRunner::finished, this, [this](const CommandResult &r) {
         m_step->deleteLater();
         m_step = nullptr;
@@ -241,32 +91,18 @@ void LocalDatabase::initdb()
 
 void LocalDatabase::launchServer(int attempt)
 {
-    // Only the orderlog role may log in over TCP, with its password; the superuser only through the
-    // socket in m_root (mode 0700, owned by the server's user). Rewritten on every start.
-    QFile hba(dataDirectory() + u"/pg_hba.conf"_s);
-    if (!hba.open(QIODevice::WriteOnly | QIODevice::Truncate)
-        || hba.write("# Written by boutique-control on every start.\n"
-                     "local all postgres trust\n"
-                     "host orderlog orderlog 127.0.0.1/32 scram-sha-256\n") < 0)
-        return fail(Error{Error::Kind::Failed, u"Cannot write %1: %2"_s.arg(hba.fileName(), hba.errorString())});
-    hba.close();
-    if (runningAsRoot())
-        giveToPostgres(hba.fileName());
+    if (const Status written = m_setup.writeAccessRules(); !written)
+        return fail(written.error());
 
     Q_EMIT progress(tr("Starting PostgreSQL…"));
-    m_access.port = freeLoopbackPort();
+    m_access.port = LocalDatabaseSetup::freeLoopbackPort();
     m_lastServerLine.clear();
     m_server = new CommandRunner(m_context, this);
     m_server->setKillGrace(10s); // a fast shutdown writes a checkpoint
-    Command command = asServerUser(
-        u"postgres"_s, {u"-D"_s, dataDirectory(), u"-p"_s, QString::number(m_access.port), u"-k"_s, m_root, u"-c"_s,
-                        u"listen_addresses=127.0.0.1"_s, u"-c"_s, u"unix_socket_permissions=0700"_s, u"-c"_s,
-                        u"password_encryption=scram-sha-256"_s, u"-c"_s, u"max_connections=40"_s, u"-c"_s,
-                        u"shared_buffers=32MB"_s, u"-c"_s, u"logging_collector=off"_s});
-    command.timeout = 0ms;
+    const Command command = m_setup.server(m_access.port);
     connect(m_server, &CommandRunner::stderrLine, this, [this](const QString &line) {
         m_lastServerLine = line;
-        if (!m_ready && !m_step && line.contains(QLatin1String(kReadyLine)))
+        if (!m_ready && !m_step && LocalDatabaseSetup::isReadyLine(line))
             setUpRole();
     });
     connect(m_server, &CommandRunner::finished, this, [this, attempt](const CommandResult &r) {
@@ -279,7 +115,7 @@ void LocalDatabase::launchServer(int attempt)
             Q_EMIT stopped();
             return;
         }
-        if (!wasReady && attempt < 3 && r.stderrTail.contains(u"could not bind"_s))
+        if (!wasReady && attempt < 3 && LocalDatabaseSetup::isBindFailure(r.stderrTail))
             return launchServer(attempt + 1); // the port was taken between picking and binding
         fail(Error{Error::Kind::Failed,
                    wasReady ? u"The sandbox's PostgreSQL stopped: %1"_s.arg(m_lastServerLine)
@@ -293,18 +129,7 @@ void LocalDatabase::setUpRole()
 {
     Q_EMIT progress(tr("Preparing database orderlog…"));
     m_step = new CommandRunner(m_context, this);
-    Command command = asServerUser(u"psql"_s, {u"-X"_s, u"-q"_s, u"-v"_s, u"ON_ERROR_STOP=1"_s, u"-h"_s, m_root, u"-p"_s,
-                                               QString::number(m_access.port), u"-U"_s, u"postgres"_s, u"-d"_s,
-                                               u"postgres"_s, u"-f"_s, u"-"_s});
-    // On stdin, never on the command line. The password has only letters and digits.
-    command.standardInput
-        = "SELECT 'CREATE ROLE orderlog LOGIN' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'orderlog')\\gexec\n"
-          "ALTER ROLE orderlog LOGIN PASSWORD '"
-        + m_access.password.toLatin1()
-        + "';\n"
-          "SELECT 'CREATE DATABASE orderlog OWNER orderlog' WHERE NOT EXISTS "
-          "(SELECT 1 FROM pg_database WHERE datname = 'orderlog')\\gexec\n";
-    command.timeout = 30s;
+    const Command command = m_setup.setUpRole(m_access.port);
     connect(m_step, &CommandRunner::finished, this, [this](const CommandResult &r) {
         m_step->deleteLater();
         m_step = nullptr;

@@ -3,6 +3,7 @@
 #include "backend/core/result.h"
 #include "backend/process/command.h"
 #include "backend/process/run_context.h"
+#include "backend/sandbox/local_database_setup.h"
 
 #include <QObject>
 #include <QPointer>
@@ -35,12 +36,11 @@ public:
     explicit LocalDatabase(RunContext *context, QObject *parent = nullptr);
     ~LocalDatabase() override;
 
-    static QString binDirectory(); // BC_PG_BIN, else Debian's /usr/lib/postgresql/15/bin
-    // Where the cluster's files go for a sandbox directory: <directory>/postgres, or, as root when
-    // the postgres user cannot enter <directory>, a folder of /var/lib/postgresql named after it.
-    static QString rootFor(const QString &sandboxDirectory);
-    static QString passwordFileFor(const QString &sandboxDirectory);
-    static Result<QString> loadOrCreatePassword(const QString &file);
+    static QString rootFor(const QString &sandboxDirectory) { return LocalDatabaseSetup::rootFor(sandboxDirectory); }
+    static QString passwordFileFor(const QString &sandboxDirectory)
+    {
+        return LocalDatabaseSetup::passwordFileFor(sandboxDirectory);
+    }
 
     void start(const QString &sandboxDirectory);
     void stop(); // fast shutdown (SIGINT): sessions are closed, committed data is flushed
@@ -61,12 +61,11 @@ private:
     void initdb();
     void launchServer(int attempt);
     void setUpRole();
-    Command asServerUser(const QString &tool, const QStringList &args) const;
 
     QPointer<RunContext> m_context;
     CommandRunner *m_server = nullptr;
     CommandRunner *m_step = nullptr;
-    QString m_root;
+    LocalDatabaseSetup m_setup;
     LocalDatabaseAccess m_access;
     QString m_lastServerLine;
     bool m_ready = false;

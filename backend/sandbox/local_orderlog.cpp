@@ -38,6 +38,18 @@ int LocalOrderlog::parseListeningLine(const QString &line)
     return m.hasMatch() ? m.captured(1).toInt() : 0;
 }
 
+Command LocalOrderlog::commandFor(const QString &binary, const LocalDatabaseAccess &database)
+{
+    Command command{binary, {u"--listen"_s, u"127.0.0.1"_s, u"--port"_s, u"0"_s, u"--writers"_s, u"2"_s,
+                             u"--drain-seconds"_s, u"1"_s, u"--db"_s, database.conninfo()}};
+    if (!database.password.isEmpty()) {
+        command.environment.insert(u"PGPASSWORD"_s, database.password);
+        command.secrets = {database.password};
+    }
+    command.timeout = 0ms;
+    return command;
+}
+
 QString LocalOrderlog::address() const
 {
     return m_port > 0 ? u"127.0.0.1:%1"_s.arg(m_port) : QString();
@@ -60,11 +72,7 @@ void LocalOrderlog::start(const LocalDatabaseAccess &database)
                             u"orderlog-server was not found beside the app or on PATH; build it (./boutique build)."_s});
         return;
     }
-    Command command{binary, {u"--listen"_s, u"127.0.0.1"_s, u"--port"_s, u"0"_s, u"--writers"_s, u"2"_s,
-                             u"--drain-seconds"_s, u"1"_s, u"--db"_s, database.conninfo()}};
-    command.environment.insert(u"PGPASSWORD"_s, database.password);
-    command.secrets = {database.password};
-    command.timeout = 0ms;
+    const Command command = commandFor(binary, database);
     m_runner = new CommandRunner(m_context, this);
     m_runner->setKillGrace(3s);
     connect(m_runner, &CommandRunner::stdoutLine, this, [this](const QString &line) {

@@ -22,6 +22,8 @@ public:
     static QString locateBinary(); // BC_ORDERLOG_SERVER_BINARY, beside the app, the build tree, PATH
     // "listening on 127.0.0.1:PORT" -> PORT, or 0
     static int parseListeningLine(const QString &line);
+    // orderlog-server on a free loopback port writing to database; its password goes in PGPASSWORD.
+    static Command commandFor(const QString &binary, const LocalDatabaseAccess &database);
 
     void start(const LocalDatabaseAccess &database);
     void stop();
