@@ -5,6 +5,7 @@
 #include "backend/process/redaction.h"
 
 #include <QCommandLineParser>
+#include <QFile>
 #include <QSaveFile>
 
 using namespace Qt::StringLiterals;
@@ -59,9 +60,12 @@ void ordersCommand(CliCall &call)
 {
     QCommandLineParser parser;
     const QCommandLineOption db(u"db"_s,
-        u"libpq connection string or URI of the order log database. Give the password in PGPASSWORD or "
-        "~/.pgpass, not here: command lines are visible to other users."_s,
+        u"libpq connection string or URI of the order log database. Give the password in PGPASSWORD, "
+        "~/.pgpass or --password-file, not here: command lines are visible to other users."_s,
         u"CONNSTR"_s);
+    const QCommandLineOption passwordFile(u"password-file"_s,
+        u"A file whose first line is the database password (such as the sandbox's orderlog-db.password)."_s,
+        u"FILE"_s);
     const QCommandLineOption limit(u"limit"_s, u"list: how many orders (default 20, at most 100000)."_s, u"N"_s, u"20"_s);
     const QCommandLineOption oldest(u"oldest"_s, u"list: oldest first instead of newest first."_s);
     const QCommandLineOption sortById(u"by-order-id"_s, u"Sort by order id instead of time."_s);
@@ -70,7 +74,7 @@ void ordersCommand(CliCall &call)
         "from=ISO-TIME, to=ISO-TIME."_s,
         u"KEY=VALUE"_s);
     const QCommandLineOption out(u"out"_s, u"export: the CSV file to write."_s, u"FILE"_s);
-    for (const auto &o : {db, limit, oldest, sortById, filter, out})
+    for (const auto &o : {db, passwordFile, limit, oldest, sortById, filter, out})
         parser.addOption(o);
     if (!call.parse(parser,
             u"Browse the Orderlog's orders in PostgreSQL.\n\n"
@@ -99,7 +103,20 @@ void ordersCommand(CliCall &call)
     OrderSort sort = parser.isSet(oldest) ? OrderSort::OldestFirst : OrderSort::NewestFirst;
     if (parser.isSet(sortById))
         sort = parser.isSet(oldest) ? OrderSort::OrderIdDescending : OrderSort::OrderIdAscending;
-    OrdersDatabase database(conninfo);
+    QString password;
+    if (parser.isSet(passwordFile)) {
+        QFile file(parser.value(passwordFile));
+        if (!file.open(QIODevice::ReadOnly)) {
+            call.fail(u"cannot read the password file %1: %2"_s.arg(file.fileName(), file.errorString()), 2);
+            return;
+        }
+        password = QString::fromUtf8(file.readLine()).trimmed();
+        if (password.isEmpty()) {
+            call.fail(u"the password file %1 is empty"_s.arg(file.fileName()), 2);
+            return;
+        }
+    }
+    OrdersDatabase database(conninfo, password);
 
     if (action == u"export") {
         const QString path = parser.value(out);

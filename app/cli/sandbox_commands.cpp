@@ -1,14 +1,7 @@
 #include "app/cli/commands.h"
 
-#include "backend/process/command_runner.h"
-#include "backend/sandbox/sandbox_controller.h"
-
-#include <QDeadlineTimer>
-#include <QDir>
-#include <QFile>
-#include <QTimer>
-
-#include <csignal>
+#include "backend/sandbox/detached_sandbox.h"
+#include "backend/sandbox/local_database.h"
 
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
@@ -17,113 +10,92 @@ namespace bc::cli {
 
 namespace {
 
-QString pidFile(const SandboxOptions &o) { return o.directory() + u"/sandbox.pid"_s; }
-QString logFile(const SandboxOptions &o) { return o.directory() + u"/sandbox.log"_s; }
-
-// The pid of a running sandbox started by `sandbox start`, or 0.
-qint64 runningPid(const SandboxOptions &o)
+void printPart(CliCall &call, const QString &name, const DetachedPart &part)
 {
-    QFile f(pidFile(o));
-    if (!f.open(QIODevice::ReadOnly))
-        return 0;
-    const qint64 pid = f.readAll().trimmed().toLongLong();
-    QFile cmdline(u"/proc/%1/cmdline"_s.arg(pid));
-    if (pid <= 0 || !cmdline.open(QIODevice::ReadOnly) || !cmdline.readAll().contains("boutique-sandbox"))
-        return 0;
-    return pid;
+    call.out() << name << u": "_s;
+    if (part.isRunning())
+        call.out() << u"running at "_s << part.address << u" (pid "_s << part.pid << u')';
+    else
+        call.out() << u"not running"_s;
+    call.out() << Qt::endl;
 }
 
-QString logTail(const SandboxOptions &o)
-{
-    QFile f(logFile(o));
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
-    return QString::fromUtf8(f.readAll()).trimmed().section(u'\n', -3);
-}
-
-void printTarget(CliCall &call, const SandboxOptions &o, const QString &state)
+// Each part, how kubectl reaches the cluster and how `orders list` reaches the order log (the
+// password stays in its file).
+void printStatus(CliCall &call, const SandboxOptions &o, const DetachedSandboxStatus &s, const QString &state = {})
 {
     const KubeTarget t = SandboxController::targetFor(o);
-    call.out() << u"sandbox: "_s << state << Qt::endl
-               << u"kubeconfig: "_s << t.kubeconfig << Qt::endl
-               << u"context: "_s << t.context << Qt::endl
-               << u"use: kubectl --kubeconfig "_s << t.kubeconfig << u" get pods"_s << Qt::endl;
+    if (!state.isEmpty())
+        call.out() << u"sandbox: "_s << state << Qt::endl;
+    else if (s.cluster.isRunning())
+        call.out() << u"sandbox: running at "_s << s.cluster.address << u" (pid "_s << s.cluster.pid << u')' << Qt::endl;
+    else
+        call.out() << u"sandbox: not running"_s << Qt::endl;
+    call.out() << u"kubeconfig: "_s << t.kubeconfig << Qt::endl << u"context: "_s << t.context << Qt::endl;
+    if (s.cluster.isRunning())
+        call.out() << u"use: kubectl --kubeconfig "_s << t.kubeconfig << u" get pods"_s << Qt::endl;
+    if (!s.orderlog.isRunning() && !s.database.isRunning())
+        return;
+    printPart(call, u"orderlog"_s, s.orderlog);
+    printPart(call, u"database"_s, s.database);
+    if (!s.database.isRunning())
+        return;
+    const quint16 port = quint16(s.database.address.section(u':', -1).toUInt());
+    const QString passwordFile = LocalDatabaseSetup::passwordFileFor(o.directory());
+    call.out() << u"database password file: "_s << passwordFile << Qt::endl
+               << u"orders: boutique-control orders list --db '"_s << LocalDatabaseAccess{port, {}}.conninfo()
+               << u"' --password-file "_s << passwordFile << Qt::endl;
 }
 
 void start(CliCall &call, const SandboxOptions &o)
 {
-    if (const qint64 pid = runningPid(o)) {
-        printTarget(call, o, u"already running (pid %1)"_s.arg(pid));
-        call.finish(0);
-        return;
-    }
-    const QString binary = SandboxController::locateBinary();
-    if (binary.isEmpty()) {
-        call.fail(u"boutique-sandbox was not found beside boutique-control or on PATH; build it (./boutique build)"_s);
-        return;
-    }
-    QDir().mkpath(o.directory());
-    QFile::remove(o.kubeconfigPath());
-    QFile::remove(logFile(o));
-    const auto pid = CommandRunner::startDetached(Command{binary, SandboxController::arguments(o)}, logFile(o),
-                                                  call.context());
-    if (!pid) {
-        call.fail(pid.error());
-        return;
-    }
-    if (call.context()->dryRun()) {
-        call.finish(0);
-        return;
-    }
-    QFile pf(pidFile(o));
-    if (pf.open(QIODevice::WriteOnly))
-        pf.write(QByteArray::number(pid.value()) + '\n');
-    // Ready when the log says it listens (the kubeconfig is written just before).
-    auto *poll = new QTimer(&call);
-    auto deadline = std::make_shared<QDeadlineTimer>(30s);
-    QObject::connect(poll, &QTimer::timeout, &call, [&call, poll, o, deadline, p = pid.value()] {
-        QFile log(logFile(o));
-        if (log.open(QIODevice::ReadOnly)) {
-            const QString text = QString::fromUtf8(log.readAll());
-            for (const QString &line : text.split(u'\n'))
-                if (const int port = SandboxController::parseListeningLine(line)) {
-                    poll->stop();
-                    printTarget(call, o, u"running at http://127.0.0.1:%1 (pid %2)"_s.arg(port).arg(p));
-                    call.finish(0);
-                    return;
-                }
+    const DetachedSandboxStatus running = DetachedSandbox::status(o);
+    if (running.anyRunning() && !call.context()->dryRun()) {
+        const bool complete = running.cluster.isRunning()
+            && (!o.withOrderLog || (running.orderlog.isRunning() && running.database.isRunning()));
+        if (complete) {
+            printStatus(call, o, running, u"already running (pid %1)"_s.arg(running.cluster.pid));
+            call.finish(0);
+            return;
         }
-        if (!QFile::exists(u"/proc/%1"_s.arg(p)) || deadline->hasExpired()) {
-            poll->stop();
-            call.fail(u"the sandbox did not start: %1"_s.arg(logTail(o).simplified()));
-        }
+        printStatus(call, o, running);
+        call.fail(u"part of the sandbox already runs; stop it first (boutique-control sandbox stop)"_s);
+        return;
+    }
+    auto *stack = new DetachedSandbox(call.context(), &call);
+    QObject::connect(stack, &DetachedSandbox::progress, &call, [&call](const QString &step) {
+        if (!call.context()->dryRun())
+            call.err() << step << Qt::endl;
     });
-    poll->start(100);
+    QObject::connect(stack, &DetachedSandbox::started, &call, [&call, o](const DetachedSandboxStatus &s) {
+        if (!call.context()->dryRun())
+            printStatus(call, o, s);
+        call.finish(0);
+    });
+    QObject::connect(stack, &DetachedSandbox::failed, &call, [&call](const Error &error) {
+        call.fail(error.message.simplified() + u" (the parts already started were stopped)"_s);
+    });
+    stack->start(o);
 }
 
 void stop(CliCall &call, const SandboxOptions &o)
 {
-    const qint64 pid = runningPid(o);
-    if (!pid) {
-        QFile::remove(pidFile(o));
+    if (!DetachedSandbox::status(o).anyRunning()) {
         call.out() << u"sandbox: not running"_s << Qt::endl;
         call.finish(0);
         return;
     }
-    ::kill(pid_t(pid), SIGTERM);
-    auto *poll = new QTimer(&call);
-    auto deadline = std::make_shared<QDeadlineTimer>(5s);
-    QObject::connect(poll, &QTimer::timeout, &call, [&call, poll, o, pid, deadline] {
-        if (QFile::exists(u"/proc/%1/cmdline"_s.arg(pid)) && !deadline->hasExpired())
-            return;
-        if (QFile::exists(u"/proc/%1/cmdline"_s.arg(pid)))
-            ::kill(pid_t(pid), SIGKILL);
-        poll->stop();
-        QFile::remove(pidFile(o));
+    if (call.context()->dryRun()) {
+        printStatus(call, o, DetachedSandbox::status(o), u"would stop"_s);
+        call.finish(0);
+        return;
+    }
+    auto *stack = new DetachedSandbox(call.context(), &call);
+    QObject::connect(stack, &DetachedSandbox::stopped, &call, [&call] {
         call.out() << u"sandbox: stopped"_s << Qt::endl;
         call.finish(0);
     });
-    poll->start(50);
+    stack->stop(o);
 }
 
 void sandboxCommand(CliCall &call)
@@ -135,14 +107,18 @@ void sandboxCommand(CliCall &call)
     const QCommandLineOption delay(u"pod-start-delay"_s, u"Seconds from scheduling to Running (default 2)."_s,
                                    u"SECONDS"_s, u"2"_s);
     const QCommandLineOption scale(u"time-scale"_s, u"Real seconds per simulated second (default 1)."_s, u"X"_s, u"1"_s);
-    const QCommandLineOption dir(u"state-dir"_s, u"Where the sandbox keeps its kubeconfig, pid and log."_s, u"DIR"_s);
-    for (const auto &opt : {nodes, machine, delay, scale, dir})
+    const QCommandLineOption dir(u"state-dir"_s,
+        u"Where the sandbox keeps its kubeconfig, pid files, logs and order database."_s, u"DIR"_s);
+    const QCommandLineOption noOrderLog(u"no-order-log"_s,
+        u"start: the cluster only, without its PostgreSQL and orderlog-server."_s);
+    for (const auto &opt : {nodes, machine, delay, scale, dir, noOrderLog})
         parser.addOption(opt);
     if (!call.parse(parser,
-                    u"The local sandbox: a stand-in Kubernetes cluster that the real kubectl talks to.\n\n"
-                    "  start    start it in the background and print its kubeconfig\n"
-                    "  stop     stop it\n"
-                    "  status   say whether it runs"_s,
+                    u"The local sandbox: a stand-in Kubernetes cluster that the real kubectl talks to, with\n"
+                    "its own PostgreSQL 15 and orderlog-server, so storefront checkouts land in an order log.\n\n"
+                    "  start    start the three in the background; print the kubeconfig and the addresses\n"
+                    "  stop     stop them (PostgreSQL with a fast shutdown)\n"
+                    "  status   say which of them run, and where"_s,
                     u"start|stop|status"_s))
         return;
     SandboxOptions o;
@@ -152,6 +128,7 @@ void sandboxCommand(CliCall &call)
     o.podStartDelaySeconds = parser.value(delay).toDouble(&okDelay);
     o.timeScale = parser.value(scale).toDouble(&okScale);
     o.stateDirectory = parser.value(dir);
+    o.withOrderLog = !parser.isSet(noOrderLog);
     if (!okNodes || o.nodes < 0) {
         call.fail(u"--nodes must be a whole number"_s, 2);
         return;
@@ -166,12 +143,9 @@ void sandboxCommand(CliCall &call)
     } else if (action == u"stop") {
         stop(call, o);
     } else if (action == u"status") {
-        const qint64 pid = runningPid(o);
-        if (pid)
-            printTarget(call, o, u"running (pid %1)"_s.arg(pid));
-        else
-            call.out() << u"sandbox: not running"_s << Qt::endl;
-        call.finish(pid ? 0 : 3);
+        const DetachedSandboxStatus status = DetachedSandbox::status(o);
+        printStatus(call, o, status);
+        call.finish(status.cluster.isRunning() ? 0 : 3);
     } else {
         call.fail(u"expected start, stop or status (see: boutique-control sandbox --help)"_s, 2);
     }
@@ -181,7 +155,7 @@ void sandboxCommand(CliCall &call)
 
 QList<CommandSpec> sandboxCommands()
 {
-    return {{u"sandbox"_s, u"Start, stop or query the local sandbox cluster."_s, sandboxCommand}};
+    return {{u"sandbox"_s, u"Start, stop or query the local sandbox (cluster, order database, orderlog-server)."_s, sandboxCommand}};
 }
 
 } // namespace bc::cli
