@@ -233,6 +233,13 @@ void OrdersModel::setOk()
     }
 }
 
+void OrdersModel::clearError()
+{
+    m_hasError = false;
+    m_failedWhat = Pending::None;
+    m_retry.stop();
+}
+
 void OrdersModel::onPage(quint64 id, const OrderPageData &page)
 {
     const bool wasLoading = loading();

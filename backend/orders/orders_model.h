@@ -45,6 +45,7 @@ public:
     void setRetryInterval(int ms) { m_retry.setInterval(ms); }
 
     void reload(); // the first page of the current sort
+    void clearError(); // a new connection: its first failure is reported (failed()) again
     void jumpToNewest();
     void jumpToOldest();
     bool canFetchNewer() const { return m_rowsBefore && !m_loadingTop; } // rows above the window

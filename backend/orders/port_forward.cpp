@@ -5,6 +5,8 @@
 
 #include <QTcpServer>
 
+#include <utility>
+
 using namespace Qt::StringLiterals;
 
 namespace bc {
@@ -78,12 +80,15 @@ void PortForward::launch()
         if (m_runner)
             m_runner->deleteLater();
         m_runner = nullptr;
-        m_forwarding = false;
+        const bool wasForwarding = std::exchange(m_forwarding, false);
         if (!m_running)
             return;
         Error e = result.toError();
         e.kind = Error::Kind::Unavailable;
-        e.message = u"The port-forward to %1 stopped; reconnecting in %2 s."_s.arg(m_service).arg(m_backoffMs / 1000.0, 0, 'f', 1);
+        e.message = (wasForwarding ? u"The port-forward to %1 stopped; reconnecting in %2 s."_s
+                                   : u"The port-forward to %1 could not start; retrying in %2 s."_s)
+                        .arg(m_service)
+                        .arg(m_backoffMs / 1000.0, 0, 'f', 1);
         if (!m_lastError.isEmpty())
             e.detail = m_lastError;
         Q_EMIT dropped(e);

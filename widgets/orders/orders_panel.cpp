@@ -157,7 +157,9 @@ OrdersPanel::OrdersPanel(QWidget *parent)
             return;
         }
         m_showedError = true;
-        banner()->showError(error, tr("Retry now"));
+        // While the port-forward is down its banner names the cause; the forward reconnects by itself.
+        if (!m_forward || m_forward->isForwarding())
+            banner()->showError(error, tr("Retry now"));
         updateStatus();
     });
     QObject::connect(banner(), &InlineBanner::actionTriggered, m_model, &OrdersModel::reload);
@@ -326,6 +328,8 @@ void OrdersPanel::connectThroughCluster()
         return;
     }
     delete m_forward;
+    m_forwardDropped = false;
+    m_forwarded = false;
     m_forward = new PortForward(m_context, m_session->target(), this);
     QObject::connect(m_forward, &PortForward::ready, this, [this, target = m_session->target()](quint16 port) {
         const QString conninfo = u"host=127.0.0.1 port=%1 dbname=orderlog user=orderlog"_s.arg(port);
@@ -334,8 +338,14 @@ void OrdersPanel::connectThroughCluster()
             openConnection(conninfo, sandboxPassword, false);
         else
             connectTo(conninfo, m_password->text());
+        if (std::exchange(m_forwarded, true) && std::exchange(m_forwardDropped, false))
+            banner()->showMessage(InlineBanner::Level::Info, tr("The port-forward to the order database is back."));
+        m_forwardDropped = false;
     });
-    QObject::connect(m_forward, &PortForward::dropped, this, [this](const Error &e) { banner()->showError(e); });
+    QObject::connect(m_forward, &PortForward::dropped, this, [this](const Error &e) {
+        m_forwardDropped = true;
+        banner()->showError(e);
+    });
     m_forward->start(u"orderlog-db-rw"_s);
     m_status->setText(tr("Starting kubectl port-forward…"));
 }
@@ -434,6 +444,8 @@ void OrdersPanel::openConnection(const QString &conninfo, const QString &passwor
     }
     m_conninfo->setText(conninfo);
     banner()->dismiss();
+    m_showedError = false;
+    m_model->clearError(); // else a failure of the new connection would go unreported
     m_repository->setConnection(conninfo, password);
     if (password.isEmpty()) {
         // A password kept from before (keychain, or this run's memory) replaces the empty one.

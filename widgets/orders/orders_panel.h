@@ -88,6 +88,8 @@ private:
     QLineEdit *m_operatorUrl = nullptr;
     QLineEdit *m_bucket = nullptr;
     bool m_showedError = false;
+    bool m_forwarded = false; // the current port-forward has forwarded at least once
+    bool m_forwardDropped = false; // since the last time it forwarded
     quint64 m_detailsRequest = 0;
     quint64 m_summaryRequest = 0;
 };
