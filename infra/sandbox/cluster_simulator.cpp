@@ -1376,8 +1376,9 @@ void ClusterSimulator::updateMetrics(double dt)
         sim.pendingWork -= served * dt;
         if (sim.pendingWork > 1e-9) {
             sim.throttled += sim.pendingWork;
-            // Work that cannot run within ~1 s of backlog is dropped (requests time out).
-            sim.pendingWork = std::min(sim.pendingWork, cap * 1.0);
+            // Work that cannot run within 10 s of backlog is dropped (requests time out, as the
+            // storefront's calls do after 10 s in the queue).
+            sim.pendingWork = std::min(sim.pendingWork, cap * 10.0);
         } else {
             sim.pendingWork = 0;
         }

@@ -189,7 +189,7 @@ private Q_SLOTS:
         QCOMPARE(c.sim.usage("default", pod)->restarts, 0);
 
         // Saturated: the backlog keeps what its calls hold, the working set passes 128Mi, OOMKilled.
-        // (Ten 5 ms calls every 20 ms is 2.5 cores of demand; 1 s of backlog at 0.2 cores is 40 calls.)
+        // (Ten 5 ms calls every 20 ms is 2.5 cores of demand; the backlog grows by ~9 calls a tick.)
         for (int i = 0; i < 40 && c.sim.usage("default", pod)->restarts == 0; ++i) {
             for (int call = 0; call < 10; ++call)
                 QVERIFY(c.sim.addCpuWork("default", pod, 0.005, 4 * kMiB));

@@ -16,7 +16,7 @@ namespace bc::sandbox::storefront {
 
 namespace {
 
-constexpr double kCurrencyHeldMiB = 1.0, kDefaultHeldMiB = 0.25;
+constexpr double kCurrencyHeldMiB = 0.3, kDefaultHeldMiB = 0.1;
 
 double random01()
 {
@@ -304,13 +304,16 @@ std::string ServiceMesh::call(Trace &trace, const std::string &service, const st
     if (cost <= 0)
         return {};
     {
-        // Work-conserving queue per pod: the backlog drains at the CPU limit in real time; a call
-        // waits for the backlog ahead of it plus its own work.
+        // Work-conserving queue per pod: the backlog drains at the CPU limit; a call waits for the
+        // backlog ahead of it plus its own work. Time is the request's own timeline: its next call is
+        // made when the previous one has finished, by which time the work of that one has drained
+        // (draining by the wall clock instead charged every earlier call of the same page again).
         std::lock_guard lock(m_queueMutex);
         Backlog &q = m_backlog[pod->name];
-        const double now = steadySeconds();
-        q.work = std::max(0.0, q.work - (now - q.at) * pod->cpuLimit);
-        q.at = now;
+        if (trace.t > q.at) {
+            q.work = std::max(0.0, q.work - (trace.t - q.at) * pod->cpuLimit);
+            q.at = trace.t;
+        }
         const double wait = (q.work + cost) / pod->cpuLimit;
         if (wait > kMaxQueueSeconds)
             return "rpc error: code = DeadlineExceeded desc = context deadline exceeded (" + service + " overloaded)";

@@ -80,7 +80,7 @@ private:
     std::map<std::string, FaultSpec> m_faults;
     struct Backlog {
         double work = 0; // CPU seconds not yet served
-        double at = 0;   // steady seconds of the last update
+        double at = 0;   // timeline seconds (steady clock) the backlog was last drained to
     };
     std::mutex m_queueMutex;
     std::unordered_map<std::string, Backlog> m_backlog; // by pod
