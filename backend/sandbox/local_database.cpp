@@ -89,6 +89,10 @@ void LocalDatabase::initdb()
     m_step->start(command);
 }
 
+namespace {
+constexpr int kLockWaitAttempts = 15; // one a second
+} // namespace
+
 void LocalDatabase::launchServer(int attempt)
 {
     if (const Status written = m_setup.writeAccessRules(); !written)
@@ -117,6 +121,22 @@ void LocalDatabase::launchServer(int attempt)
         }
         if (!wasReady && attempt < 3 && LocalDatabaseSetup::isBindFailure(r.stderrTail))
             return launchServer(attempt + 1); // the port was taken between picking and binding
+        const bool lockHeld = r.stderrTail.contains(u"lock file \"postmaster.pid\" already exists"_s);
+        if (!wasReady && lockHeld && attempt < kLockWaitAttempts) {
+            // The server of a run that just ended is still shutting down: give it time.
+            Q_EMIT progress(tr("Waiting for the previous run's PostgreSQL to stop…"));
+            QTimer::singleShot(1s, this, [this, attempt, generation = m_startGeneration] {
+                if (!m_server && generation == m_startGeneration)
+                    launchServer(attempt + 1);
+            });
+            return;
+        }
+        if (!wasReady && lockHeld)
+            return fail(Error{Error::Kind::Failed,
+                              u"Another PostgreSQL still runs on the sandbox's order database (%1): stop it "
+                              "(`boutique-control sandbox stop`, or the other Boutique Control window) and start again."_s
+                                  .arg(m_setup.dataDirectory()),
+                              r.stderrTail});
         fail(Error{Error::Kind::Failed,
                    wasReady ? u"The sandbox's PostgreSQL stopped: %1"_s.arg(m_lastServerLine)
                             : u"The sandbox's PostgreSQL did not start: %1"_s.arg(m_lastServerLine),
@@ -144,6 +164,7 @@ void LocalDatabase::setUpRole()
 
 void LocalDatabase::stop()
 {
+    ++m_startGeneration;
     if (m_step) {
         m_step->disconnect(this);
         m_step->cancel();

@@ -70,6 +70,7 @@ private:
     QString m_lastServerLine;
     bool m_ready = false;
     bool m_stopping = false;
+    int m_startGeneration = 0; // stop() invalidates a relaunch that is waiting for the lock
 };
 
 } // namespace bc

@@ -237,6 +237,36 @@ private Q_SLOTS:
         QCOMPARE(row->email, u"sandbox-e2e@example.com"_s);
     }
 
+    void aSecondStartWaitsForThePreviousServerToStop()
+    {
+        // An app quit and started again at once finds the previous PostgreSQL still shutting down
+        // (its postmaster.pid held): the new start waits for it instead of failing.
+        m_sandbox->stop();
+        QTRY_COMPARE_WITH_TIMEOUT(m_sandbox->state(), bc::SandboxController::State::Stopped, 20000);
+        bc::LocalDatabase first(&m_context);
+        QSignalSpy firstReady(&first, &bc::LocalDatabase::ready);
+        QSignalSpy firstStopped(&first, &bc::LocalDatabase::stopped);
+        first.start(m_dir.path());
+        QVERIFY(firstReady.wait(30000));
+
+        bc::LocalDatabase second(&m_context);
+        QSignalSpy secondReady(&second, &bc::LocalDatabase::ready);
+        QSignalSpy secondFailed(&second, &bc::LocalDatabase::failed);
+        QSignalSpy progress(&second, &bc::LocalDatabase::progress);
+        second.start(m_dir.path());
+        QTRY_VERIFY_WITH_TIMEOUT(progress.count() > 0
+                                     && progress.last().first().toString().contains(u"previous run"_s),
+                                 10000);
+        QVERIFY(secondReady.isEmpty());
+        first.stop();
+        QVERIFY(firstStopped.wait(20000));
+        QTRY_COMPARE_WITH_TIMEOUT(secondReady.size(), 1, 20000);
+        QVERIFY(secondFailed.isEmpty());
+        QSignalSpy secondStopped(&second, &bc::LocalDatabase::stopped);
+        second.stop();
+        QVERIFY(secondStopped.wait(20000));
+    }
+
     void missingPostgresIsAClearError()
     {
         m_sandbox->stop();
