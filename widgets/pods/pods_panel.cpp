@@ -87,7 +87,7 @@ void fill(QChart *chart, const QStringList &pods, const std::function<QList<QPoi
         s->attachAxis(value);
         series.append(s);
     }
-    double minT = 0, maxT = 0, maxV = 1;
+    double minT = 0, maxT = 0, maxV = 10; // an empty or idle chart still gets whole-number ticks
     bool any = false;
     for (qsizetype i = 0; i < pods.size(); ++i) {
         auto *s = static_cast<QLineSeries *>(series.at(i));
