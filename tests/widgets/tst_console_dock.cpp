@@ -256,6 +256,9 @@ void TstConsoleDock::runningIndicatorFollowsCommands()
     log.end(b, result(CommandResult::Outcome::Succeeded, 0, 20));
     QCOMPARE(label->text(), u"Idle"_s);
     QTRY_VERIFY_WITH_TIMEOUT(dock.visibleText().contains(u"cancelled after 20 ms"_s), 5000);
+    // Stopped on purpose is not marked as a failure.
+    QVERIFY2(dock.visibleText().contains(u"\u25a0 cancelled after 20 ms"_s), qPrintable(dock.visibleText()));
+    QVERIFY(!dock.visibleText().contains(u"\u2718"_s));
 }
 
 void TstConsoleDock::dryRunIsMarkedAndNotCountedAsRunning()

@@ -158,9 +158,12 @@ void ConsoleDock::onFinished(quint64 id, const CommandResult &result)
         updateRunning();
     if (result.dryRun)
         return; // a dry run announced itself and ran nothing
-    const QString mark = result.succeeded() ? u"\u2714"_s : u"\u2718"_s;
-    enqueue(result.succeeded() ? Kind::Succeeded : Kind::Failed,
-        u"[%1] %2 %3 after %4"_s.arg(id).arg(mark, result.outcomeText(), formatDuration(result.elapsedMs)));
+    // A cancelled command was stopped on purpose (a watch whose rollout finished, a Cancel click):
+    // neither a success nor a failure.
+    const bool stopped = result.outcome == CommandResult::Outcome::Cancelled;
+    const Kind kind = result.succeeded() ? Kind::Succeeded : stopped ? Kind::Stopped : Kind::Failed;
+    const QString mark = result.succeeded() ? u"\u2714"_s : stopped ? u"\u25a0"_s : u"\u2718"_s;
+    enqueue(kind, u"[%1] %2 %3 after %4"_s.arg(id).arg(mark, result.outcomeText(), formatDuration(result.elapsedMs)));
 }
 
 void ConsoleDock::enqueue(Kind kind, QString text)
@@ -246,6 +249,9 @@ QTextCharFormat ConsoleDock::format(Kind kind) const
         break;
     case Kind::Succeeded:
         f.setForeground(accentFor(p, QColor(0x1e, 0x7e, 0x34)));
+        break;
+    case Kind::Stopped:
+        f.setForeground(p.color(QPalette::PlaceholderText));
         break;
     case Kind::Failed:
         f.setFontWeight(QFont::Bold);

@@ -48,7 +48,7 @@ public Q_SLOTS:
     void setFilter(const QString &text);
 
 private:
-    enum class Kind : quint8 { Command, DryRun, Stdout, Stderr, Succeeded, Failed };
+    enum class Kind : quint8 { Command, DryRun, Stdout, Stderr, Succeeded, Stopped, Failed };
     struct Entry
     {
         Kind kind;
