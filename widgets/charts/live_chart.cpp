@@ -20,8 +20,8 @@ LiveChart::LiveChart(const QString &title, const QString &yTitle, QWidget *paren
     chart()->setTitle(title);
     chart()->legend()->setAlignment(Qt::AlignBottom);
     chart()->setMargins(QMargins(4, 4, 4, 4));
-    m_x->setTitleText(u"seconds"_s);
-    m_x->setLabelFormat(u"%d"_s);
+    // The unit rides on the labels: an axis title costs a line of the plot, which a short chart lacks.
+    m_x->setLabelFormat(u"%ds"_s);
     m_y->setTitleText(yTitle);
     m_y->setLabelFormat(u"%g"_s);
     chart()->addAxis(m_x, Qt::AlignBottom);
@@ -157,13 +157,22 @@ void LiveChart::refreshNow()
     const double snapX = niceStep(spanX / 10);
     const double xFrom = any ? std::floor(minX / snapX) * snapX : 0;
     const double xTo = std::max(std::ceil(maxX / snapX) * snapX, xFrom + snapX);
-    const double tickY = maxY > 0 ? niceStep(maxY * 1.05 / 5) : 0.2;
-    const double yTo = maxY > 0 ? std::ceil(maxY * 1.05 / tickY) * tickY : 1;
+    // As many value labels as fit (a label needs ~28 px): past that the chart elides every one of them.
+    const double plotHeight = chart()->plotArea().height() > 0 ? chart()->plotArea().height() : 140;
+    const int yTicks = std::clamp(int(plotHeight / 28), 1, 5);
+    const double tickY = niceStep((maxY > 0 ? maxY * 1.05 : 1.0) / yTicks);
+    const double yTo = maxY > 0 ? std::ceil(maxY * 1.05 / tickY) * tickY : tickY * yTicks;
     setAxis(m_x, xFrom, xTo, niceStep((xTo - xFrom) / 6));
     setAxis(m_y, 0, yTo, tickY);
     const int columns = int(chart()->plotArea().width() > 0 ? chart()->plotArea().width() : width()) / 3;
     for (qsizetype i = 0; i < m_bindings.size(); ++i)
         m_bindings[i].series->replace(thinToColumns(all[i], xFrom, xTo, columns)); // one repaint per series
+}
+
+void LiveChart::resizeEvent(QResizeEvent *event)
+{
+    QChartView::resizeEvent(event);
+    m_dirty = true; // the number of value labels that fit may have changed
 }
 
 void LiveChart::updateColors()

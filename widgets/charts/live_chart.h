@@ -43,6 +43,7 @@ private:
     };
     void updateColors();
     void changeEvent(QEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
 
     QList<Binding> m_bindings;
     QValueAxis *m_x;

@@ -64,6 +64,7 @@ LoadTestPanel::LoadTestPanel(RunContext *context, ClusterSession *cluster, QWidg
     splitter->addWidget(createTables());
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 1);
+    splitter->setSizes({3000, 1000}); // charts first: the table scrolls, a squeezed chart elides its labels
     contentLayout()->addWidget(splitter);
 
     if (m_cluster) {
@@ -233,6 +234,7 @@ void LoadTestPanel::bindCharts()
         line->setPen(pen);
     }
     m_endpointChart->chart()->legend()->setAlignment(Qt::AlignRight);
+    rankEndpoints(); // no run yet: no lines, and no unnamed legend entries
 }
 
 void LoadTestPanel::rankEndpoints()
@@ -270,6 +272,8 @@ QWidget *LoadTestPanel::createTables()
     m_endpoints = new EndpointStatsModel(this);
     m_endpointView = new QTableView(tabs);
     m_endpointView->setModel(m_endpoints);
+    // Figures as wide as they need, the endpoint's name takes the rest (it had ~25 px at 1200 px).
+    m_endpointView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_endpointView->horizontalHeader()->setSectionResizeMode(EndpointStatsModel::Name, QHeaderView::Stretch);
     m_endpointView->verticalHeader()->hide();
     m_endpointView->setAlternatingRowColors(true);
