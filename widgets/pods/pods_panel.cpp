@@ -63,7 +63,8 @@ QChart *makeChart(const QString &title, const QString &unit)
     auto *value = new QValueAxis;
     value->setLabelFormat(u"%.0f"_s);
     value->setTitleText(unit);
-    value->setRange(0, 1);
+    value->setRange(0, 10); // whole numbers under "%.0f" until data comes (0..1 read 0, 0, 1, 1, 1)
+    value->setTickCount(6);
     chart->addAxis(time, Qt::AlignBottom);
     chart->addAxis(value, Qt::AlignLeft);
     return chart;
