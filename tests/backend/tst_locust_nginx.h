@@ -5,6 +5,7 @@
 
 #include "backend/load/locust_runner.h"
 #include "backend/process/command_runner.h"
+#include "tests/support/process_table.h"
 
 #include <QDir>
 #include <QFile>
@@ -90,21 +91,9 @@ private:
 inline QList<qint64> processesMentioning(const QString &needle)
 {
     QList<qint64> out;
-    const QByteArray n = needle.toUtf8();
-    const QStringList entries = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
-    for (const QString &e : entries) {
-        bool isPid = false;
-        const qint64 pid = e.toLongLong(&isPid);
-        if (!isPid)
-            continue;
-        QFile cmd(QStringLiteral("/proc/%1/cmdline").arg(e));
-        if (!cmd.open(QIODevice::ReadOnly))
-            continue;
-        QByteArray line = cmd.readAll();
-        line.replace('\0', ' ');
-        if (line.contains(n) && line.contains("locust"))
-            out.append(pid);
-    }
+    for (const ProcessInfo &p : liveProcesses())
+        if (p.commandLine.contains(needle) && p.commandLine.contains(QLatin1String("locust")))
+            out.append(p.pid);
     return out;
 }
 

@@ -2,6 +2,8 @@
 // binaries: PostgreSQL 15, orderlog-server and boutique-sandbox. A storefront checkout posted over HTTP
 // is read back with the `orders list` line that `sandbox start` prints; `sandbox stop` leaves no
 // process; a second start keeps the order; a part that fails stops the parts already started.
+#include "tests/support/process_table.h"
+
 #include <QDir>
 #include <QFile>
 #include <QNetworkAccessManager>
@@ -23,41 +25,6 @@ struct Run
     QString out;
     QString err;
 };
-
-struct ProcessInfo
-{
-    qint64 pid = 0;
-    qint64 parent = 0;
-    qint64 group = 0;
-    QString commandLine;
-};
-
-// Every live process (zombies left out).
-QList<ProcessInfo> processes()
-{
-    QList<ProcessInfo> list;
-    for (const QString &entry : QDir(u"/proc"_s).entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
-        bool numeric = false;
-        const qint64 pid = entry.toLongLong(&numeric);
-        if (!numeric)
-            continue;
-        QFile cmdline(u"/proc/%1/cmdline"_s.arg(entry));
-        QFile stat(u"/proc/%1/stat"_s.arg(entry));
-        if (!cmdline.open(QIODevice::ReadOnly) || !stat.open(QIODevice::ReadOnly))
-            continue;
-        ProcessInfo p;
-        p.pid = pid;
-        p.commandLine = QString::fromLocal8Bit(cmdline.readAll()).replace(QChar(0), u' ').trimmed();
-        const QByteArray s = stat.readAll();
-        const QList<QByteArray> fields = s.mid(s.lastIndexOf(')') + 2).split(' ');
-        if (fields.size() > 2 && fields.at(0) != "Z") {
-            p.parent = fields.at(1).toLongLong();
-            p.group = fields.at(2).toLongLong();
-            list.append(p);
-        }
-    }
-    return list;
-}
 
 QString captured(const QString &text, const QString &pattern)
 {
@@ -117,30 +84,13 @@ private:
                     u"order="_s + orderId});
     }
 
-    // This stack's processes: those naming the state directory or the database port, their process
-    // groups and their descendants (each postgres backend leads a process group of its own).
+    // This stack's processes: those naming the state directory or the database port, with their process
+    // groups and descendants.
     QHash<qint64, QString> stackProcesses(const QString &databasePort) const
     {
-        auto ours = [&](const ProcessInfo &p) {
+        return bc::test::processFamily(bc::test::liveProcesses(), [&](const bc::test::ProcessInfo &p) {
             return p.commandLine.contains(stateDir()) || p.commandLine.contains(u"port=%1 "_s.arg(databasePort));
-        };
-        QHash<qint64, QString> mine;
-        QSet<qint64> groups;
-        const QList<ProcessInfo> all = processes();
-        for (const ProcessInfo &p : all)
-            if (ours(p)) {
-                mine.insert(p.pid, p.commandLine);
-                groups.insert(p.group);
-            }
-        for (bool grew = true; grew;) {
-            grew = false;
-            for (const ProcessInfo &p : all)
-                if (!mine.contains(p.pid) && (groups.contains(p.group) || mine.contains(p.parent))) {
-                    mine.insert(p.pid, p.commandLine);
-                    grew = true;
-                }
-        }
-        return mine;
+        });
     }
 
     QString frontendUrl()
@@ -193,7 +143,7 @@ private Q_SLOTS:
                      & ~(QFile::ReadUser | QFile::WriteUser),
                  QFile::ReadOwner | QFile::WriteOwner);
         QVERIFY(!(started.out + started.err).contains(secret));
-        for (const ProcessInfo &p : processes())
+        for (const bc::test::ProcessInfo &p : bc::test::liveProcesses())
             QVERIFY2(!p.commandLine.contains(secret), qPrintable(p.commandLine.left(80)));
 
         const Run status = sandbox(u"status"_s);
@@ -283,7 +233,7 @@ private Q_SLOTS:
         QCOMPARE(stopped.code, 0);
         QVERIFY(stopped.out.contains(u"sandbox: stopped"_s));
         QStringList left;
-        for (const ProcessInfo &p : processes())
+        for (const bc::test::ProcessInfo &p : bc::test::liveProcesses())
             if ((before.contains(p.pid) && before.value(p.pid) == p.commandLine) || stackProcesses(port).contains(p.pid))
                 left << u"%1 %2"_s.arg(p.pid).arg(p.commandLine);
         QVERIFY2(left.isEmpty(), qPrintable(left.join(u'\n')));

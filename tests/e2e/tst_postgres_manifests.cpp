@@ -10,6 +10,7 @@
 #include "backend/process/command_log.h"
 #include "backend/sandbox/sandbox_controller.h"
 #include "tests/support/pg_test_db.h"
+#include "tests/support/process_table.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -74,38 +75,6 @@ class TstPostgresManifests : public QObject
         }
     }
 
-    // Kills the `kubectl port-forward` processes this test started (descendants of this process), as a
-    // network drop or a crash of kubectl would end them.
-    static bool killForwardingKubectl()
-    {
-        auto parentOf = [](qint64 pid) -> qint64 {
-            QFile stat(u"/proc/%1/stat"_s.arg(pid));
-            if (!stat.open(QIODevice::ReadOnly))
-                return 0;
-            const QByteArray text = stat.readAll();
-            // "pid (comm) state ppid ...": comm may hold spaces, so read after the last ')'.
-            return text.mid(text.lastIndexOf(')') + 2).split(' ').value(1).toLongLong();
-        };
-        bool killed = false;
-        for (const QString &entry : QDir(u"/proc"_s).entryList(QDir::Dirs)) {
-            bool numeric = false;
-            const qint64 pid = entry.toLongLong(&numeric);
-            if (!numeric)
-                continue;
-            QFile cmdline(u"/proc/%1/cmdline"_s.arg(pid));
-            if (!cmdline.open(QIODevice::ReadOnly))
-                continue;
-            const QList<QByteArray> args = cmdline.readAll().split('\0');
-            if (!args.contains("port-forward") || !args.contains("svc/orderlog-db-rw"))
-                continue;
-            qint64 up = pid;
-            while (up > 1 && up != QCoreApplication::applicationPid())
-                up = parentOf(up);
-            if (up == QCoreApplication::applicationPid() && ::kill(static_cast<pid_t>(pid), SIGKILL) == 0)
-                killed = true;
-        }
-        return killed;
-    }
 
 private Q_SLOTS:
     void initTestCase()
@@ -246,7 +215,8 @@ private Q_SLOTS:
         QCOMPARE(serverPortThrough(forward.localPort()), m_postgresPort);
 
         const int droppedBefore = dropped.count();
-        QVERIFY2(killForwardingKubectl(), "no kubectl port-forward child of this test to kill");
+        QVERIFY2(bc::test::killDescendants({"port-forward", "svc/orderlog-db-rw"}) > 0,
+                 "no kubectl port-forward child of this test to kill");
         QTRY_VERIFY_WITH_TIMEOUT(dropped.count() > droppedBefore, 10000);
         const auto error = dropped.last().first().value<bc::Error>();
         QCOMPARE(error.kind, bc::Error::Kind::Unavailable);

@@ -10,6 +10,7 @@
 #include "backend/sandbox/local_database.h"
 #include "backend/sandbox/local_orderlog.h"
 #include "backend/sandbox/sandbox_controller.h"
+#include "tests/support/process_table.h"
 
 #include <QDir>
 #include <QFile>
@@ -27,46 +28,6 @@
 
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
-
-namespace {
-
-struct ProcessInfo
-{
-    qint64 pid = 0;
-    qint64 parent = 0;
-    qint64 group = 0;
-    QString commandLine;
-};
-
-QList<ProcessInfo> processes()
-{
-    QList<ProcessInfo> list;
-    for (const QString &entry : QDir(u"/proc"_s).entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
-        bool numeric = false;
-        const qint64 pid = entry.toLongLong(&numeric);
-        if (!numeric)
-            continue;
-        QFile cmdline(u"/proc/%1/cmdline"_s.arg(entry));
-        QFile stat(u"/proc/%1/stat"_s.arg(entry));
-        if (!cmdline.open(QIODevice::ReadOnly) || !stat.open(QIODevice::ReadOnly))
-            continue;
-        ProcessInfo p;
-        p.pid = pid;
-        p.commandLine = QString::fromLocal8Bit(cmdline.readAll()).replace(QChar(0), u' ').trimmed();
-        // pid (comm) state ppid pgrp ...: comm may hold spaces, so count from the last ')'.
-        const QByteArray s = stat.readAll();
-        const QList<QByteArray> fields = s.mid(s.lastIndexOf(')') + 2).split(' ');
-        if (fields.size() > 2 && fields.at(0) != "Z") {
-            p.parent = fields.at(1).toLongLong();
-            p.group = fields.at(2).toLongLong();
-        }
-        if (p.group > 0)
-            list.append(p);
-    }
-    return list;
-}
-
-} // namespace
 
 class TstSandboxOrderLog : public QObject
 {
@@ -118,7 +79,7 @@ private Q_SLOTS:
                  QFile::ReadOwner | QFile::WriteOwner);
         QVERIFY(m_sandbox->orderlog()->isRunning());
         // The password is on no command line of the stack.
-        for (const ProcessInfo &p : processes())
+        for (const bc::test::ProcessInfo &p : bc::test::liveProcesses())
             QVERIFY2(!p.commandLine.contains(db->password), qPrintable(p.commandLine.left(80)));
     }
 
@@ -196,27 +157,18 @@ private Q_SLOTS:
         // This run's processes: everything naming its directory (postgres -D, runuser, boutique-sandbox
         // --kubeconfig) or its database port (orderlog-server --db), their process groups and their
         // descendants (each postgres backend leads a process group of its own).
-        auto ours = [&](const ProcessInfo &p) {
+        auto ours = [&](const bc::test::ProcessInfo &p) {
             return p.commandLine.contains(m_dir.path()) || p.commandLine.contains(u"port=%1 "_s.arg(pgPort));
         };
-        QHash<qint64, QString> mine; // pid -> command line
-        QSet<qint64> groups;
+        const QList<bc::test::ProcessInfo> before = bc::test::liveProcesses();
         QStringList named;
-        const QList<ProcessInfo> before = processes();
-        for (const ProcessInfo &p : before)
+        QSet<qint64> groups;
+        for (const bc::test::ProcessInfo &p : before)
             if (ours(p)) {
-                mine.insert(p.pid, p.commandLine);
-                groups.insert(p.group);
                 named << p.commandLine;
+                groups.insert(p.group);
             }
-        for (bool grew = true; grew;) {
-            grew = false;
-            for (const ProcessInfo &p : before)
-                if (!mine.contains(p.pid) && (groups.contains(p.group) || mine.contains(p.parent))) {
-                    mine.insert(p.pid, p.commandLine);
-                    grew = true;
-                }
-        }
+        const QHash<qint64, QString> mine = bc::test::processFamily(before, ours); // pid -> command line
         for (const QString &name : {u"/postgres "_s, u"orderlog-server "_s, u"boutique-sandbox "_s})
             QVERIFY2(named.join(u'\n').contains(name), qPrintable(u"no %1 among\n%2"_s.arg(name, named.join(u'\n'))));
         QVERIFY2(mine.size() > named.size(), "the postgres backends were not found"); // checkpointer, walwriter...
@@ -225,7 +177,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(m_sandbox->state(), bc::SandboxController::State::Stopped, 20000);
         QVERIFY(!m_sandbox->orderDatabase());
         QStringList left;
-        for (const ProcessInfo &p : processes())
+        for (const bc::test::ProcessInfo &p : bc::test::liveProcesses())
             if (ours(p) || groups.contains(p.group) || mine.value(p.pid) == p.commandLine)
                 left << u"%1 %2"_s.arg(p.pid).arg(p.commandLine);
         QVERIFY2(left.isEmpty(), qPrintable(left.join(u'\n')));

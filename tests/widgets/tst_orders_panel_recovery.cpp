@@ -13,6 +13,7 @@
 #include "backend/sandbox/sandbox_controller.h"
 #include "backend/session/cluster_session.h"
 #include "tests/backend/orders_fixture.h"
+#include "tests/support/process_table.h"
 #include "widgets/common/inline_banner.h"
 #include "widgets/orders/orders_panel.h"
 
@@ -112,35 +113,6 @@ bool runFixture(const QString &command, const QString &stateDir)
     return true;
 }
 
-// Kills the `kubectl port-forward ... svc/orderlog-db-rw` descendants of this process, as a network drop
-// or a crash of kubectl would end them.
-int killForwardingKubectl()
-{
-    auto parentOf = [](qint64 pid) -> qint64 {
-        QFile stat(u"/proc/%1/stat"_s.arg(pid));
-        if (!stat.open(QIODevice::ReadOnly))
-            return 0;
-        const QByteArray text = stat.readAll();
-        return text.mid(text.lastIndexOf(')') + 2).split(' ').value(1).toLongLong(); // after "pid (comm)"
-    };
-    int killed = 0;
-    for (const QString &entry : QDir(u"/proc"_s).entryList(QDir::Dirs)) {
-        bool numeric = false;
-        const qint64 pid = entry.toLongLong(&numeric);
-        QFile cmdline(u"/proc/%1/cmdline"_s.arg(pid));
-        if (!numeric || !cmdline.open(QIODevice::ReadOnly))
-            continue;
-        const QList<QByteArray> args = cmdline.readAll().split('\0');
-        if (!args.contains("port-forward") || !args.contains("svc/orderlog-db-rw"))
-            continue;
-        qint64 up = pid;
-        while (up > 1 && up != QCoreApplication::applicationPid())
-            up = parentOf(up);
-        if (up == QCoreApplication::applicationPid() && ::kill(static_cast<pid_t>(pid), SIGKILL) == 0)
-            ++killed;
-    }
-    return killed;
-}
 
 bool showsOrder(const bc::OrdersPanel &panel, const QString &orderId)
 {
@@ -220,7 +192,7 @@ private Q_SLOTS:
                 saveShot(&panel, u"orders-panel-forward-dropped.png"_s);
             }
         });
-        QCOMPARE(killForwardingKubectl(), 1);
+        QCOMPARE(bc::test::killDescendants({"port-forward", "svc/orderlog-db-rw"}), 1);
         QTRY_VERIFY_WITH_TIMEOUT(panel.banner()->message().contains(u"The port-forward to orderlog-db-rw stopped; reconnecting"_s),
             10000);
         // A query while the forward is down (what the auto-refresh tick does) fails; the banner keeps the cause.
