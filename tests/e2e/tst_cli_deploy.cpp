@@ -118,7 +118,7 @@ private Q_SLOTS:
         // No --host: the shop of the cluster named by --kubeconfig/--context, read through kubectl.
         QTemporaryDir out;
         const Run r = app(QStringList{u"load"_s, u"run"_s, u"--users"_s, u"4"_s, u"--spawn-rate"_s, u"4"_s, u"--time"_s,
-                                      u"4s"_s, u"--workers"_s, u"1"_s, u"--out"_s, out.path()}
+                                      u"8s"_s, u"--workers"_s, u"1"_s, u"--out"_s, out.path()}
                           + target());
         QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
         QVERIFY2(r.out.contains(u"Target: "_s + m_storefront + u" (Service frontend-external)"_s), qPrintable(r.out));

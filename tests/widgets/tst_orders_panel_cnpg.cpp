@@ -66,11 +66,11 @@ class TestOrdersPanelCnpg : public QObject
     Q_OBJECT
 
 private:
-    // kubectl get ... -o json, through the app's KubeClient; an empty object when it fails.
+    // kubectl get ... -o json on the session's cluster; an empty object when it fails.
     QJsonObject get(bc::KubeClient &kube, const QStringList &what)
     {
         std::optional<bc::Result<QByteArray>> out;
-        kube.run(QStringList{u"get"_s} + what + QStringList{u"-o"_s, u"json"_s}, 30s,
+        kube.run(kube.target().namespacedArguments() + QStringList{u"get"_s} + what + QStringList{u"-o"_s, u"json"_s}, 30s,
             [&](const bc::Result<QByteArray> &r) { out = r; });
         if (!QTest::qWaitFor([&] { return out.has_value(); }, 30000) || !*out)
             return {};
