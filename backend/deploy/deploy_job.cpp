@@ -82,6 +82,11 @@ void DeployJob::waitForStorefront()
                                std::chrono::milliseconds(std::chrono::seconds(5)));
     m_address = new StorefrontAddress(m_context, m_target, this);
     m_address->waitFor(left, [this](const Result<QString> &url) {
+        if (!url && url.error().kind == Error::Kind::Invalid) { // not a LoadBalancer: no address to hand over
+            setPhase(Phase::Done);
+            Q_EMIT finished(ok());
+            return;
+        }
         if (!url) {
             fail(url.error());
             return;
