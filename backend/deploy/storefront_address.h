@@ -44,7 +44,7 @@ private:
     QString m_ns;
     QTimer m_retry;
     QElapsedTimer m_waited;
-    std::chrono::milliseconds m_timeout{0};
+    std::chrono::milliseconds m_timeout {0};
     Done m_done;
     Error m_lastError;
 };

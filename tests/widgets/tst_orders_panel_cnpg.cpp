@@ -70,8 +70,9 @@ private:
     QJsonObject get(bc::KubeClient &kube, const QStringList &what)
     {
         std::optional<bc::Result<QByteArray>> out;
-        kube.run(kube.target().namespacedArguments() + QStringList{u"get"_s} + what + QStringList{u"-o"_s, u"json"_s}, 30s,
-            [&](const bc::Result<QByteArray> &r) { out = r; });
+        kube.run(kube.target().namespacedArguments() + QStringList {u"get"_s} + what
+                + QStringList {u"-o"_s, u"json"_s},
+            30s, [&](const bc::Result<QByteArray> &r) { out = r; });
         if (!QTest::qWaitFor([&] { return out.has_value(); }, 30000) || !*out)
             return {};
         return QJsonDocument::fromJson(out->value()).object();
@@ -107,8 +108,8 @@ private Q_SLOTS:
         QPushButton *create = button(&panel, u"Create cluster…"_s);
         QVERIFY(create);
         create->click();
-        QTRY_VERIFY_WITH_TIMEOUT(panel.banner()->message().contains(u"Cluster orderlog-db created, without backups"_s),
-            60000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            panel.banner()->message().contains(u"Cluster orderlog-db created, without backups"_s), 60000);
         QVERIFY2(dialogs.titles().isEmpty(), qPrintable(dialogs.titles().join(u", "_s)));
         QCOMPARE(panel.banner()->level(), bc::InlineBanner::Level::Info);
 
