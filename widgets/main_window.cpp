@@ -101,6 +101,13 @@ void MainWindow::createPanels()
         width = qMax(width, m_sideBar->fontMetrics().horizontalAdvance(panel->info().title));
     m_sideBar->setFixedWidth(width + 22 + 64);
     updatePanelIcons();
+    // "Load test it" in Deploy: aim the Load test panel at the storefront and show it.
+    auto *deploy = qobject_cast<DeployPanel *>(m_panels.at(1));
+    auto *loadTest = qobject_cast<LoadTestPanel *>(m_panels.at(2));
+    connect(deploy, &DeployPanel::loadTestRequested, loadTest, [this, loadTest](const QString &url) {
+        loadTest->setHost(url);
+        showPanel(int(m_panels.indexOf(loadTest)));
+    });
     connect(m_sideBar, &QListWidget::currentRowChanged, this, [this](int row) {
         if (row < 0)
             return;

@@ -31,10 +31,11 @@ void deployCommand(CliCall &call)
     const QCommandLineOption withCanary(u"with-canary"_s, u"Also deploy productcatalogservice v2 (at 0 replicas)."_s);
     const QCommandLineOption file({u"f"_s, u"file"_s}, u"Apply this manifest instead of a shipped edition (repeatable)."_s,
                                   u"FILE"_s);
-    const QCommandLineOption wait(u"wait"_s, u"Return when every deployment is available; non-zero with the reason when "
-                                             "one cannot be."_s);
+    const QCommandLineOption wait(u"wait"_s, u"Return when every deployment is available and the storefront has its "
+                                             "external address (printed last); non-zero with the reason when one cannot "
+                                             "be."_s);
     const QCommandLineOption serverSide(u"server-side"_s, u"Use server-side apply."_s);
-    const QCommandLineOption timeout(u"timeout"_s, u"With --wait: give up after SECONDS (default 600)."_s, u"SECONDS"_s,
+    const QCommandLineOption timeout(u"timeout"_s, u"With --wait: give up after SECONDS, rollout and address together (default 600)."_s, u"SECONDS"_s,
                                      u"600"_s);
     for (const auto &o : {manifest, withCanary, file, wait, serverSide, timeout})
         parser.addOption(o);
@@ -83,6 +84,8 @@ void deployCommand(CliCall &call)
         }
         if (!dryRun && job->phase() == DeployJob::Phase::Done && !job->deployments().isEmpty())
             call.out() << u"deployed: %1 deployments"_s.arg(job->deployments().size()) << Qt::endl;
+        if (!dryRun && !job->storefrontUrl().isEmpty())
+            call.out() << u"storefront: "_s << job->storefrontUrl() << Qt::endl;
         call.finish(0);
     });
     job->start();

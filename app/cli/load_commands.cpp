@@ -2,6 +2,9 @@
 // panel uses.
 #include "app/cli/commands.h"
 
+#include "app/cli/kube_options.h"
+#include "backend/deploy/storefront_address.h"
+
 #include "backend/core/result.h"
 #include "backend/load/load_session.h"
 #include "backend/load/locust_client.h"
@@ -11,6 +14,7 @@
 
 #include <QCommandLineParser>
 #include <QDir>
+#include <QRegularExpression>
 #include <QSocketNotifier>
 
 #include <cmath>
@@ -65,10 +69,10 @@ void printSample(CliCall &call, const LoadSample &s)
                << Qt::endl;
 }
 
-void runCommand(CliCall &call, const QCommandLineParser &p)
+void runCommand(CliCall &call, const QCommandLineParser &p, const QString &host)
 {
     LoadRunSettings settings;
-    settings.host = p.value(u"host"_s);
+    settings.host = host;
     bool okUsers = false, okRate = false, okWorkers = false;
     settings.users = p.value(u"users"_s).toInt(&okUsers);
     settings.spawnRate = p.value(u"spawn-rate"_s).toDouble(&okRate);
@@ -190,9 +194,12 @@ void listCommand(CliCall &call)
 
 void loadCommand(CliCall &call)
 {
-    QCommandLineParser p;
+    auto parser = std::make_shared<QCommandLineParser>(); // outlives this call when the address is read
+    QCommandLineParser &p = *parser;
+    KubeOptions kube; // without --host: the storefront of this cluster
+    kube.addTo(p);
     p.addOptions({
-        {u"host"_s, u"Target storefront base URL (http://HOST:PORT)."_s, u"URL"_s},
+        {u"host"_s, u"Target storefront base URL (default: the cluster's frontend-external address)."_s, u"URL"_s},
         {{u"u"_s, u"users"_s}, u"Number of users (default 10)."_s, u"N"_s, u"10"_s},
         {{u"r"_s, u"spawn-rate"_s}, u"Users started per second (default 1)."_s, u"R"_s, u"1"_s},
         {{u"t"_s, u"time"_s}, u"Run time: 60s, 20m, 1h30m (default 60s, or the ramp's length plus one step)."_s,
@@ -205,7 +212,7 @@ void loadCommand(CliCall &call)
     });
     if (!call.parse(p,
                     u"Run a Locust load test against the storefront, or rebuild and list saved runs.\n\n"
-                    "  load run --host URL [--users N] [--spawn-rate R] [--time T] [--workers W] [--ramp SPEC] "
+                    "  load run [--host URL | --kubeconfig FILE --context NAME] [--users N] [--spawn-rate R] [--time T] [--workers W] [--ramp SPEC] "
                     "[--out DIR]\n"
                     "  load report DIR     rebuild report.html and the CSV files of a saved run\n"
                     "  load list           list saved runs"_s,
@@ -216,9 +223,20 @@ void loadCommand(CliCall &call)
     if (sub == u"run") {
         if (pos.size() > 1)
             return call.fail(u"load run takes no positional argument (got \"%1\")."_s.arg(pos.value(1)), 2);
-        if (!p.isSet(u"host"_s) && !p.isSet(u"attach"_s))
-            return call.fail(u"load run needs --host URL (the storefront to load)."_s, 2);
-        return runCommand(call, p);
+        if (p.isSet(u"host"_s) || p.isSet(u"attach"_s))
+            return runCommand(call, p, p.value(u"host"_s));
+        auto *address = new StorefrontAddress(call.context(), kube.target(p), &call);
+        address->read([&call, parser](const Result<QString> &url) {
+            if (call.context()->dryRun())
+                return runCommand(call, *parser, u"http://frontend-external"_s); // nothing is sent in a dry run
+            if (!url)
+                return call.fail(url.error().message.trimmed().remove(QRegularExpression(u"[.]$"_s))
+                                     + u". Give the shop's address with --host URL."_s,
+                                 1);
+            call.out() << u"Target: "_s << url.value() << u" (Service frontend-external)"_s << Qt::endl;
+            runCommand(call, *parser, url.value());
+        });
+        return;
     }
     if (sub == u"report") {
         if (pos.size() != 2)

@@ -14,7 +14,7 @@ namespace bc::cli {
 
 namespace {
 
-// --filter key=value (repeatable): user, email, order, currency, min-total, from, to.
+// --filter key=value (repeatable): user, email, order, currency, min-total, from, to, contents.
 bool parseFilters(const QStringList &items, OrderFilter &f, QString &error)
 {
     for (const QString &item : items) {
@@ -31,6 +31,8 @@ bool parseFilters(const QStringList &items, OrderFilter &f, QString &error)
             f.email = value;
         } else if (key == u"order" || key == u"order-id") {
             f.orderId = value;
+        } else if (key == u"contents") {
+            f.contents = value;
         } else if (key == u"currency") {
             f.currency = value;
         } else if (key == u"min-total") {
@@ -49,7 +51,7 @@ bool parseFilters(const QStringList &items, OrderFilter &f, QString &error)
             }
             (key == u"from" ? f.from : f.to) = t;
         } else {
-            error = u"unknown filter \"%1\" (user, email, order, currency, min-total, from, to)"_s.arg(key);
+            error = u"unknown filter \"%1\" (user, email, order, currency, min-total, from, to, contents)"_s.arg(key);
             return false;
         }
     }
@@ -71,7 +73,7 @@ void ordersCommand(CliCall &call)
     const QCommandLineOption sortById(u"by-order-id"_s, u"Sort by order id instead of time."_s);
     const QCommandLineOption filter(u"filter"_s,
         u"Filter, repeatable: user=ID, email=TEXT (substring), order=PREFIX, currency=EUR, min-total=12.5, "
-        "from=ISO-TIME, to=ISO-TIME."_s,
+        "from=ISO-TIME, to=ISO-TIME, contents=TEXT (substring of the lab's free text)."_s,
         u"KEY=VALUE"_s);
     const QCommandLineOption out(u"out"_s, u"export: the CSV file to write."_s, u"FILE"_s);
     for (const auto &o : {db, passwordFile, limit, oldest, sortById, filter, out})
@@ -160,12 +162,13 @@ void ordersCommand(CliCall &call)
     OrderPageRequest request;
     request.filter = f;
     request.sort = sort;
-    call.out() << u"%1 %2 %3 %4 %5 %6\n"_s.arg(u"PLACED (UTC)"_s, -20)
+    call.out() << u"%1 %2 %3 %4 %5 %6 %7\n"_s.arg(u"PLACED (UTC)"_s, -20)
                       .arg(u"ORDER"_s, -38)
                       .arg(u"USER"_s, -20)
                       .arg(u"EMAIL"_s, -28)
                       .arg(u"TOTAL"_s, 14)
-                      .arg(u"ITEMS"_s);
+                      .arg(u"ITEMS"_s, -5)
+                      .arg(u"CONTENTS"_s);
     int printed = 0;
     while (printed < wanted) {
         request.limit = qMin(1000, wanted - printed);
@@ -175,12 +178,13 @@ void ordersCommand(CliCall &call)
             return;
         }
         for (const OrderRow &r : page.value().rows) {
-            call.out() << u"%1 %2 %3 %4 %5 %6\n"_s.arg(r.placedAt().toString(u"yyyy-MM-dd HH:mm:ss"_s), -20)
+            call.out() << u"%1 %2 %3 %4 %5 %6 %7\n"_s.arg(r.placedAt().toString(u"yyyy-MM-dd HH:mm:ss"_s), -20)
                               .arg(r.orderId.isEmpty() ? u"-"_s : r.orderId, -38)
                               .arg(r.userId, -20)
                               .arg(r.email, -28)
                               .arg(r.totalText() + u' ' + r.currency, 14)
-                              .arg(r.itemCount);
+                              .arg(r.itemCount, -5)
+                              .arg(r.contents.simplified());
         }
         printed += int(page.value().rows.size());
         if (!page.value().more || page.value().rows.isEmpty())

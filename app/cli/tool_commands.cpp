@@ -1,7 +1,12 @@
 #include "app/cli/commands.h"
 
+#include "backend/cluster/k3s_cluster_service.h"
+#include "backend/deploy/manifest_set.h"
+#include "backend/load/locust_runner.h"
 #include "backend/process/run_context.h"
 #include "backend/process/tool_locator.h"
+#include "backend/sandbox/local_orderlog.h"
+#include "backend/sandbox/sandbox_controller.h"
 
 using namespace Qt::StringLiterals;
 
@@ -12,8 +17,24 @@ namespace {
 void toolsCommand(CliCall &call)
 {
     QCommandLineParser parser;
+    const QCommandLineOption paths(u"paths"_s, u"Instead: where the app finds its own files (manifests, locustfile, "
+                                               "Terraform and Ansible, sandbox and orderlog binaries)."_s);
+    parser.addOption(paths);
     if (!call.parse(parser, u"List the external tools Boutique Control drives, where they are and their versions."_s))
         return;
+    if (parser.isSet(paths)) {
+        const QString none = u"- (not found)"_s;
+        auto line = [&call, &none](const QString &what, const QString &path) {
+            call.out() << u"%1 %2\n"_s.arg(what, -18).arg(path.isEmpty() ? none : path);
+        };
+        line(u"manifests"_s, ManifestSet::manifestDirectory());
+        line(u"locustfile"_s, LocustRunner::defaultLocustfiles().value(1));
+        line(u"infra/k3s"_s, K3sClusterService::locateInfraDir());
+        line(u"boutique-sandbox"_s, SandboxController::locateBinary());
+        line(u"orderlog-server"_s, LocalOrderlog::locateBinary());
+        call.finish(0);
+        return;
+    }
     ToolLocator *locator = call.context()->tools();
     QObject::connect(locator, &ToolLocator::probed, &call, [&call](const QList<ToolInfo> &tools) {
         int missing = 0;

@@ -1,6 +1,9 @@
 #include "backend/deploy/deploy_job.h"
 
+#include "backend/deploy/storefront_address.h"
 #include "backend/kube/kube_client.h"
+
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -34,6 +37,9 @@ void DeployJob::start()
         return;
     }
     m_deployments = ManifestSet::deploymentNames(objects.value());
+    m_hasStorefront = std::any_of(objects.value().cbegin(), objects.value().cend(), [](const ManifestObject &o) {
+        return o.kind == u"Service" && o.name == QLatin1String(StorefrontAddress::kService);
+    });
     setPhase(Phase::Applying);
     m_client->apply(m_request.files, m_request.serverSide, [this](const Result<QString> &out) {
         if (m_cancelled)
@@ -49,12 +55,15 @@ void DeployJob::start()
             return;
         }
         setPhase(Phase::WaitingForRollout);
+        m_waiting.start();
         m_tracker = new RolloutTracker(m_context, m_target, m_deployments, this);
         m_tracker->setTimeout(m_request.timeout);
         m_tracker->setProblemGrace(m_request.problemGrace);
         connect(m_tracker, &RolloutTracker::progressChanged, this, &DeployJob::progressChanged);
         connect(m_tracker, &RolloutTracker::finished, this, [this](const Status &status) {
-            if (status) {
+            if (status && m_hasStorefront && !(m_context && m_context->dryRun())) {
+                waitForStorefront();
+            } else if (status) {
                 setPhase(Phase::Done);
                 Q_EMIT finished(status);
             } else {
@@ -65,8 +74,35 @@ void DeployJob::start()
     });
 }
 
+void DeployJob::waitForStorefront()
+{
+    setPhase(Phase::WaitingForAddress);
+    // One deadline for the rollout and the address together, with a moment left for the address.
+    const auto left = std::max(std::chrono::milliseconds(m_request.timeout.count() - m_waiting.elapsed()),
+                               std::chrono::milliseconds(std::chrono::seconds(5)));
+    m_address = new StorefrontAddress(m_context, m_target, this);
+    m_address->waitFor(left, [this](const Result<QString> &url) {
+        if (!url && url.error().kind == Error::Kind::Invalid) { // not a LoadBalancer: no address to hand over
+            setPhase(Phase::Done);
+            Q_EMIT finished(ok());
+            return;
+        }
+        if (!url) {
+            fail(url.error());
+            return;
+        }
+        m_storefrontUrl = url.value();
+        setPhase(Phase::Done);
+        Q_EMIT finished(ok());
+    });
+}
+
 void DeployJob::cancel()
 {
+    if (m_address) {
+        m_address->cancel();
+        return;
+    }
     if (m_tracker) {
         m_tracker->cancel();
         return;

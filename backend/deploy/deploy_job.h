@@ -6,12 +6,14 @@
 #include "backend/kube/kube_target.h"
 #include "backend/process/run_context.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
 
 namespace bc {
 
 class KubeClient;
+class StorefrontAddress;
 
 struct DeployRequest
 {
@@ -25,13 +27,14 @@ struct DeployRequest
 };
 
 // Deploy = read the manifests (a malformed one stops here, before kubectl runs), kubectl apply, then
-// follow the rollout of every deployment they declare. The Deploy panel and `boutique-control deploy`
+// follow the rollout of every deployment they declare and, when they declare the storefront's
+// LoadBalancer, wait for its external address too. The Deploy panel and `boutique-control deploy`
 // both run this.
 class DeployJob : public QObject
 {
     Q_OBJECT
 public:
-    enum class Phase { Checking, Applying, WaitingForRollout, Done, Failed };
+    enum class Phase { Checking, Applying, WaitingForRollout, WaitingForAddress, Done, Failed };
     Q_ENUM(Phase)
 
     DeployJob(RunContext *context, KubeTarget target, DeployRequest request, QObject *parent = nullptr);
@@ -40,6 +43,9 @@ public:
     void cancel();
     Phase phase() const { return m_phase; }
     QStringList deployments() const { return m_deployments; }
+    // "http://ADDRESS" of Service frontend-external once the wait saw it; empty when the manifests
+    // declare no such service or the job did not wait.
+    QString storefrontUrl() const { return m_storefrontUrl; }
 
 Q_SIGNALS:
     void phaseChanged(bc::DeployJob::Phase phase);
@@ -50,12 +56,17 @@ Q_SIGNALS:
 private:
     void setPhase(Phase phase);
     void fail(const Error &error);
+    void waitForStorefront();
 
     QPointer<RunContext> m_context;
     KubeTarget m_target;
     DeployRequest m_request;
     KubeClient *m_client;
     RolloutTracker *m_tracker = nullptr;
+    StorefrontAddress *m_address = nullptr;
+    QElapsedTimer m_waiting;
+    bool m_hasStorefront = false; // the manifests declare Service frontend-external
+    QString m_storefrontUrl;
     QStringList m_deployments;
     Phase m_phase = Phase::Checking;
     bool m_cancelled = false;

@@ -50,7 +50,7 @@ QStringList LocustRunner::defaultLocustfiles()
         dirs << env;
     const QString appDir = QCoreApplication::applicationDirPath();
     if (!appDir.isEmpty()) {
-        dirs << QDir(appDir).absoluteFilePath(u"../share/boutique-control/locust"_s);
+        dirs << QDir(appDir).absoluteFilePath(u"../share/boutique-control/infra/locust"_s);
         QDir up(appDir);
         for (int i = 0; i < 6; ++i) {
             dirs << up.absoluteFilePath(u"infra/locust"_s);

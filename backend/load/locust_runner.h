@@ -68,7 +68,7 @@ public:
     const QStringList &masterLogTail() const { return m_masterTail; }
 
     // infra/locust/version_fix.py and locustfile.py: from $BC_LOCUST_DIR, next to the installed app
-    // (../share/boutique-control/locust), or the nearest infra/locust above the executable (builds).
+    // (../share/boutique-control/infra/locust), or the nearest infra/locust above the executable (builds).
     static QStringList defaultLocustfiles();
     static quint16 freeLoopbackPort();
 

@@ -27,6 +27,22 @@ Error badName(const QString &name)
     return Error {Error::Kind::Invalid,
         u"\"%1\" is not a valid cluster name (lower-case letters, digits and '-', at most 50)."_s.arg(name)};
 }
+
+// cluster.yaml without its spec.backup block: a Cluster that keeps no backups needs no bucket or key.
+QString withoutBackup(const QString &clusterYaml)
+{
+    QStringList kept;
+    bool inBackup = false;
+    for (const QString &line : clusterYaml.split(u'\n')) {
+        if (line == u"  backup:")
+            inBackup = true;
+        else if (inBackup && !line.startsWith(u"   ") && !line.trimmed().isEmpty())
+            inBackup = false;
+        if (!inBackup)
+            kept << line;
+    }
+    return kept.join(u'\n');
+}
 } // namespace
 
 CnpgController::CnpgController(RunContext *context, KubeTarget target, QObject *parent)
@@ -41,6 +57,11 @@ Result<QByteArray> CnpgController::manifest(const QString &file, const QString &
     if (!f.open(QIODevice::ReadOnly))
         return Error {Error::Kind::NotFound, u"Manifest postgres/%1 not found."_s.arg(file), f.fileName()};
     QString text = QString::fromUtf8(f.readAll());
+    if (bucket.trimmed().isEmpty()) {
+        if (file != u"cluster.yaml")
+            return Error {Error::Kind::Invalid, u"Backups are off: give the GCS bucket that holds them."_s};
+        return withoutBackup(text).toUtf8();
+    }
     QString b = bucket.trimmed();
     if (b.startsWith(u"gs://"_s))
         b = b.mid(5);
@@ -121,6 +142,10 @@ void CnpgController::createDatabaseSecret(const QString &clusterName, const QStr
 void CnpgController::createCluster(KubeClient::Done<QString> done)
 {
     const auto cluster = manifest(u"cluster.yaml"_s, kClusterName, m_bucket);
+    if (cluster && m_bucket.trimmed().isEmpty()) { // backups off: no ScheduledBackup either
+        m_client.applyManifest(cluster.value(), false, done);
+        return;
+    }
     const auto schedule = manifest(u"scheduled-backup.yaml"_s, kClusterName, m_bucket);
     if (!cluster || !schedule) {
         done(cluster ? schedule.error() : cluster.error());

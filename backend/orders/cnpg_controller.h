@@ -32,7 +32,8 @@ public:
 
     CnpgController(RunContext *context, KubeTarget target, QObject *parent = nullptr);
 
-    void setBucket(const QString &bucket) { m_bucket = bucket; } // "orderlog-backups" or "gs://..."
+    // "orderlog-backups" or "gs://..."; empty: backups off (a Cluster without spec.backup, no key).
+    void setBucket(const QString &bucket) { m_bucket = bucket; }
     QString bucket() const { return m_bucket; }
     KubeClient *client() { return &m_client; }
 

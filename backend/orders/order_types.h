@@ -29,6 +29,7 @@ struct OrderFilter
     QString orderId; // prefix
     QString currency; // exact, case-insensitive (ISO code)
     std::optional<double> minTotal; // total >= this, in the order's own currency
+    QString contents; // case-insensitive substring of the lab's free-text column
     bool operator==(const OrderFilter &) const = default;
 };
 
@@ -54,6 +55,7 @@ struct OrderRow
     qint32 itemCount = 0; // sum of quantities
     QString city;
     QString country;
+    QString contents; // the lab's free-text column: all a lab-contract checkout sends (Entry{content})
 
     QDateTime placedAt() const { return QDateTime::fromMSecsSinceEpoch(placedAtMicros / 1000, Qt::UTC); }
     double total() const { return double(totalUnits) + double(totalNanos) / 1e9; }

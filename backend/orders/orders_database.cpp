@@ -26,9 +26,9 @@ constexpr const char *kRowColumns
       " coalesce(l.total_units, 0), coalesce(l.total_nanos, 0),"
       " coalesce((SELECT sum((x->>'quantity')::int) FROM jsonb_array_elements(CASE WHEN"
       "   jsonb_typeof(l.items) = 'array' THEN l.items ELSE '[]'::jsonb END) x), 0)::int,"
-      " coalesce(l.shipping_city, ''), coalesce(l.shipping_country, '')";
+      " coalesce(l.shipping_city, ''), coalesce(l.shipping_country, ''), coalesce(l.contents, '')";
 
-// Filter on $1..$7; '' means "no condition" (an unnamed statement is planned with its values, so
+// Filter on $1..$8; '' means "no condition" (an unnamed statement is planned with its values, so
 // PostgreSQL folds the unused conditions away and keeps the index paths).
 constexpr const char *kFilter
     = " ($1::text = '' OR l.placed_at >= timestamptz 'epoch' + $1::text::int8 * interval '1 microsecond')"
@@ -38,7 +38,8 @@ constexpr const char *kFilter
       " AND ($5::text = '' OR l.order_id LIKE $5::text || '%')"
       " AND ($6::text = '' OR l.currency_code = upper($6::text))"
       " AND ($7::text = '' OR coalesce(l.total_units, 0) + coalesce(l.total_nanos, 0) / 1000000000.0"
-      "      >= $7::text::numeric)";
+      "      >= $7::text::numeric)"
+      " AND ($8::text = '' OR l.contents ILIKE '%' || $8::text || '%')";
 
 QString likeEscaped(QString text)
 {
@@ -55,7 +56,7 @@ std::string micros(const QDateTime &t)
 
 struct FilterParams
 {
-    std::string from, to, user, email, orderId, currency, minTotal;
+    std::string from, to, user, email, orderId, currency, minTotal, contents;
 };
 
 FilterParams filterParams(const OrderFilter &f)
@@ -67,6 +68,7 @@ FilterParams filterParams(const OrderFilter &f)
     p.email = likeEscaped(f.email.trimmed()).toStdString();
     p.orderId = likeEscaped(f.orderId.trimmed()).toStdString();
     p.currency = f.currency.trimmed().toStdString();
+    p.contents = likeEscaped(f.contents.trimmed()).toStdString();
     if (f.minTotal)
         p.minTotal = QString::number(*f.minTotal, 'f', 9).toStdString();
     return p;
@@ -78,23 +80,23 @@ QString pageSql(OrderSort sort)
     QString order;
     switch (sort) {
     case OrderSort::NewestFirst:
-        keyset = u"($8::text = '' OR (l.placed_at, l.id) < (timestamptz 'epoch' + $8::text::int8 * interval '1 microsecond', $9::text::int8)) AND $10::text = $10::text"_s;
+        keyset = u"($9::text = '' OR (l.placed_at, l.id) < (timestamptz 'epoch' + $9::text::int8 * interval '1 microsecond', $10::text::int8)) AND $11::text = $11::text"_s;
         order = u"l.placed_at DESC, l.id DESC"_s;
         break;
     case OrderSort::OldestFirst:
-        keyset = u"($8::text = '' OR (l.placed_at, l.id) > (timestamptz 'epoch' + $8::text::int8 * interval '1 microsecond', $9::text::int8)) AND $10::text = $10::text"_s;
+        keyset = u"($9::text = '' OR (l.placed_at, l.id) > (timestamptz 'epoch' + $9::text::int8 * interval '1 microsecond', $10::text::int8)) AND $11::text = $11::text"_s;
         order = u"l.placed_at, l.id"_s;
         break;
     case OrderSort::OrderIdAscending:
-        keyset = u"l.order_id IS NOT NULL AND ($8::text = '' OR l.order_id > $10::text) AND $9::text = $9::text"_s;
+        keyset = u"l.order_id IS NOT NULL AND ($9::text = '' OR l.order_id > $11::text) AND $10::text = $10::text"_s;
         order = u"l.order_id"_s;
         break;
     case OrderSort::OrderIdDescending:
-        keyset = u"l.order_id IS NOT NULL AND ($8::text = '' OR l.order_id < $10::text) AND $9::text = $9::text"_s;
+        keyset = u"l.order_id IS NOT NULL AND ($9::text = '' OR l.order_id < $11::text) AND $10::text = $10::text"_s;
         order = u"l.order_id DESC"_s;
         break;
     }
-    return u"SELECT %1 FROM logs l WHERE %2 AND %3 ORDER BY %4 LIMIT $11::text::int"_s.arg(
+    return u"SELECT %1 FROM logs l WHERE %2 AND %3 ORDER BY %4 LIMIT $12::text::int"_s.arg(
         QString::fromLatin1(kRowColumns), QString::fromLatin1(kFilter), keyset, order);
 }
 
@@ -117,6 +119,7 @@ OrderRow rowFrom(const pqxx::row &r)
     row.itemCount = r[8].as<qint32>();
     row.city = str(r[9]);
     row.country = str(r[10]);
+    row.contents = str(r[11]);
     return row;
 }
 
@@ -278,7 +281,7 @@ Result<OrderPageData> OrdersDatabase::page(const OrderPageRequest &request)
         }
         pqxx::read_transaction tx(c);
         const pqxx::result r = tx.exec_params(sql, p.from, p.to, p.user, p.email, p.orderId, p.currency,
-            p.minTotal, cPlaced, cId, cOrder, std::to_string(limit + 1));
+            p.minTotal, p.contents, cPlaced, cId, cOrder, std::to_string(limit + 1));
         OrderPageData page;
         page.rows.reserve(std::min<int>(int(r.size()), limit));
         for (int i = 0; i < int(r.size()) && i < limit; ++i)
@@ -295,14 +298,14 @@ Result<OrderDetails> OrdersDatabase::details(qint64 id)
         pqxx::read_transaction tx(c);
         const pqxx::result r = tx.exec_params(
             std::string("SELECT ") + kRowColumns
-                + ", coalesce(l.contents, ''), coalesce(l.shipping_tracking_id, ''),"
+                + ", coalesce(l.shipping_tracking_id, ''),"
                   " (extract(epoch FROM l.logged_at) * 1000000)::int8, l.items::text FROM logs l WHERE l.id = $1",
             id);
         if (r.empty())
             return Error {Error::Kind::NotFound, u"Order row %1 is no longer in the log."_s.arg(id)};
         OrderDetails d;
         d.row = rowFrom(r[0]);
-        d.content = str(r[0][11]);
+        d.content = d.row.contents;
         d.trackingId = str(r[0][12]);
         d.loggedAt = QDateTime::fromMSecsSinceEpoch(r[0][13].as<qint64>() / 1000, Qt::UTC);
         const QJsonArray items = QJsonDocument::fromJson(QByteArray(r[0][14].c_str())).array();
@@ -323,14 +326,14 @@ Result<OrderSummary> OrdersDatabase::summary(const OrderFilter &filter)
         const pqxx::result minutes = tx.exec_params(
             std::string("SELECT (extract(epoch FROM date_trunc('minute', l.placed_at)))::int8, count(*)"
                         " FROM logs l WHERE ") + kFilter + " GROUP BY 1 ORDER BY 1 DESC LIMIT 1440",
-            p.from, p.to, p.user, p.email, p.orderId, p.currency, p.minTotal);
+            p.from, p.to, p.user, p.email, p.orderId, p.currency, p.minTotal, p.contents);
         for (auto it = minutes.rbegin(); it != minutes.rend(); ++it)
             s.perMinute.append({QDateTime::fromSecsSinceEpoch((*it)[0].as<qint64>(), Qt::UTC), (*it)[1].as<qint64>()});
         const pqxx::result revenue = tx.exec_params(
             std::string("SELECT coalesce(l.currency_code, ''), count(*),"
                         " sum(coalesce(l.total_units, 0) + coalesce(l.total_nanos, 0) / 1000000000.0)::float8"
                         " FROM logs l WHERE ") + kFilter + " GROUP BY 1 ORDER BY 1",
-            p.from, p.to, p.user, p.email, p.orderId, p.currency, p.minTotal);
+            p.from, p.to, p.user, p.email, p.orderId, p.currency, p.minTotal, p.contents);
         for (const auto &row : revenue) {
             s.revenue.append({str(row[0]), row[1].as<qint64>(), row[2].as<double>()});
             s.orders += row[1].as<qint64>();
@@ -341,7 +344,7 @@ Result<OrderSummary> OrdersDatabase::summary(const OrderFilter &filter)
 
 QString OrdersDatabase::csvHeader()
 {
-    return u"id,placed_at,order_id,user_id,email,currency,total,items,city,country\n"_s;
+    return u"id,placed_at,order_id,user_id,email,currency,total,items,city,country,contents\n"_s;
 }
 
 QString OrdersDatabase::csvLine(const OrderRow &row)
@@ -360,10 +363,10 @@ QString OrdersDatabase::csvLine(const OrderRow &row)
     const QDateTime t = QDateTime::fromSecsSinceEpoch(row.placedAtMicros / 1000000, Qt::UTC);
     const QString placed = t.toString(u"yyyy-MM-ddTHH:mm:ss"_s)
         + u".%1Z"_s.arg(row.placedAtMicros % 1000000, 6, 10, QChar(u'0'));
-    return u"%1,%2,%3,%4,%5,%6,%7,%8,%9,%10\n"_s.arg(QString::number(row.id), placed, field(row.orderId),
+    return u"%1,%2,%3,%4,%5,%6,%7,%8,%9,%10,%11\n"_s.arg(QString::number(row.id), placed, field(row.orderId),
         field(row.userId), field(row.email), field(row.currency), row.totalText(), QString::number(row.itemCount),
         field(row.city))
-        .arg(field(row.country));
+        .arg(field(row.country), field(row.contents));
 }
 
 Result<qint64> OrdersDatabase::exportCsv(const OrderFilter &filter, OrderSort sort, QIODevice *out,

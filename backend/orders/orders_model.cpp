@@ -80,6 +80,7 @@ QVariant OrdersModel::data(const QModelIndex &index, int role) const
     case Items: return r.itemCount;
     case City: return r.city;
     case Country: return r.country;
+    case Contents: return r.contents;
     default: return {};
     }
 }
@@ -89,7 +90,7 @@ QVariant OrdersModel::headerData(int section, Qt::Orientation orientation, int r
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     static const QStringList names {u"Placed (UTC)"_s, u"Order id"_s, u"User"_s, u"Email"_s, u"Total"_s,
-        u"Currency"_s, u"Items"_s, u"City"_s, u"Country"_s};
+        u"Currency"_s, u"Items"_s, u"City"_s, u"Country"_s, u"Contents"_s};
     return names.value(section);
 }
 
@@ -216,6 +217,11 @@ void OrdersModel::refresh()
         r.after = m_rows.last().cursor();
         issue(Pending::Bottom, r, false);
     }
+}
+
+bool OrdersModel::anyContents() const
+{
+    return std::any_of(m_rows.cbegin(), m_rows.cend(), [](const OrderRow &r) { return !r.contents.isEmpty(); });
 }
 
 const OrderRow *OrdersModel::rowAt(int row) const

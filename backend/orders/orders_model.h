@@ -20,7 +20,7 @@ class OrdersModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { PlacedAt, OrderId, User, Email, Total, Currency, Items, City, Country, ColumnCount };
+    enum Column { PlacedAt, OrderId, User, Email, Total, Currency, Items, City, Country, Contents, ColumnCount };
     static constexpr int kRowIdRole = Qt::UserRole + 1;
 
     explicit OrdersModel(OrdersRepository *repository, QObject *parent = nullptr);
@@ -53,6 +53,7 @@ public:
     void refresh(); // new rows at the newest end now (what the timer does)
 
     const OrderRow *rowAt(int row) const;
+    bool anyContents() const; // a row in the window has the lab's free text (the Contents column is worth showing)
     bool loading() const { return m_loadingBottom || m_loadingTop; }
     bool atStart() const { return !m_rowsBefore; }
     bool atEnd() const { return !m_more; }

@@ -84,6 +84,21 @@ public:
         return {};
     }
 
+    // Lab-contract entries: what the lab's checkoutservice sends, Entry{content} and nothing else.
+    QString sendContentOnly(const QStringList &contents)
+    {
+        for (const QString &text : contents) {
+            QProcess p;
+            p.setProcessChannelMode(QProcess::MergedChannels);
+            p.start(QStringLiteral(BC_ORDERLOG_CLI),
+                {QStringLiteral("--server"), QString::fromStdString(address()), QStringLiteral("log"),
+                    QStringLiteral("--content"), text});
+            if (!p.waitForFinished(30000) || p.exitCode() != 0)
+                return QStringLiteral("orderlog-cli log --content failed: ") + QString::fromUtf8(p.readAll());
+        }
+        return {};
+    }
+
     // Many orders at once through orderlog-cli's load generator (ids PREFIX-0..N-1, user load-user, USD).
     QString load(int count, const QString &prefix)
     {

@@ -74,7 +74,9 @@ void TstLoadCli::badInputIsAClearMessage_data()
     QTest::addColumn<QString>("mentions");
     QTest::newRow("no subcommand") << QStringList{u"load"_s} << 2 << u"load run"_s;
     QTest::newRow("unknown subcommand") << QStringList{u"load"_s, u"fly"_s} << 2 << u"Unknown load command"_s;
-    QTest::newRow("no host") << QStringList{u"load"_s, u"run"_s} << 2 << u"--host"_s;
+    // No --host: the cluster's shop, read through kubectl; without a cluster, say so and name --host.
+    QTest::newRow("no host, no cluster") << QStringList{u"load"_s, u"run"_s, u"--kubeconfig"_s, u"/nonexistent/kubeconfig"_s}
+                                         << 1 << u"Give the shop's address with --host URL."_s;
     QTest::newRow("host not a URL") << QStringList{u"load"_s, u"run"_s, u"--host"_s, u"shop"_s} << 2 << u"not an http"_s;
     QTest::newRow("users not a number") << QStringList{u"load"_s, u"run"_s, u"--host"_s, u"http://x"_s, u"-u"_s, u"ten"_s}
                                         << 2 << u"--users"_s;

@@ -93,6 +93,38 @@ private Q_SLOTS:
         QVERIFY(r.err.contains(u"Cannot reach the order database"_s));
         QVERIFY2(!r.err.contains(u"Hunter2pw"_s) && !r.out.contains(u"Hunter2pw"_s), qPrintable(r.err));
     }
+
+    // Last: it adds rows the tests above do not expect.
+    void labContractOrdersShowTheirContents()
+    {
+        const QString sent = m_fixture.sendContentOnly(
+            {u"order 7f3a: 2 x Sunglasses, ship to Zurich"_s, u"order 9c1d: 1 x Tank Top"_s});
+        QVERIFY2(sent.isEmpty(), qPrintable(sent));
+        const Run list = run({u"list"_s, u"--db"_s, m_fixture.conninfo(), u"--limit"_s, u"2"_s});
+        QVERIFY2(list.code == 0, qPrintable(list.err));
+        const QStringList lines = list.out.split(u'\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 3);
+        QVERIFY2(lines.at(0).trimmed().endsWith(u"CONTENTS"_s), qPrintable(lines.at(0)));
+        QVERIFY2(lines.at(1).trimmed().endsWith(u"order 9c1d: 1 x Tank Top"_s), qPrintable(lines.at(1)));
+        QVERIFY2(lines.at(2).trimmed().endsWith(u"order 7f3a: 2 x Sunglasses, ship to Zurich"_s), qPrintable(lines.at(2)));
+        // The filter finds them by their text; the export carries it.
+        const Run filtered = run({u"list"_s, u"--db"_s, m_fixture.conninfo(), u"--filter"_s, u"contents=sunGLASSES"_s});
+        QVERIFY2(filtered.code == 0, qPrintable(filtered.err));
+        QCOMPARE(filtered.out.split(u'\n', Qt::SkipEmptyParts).size(), 2);
+        QVERIFY(filtered.out.contains(u"order 7f3a"_s));
+        QTemporaryDir dir;
+        const QString path = dir.filePath(u"lab.csv"_s);
+        const Run exported = run({u"export"_s, u"--db"_s, m_fixture.conninfo(), u"--out"_s, path, u"--filter"_s,
+            u"contents=order "_s});
+        QVERIFY2(exported.code == 0, qPrintable(exported.err));
+        QVERIFY(exported.out.contains(u"exported 2 orders"_s));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QString csv = QString::fromUtf8(f.readAll());
+        QVERIFY2(csv.startsWith(u"id,placed_at,order_id,user_id,email,currency,total,items,city,country,contents\n"_s),
+            qPrintable(csv));
+        QVERIFY2(csv.contains(u",\"order 7f3a: 2 x Sunglasses, ship to Zurich\"\n"_s), qPrintable(csv));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestOrdersCli)

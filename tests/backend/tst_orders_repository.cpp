@@ -213,8 +213,9 @@ private Q_SLOTS:
         row.city = u"say \"hi\""_s;
         row.totalUnits = 3;
         row.totalNanos = 50000000;
+        row.contents = u"+1 x Mug, to Bern"_s;
         QCOMPARE(bc::OrdersDatabase::csvLine(row),
-            u"7,2024-03-01T00:00:00.123456Z,\"a,b\",,'=cmd(),,3.05,0,\"say \"\"hi\"\"\",\n"_s);
+            u"7,2024-03-01T00:00:00.123456Z,\"a,b\",,'=cmd(),,3.05,0,\"say \"\"hi\"\"\",,\"'+1 x Mug, to Bern\"\n"_s);
     }
 
     void unreachableDatabaseSaysSo()

@@ -1,6 +1,11 @@
-// `boutique-control sandbox` and `deploy` as a script would run them.
+// `boutique-control sandbox` and `deploy` as a script would run them, and `load run` aimed at the
+// cluster's shop by --kubeconfig/--context alone (issue 15 points 1 and 2).
+#include "tests/sandbox/sandbox_fixture.h"
+
+#include <QDir>
 #include <QFile>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -45,6 +50,7 @@ private:
     }
 
     QTemporaryDir m_home;
+    QString m_storefront; // deployWaitsUntilAvailable's last line
 
 private Q_SLOTS:
     void initTestCase()
@@ -90,6 +96,68 @@ private Q_SLOTS:
                 || r.out.contains(u"deployment.apps/frontend unchanged"_s));
         QVERIFY(r.out.contains(u"frontend 1/1 ready, available"_s));
         QVERIFY(r.out.contains(u"deployed: 8 deployments"_s));
+        // The last line hands over the storefront's address, and the shop answers there.
+        const QString last = r.out.trimmed().split(u'\n').last();
+        QVERIFY2(last.startsWith(u"storefront: http://127."_s), qPrintable(last));
+        m_storefront = last.mid(12);
+        QProcess curl;
+        curl.start(u"curl"_s, {u"-s"_s, u"-o"_s, u"/dev/null"_s, u"-w"_s, u"%{http_code}"_s, u"--max-time"_s, u"10"_s,
+                               m_storefront + u"/"_s});
+        QVERIFY(curl.waitForFinished(15000));
+        QCOMPARE(QString::fromUtf8(curl.readAllStandardOutput()), u"200"_s);
+    }
+
+    void loadRunTargetsTheClusterShop()
+    {
+        QVERIFY2(!m_storefront.isEmpty(), "needs deployWaitsUntilAvailable");
+        const Run dry = app(QStringList{u"load"_s, u"run"_s, u"--dry-run"_s} + target());
+        QVERIFY2(dry.code == 0, qPrintable(dry.out + dry.err));
+        QVERIFY2(dry.out.contains(u"kubectl --kubeconfig "_s + kubeconfig()
+                                  + u" --context boutique-sandbox -n default get service/frontend-external -o json"_s),
+                 qPrintable(dry.out));
+        // No --host: the shop of the cluster named by --kubeconfig/--context, read through kubectl.
+        QTemporaryDir out;
+        const Run r = app(QStringList{u"load"_s, u"run"_s, u"--users"_s, u"4"_s, u"--spawn-rate"_s, u"4"_s, u"--time"_s,
+                                      u"8s"_s, u"--workers"_s, u"1"_s, u"--out"_s, out.path()}
+                          + target());
+        QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+        QVERIFY2(r.out.contains(u"Target: "_s + m_storefront + u" (Service frontend-external)"_s), qPrintable(r.out));
+        QFile settings(out.filePath(u"settings.json"_s));
+        QVERIFY(settings.open(QIODevice::ReadOnly));
+        QVERIFY2(settings.readAll().contains(m_storefront.toUtf8()), "the run did not record the shop as its host");
+        const qsizetype done = r.out.indexOf(u"Done: "_s);
+        QVERIFY2(done >= 0 && !r.out.mid(done).startsWith(u"Done: 0 requests"_s), qPrintable(r.out));
+    }
+
+    void loadRunSaysWhenThereIsNoShop()
+    {
+        const Run r = app(QStringList{u"load"_s, u"run"_s, u"--time"_s, u"2s"_s} + target() + QStringList{u"-n"_s, u"empty"_s});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains(u"Service frontend-external does not exist in namespace empty"_s), qPrintable(r.err));
+        QVERIFY(r.err.contains(u"--host"_s));
+    }
+
+    void deployNamesTheServiceWhenTheAddressDoesNotCome()
+    {
+        // A sandbox whose load balancers stay pending for ten minutes.
+        bc::test::SandboxFixture pending;
+        QString error;
+        QVERIFY2(pending.start({u"--lb-delay"_s, u"600"_s, u"--pod-start-delay"_s, u"0.2"_s}, &error), qPrintable(error));
+        QFile manifest(m_home.filePath(u"shop.yaml"_s));
+        QVERIFY(manifest.open(QIODevice::WriteOnly));
+        manifest.write("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: frontend}\nspec:\n  replicas: 1\n"
+                       "  selector: {matchLabels: {app: frontend}}\n  template:\n    metadata: {labels: {app: frontend}}\n"
+                       "    spec: {containers: [{name: server, image: us-central1-docker.pkg.dev/online-boutique-ci/microservices-demo/frontend:v0.10.6}]}\n---\n"
+                       "apiVersion: v1\nkind: Service\nmetadata: {name: frontend-external}\nspec:\n  type: LoadBalancer\n"
+                       "  selector: {app: frontend}\n  ports: [{name: http, port: 80, targetPort: 8080}]\n");
+        manifest.close();
+        const Run r = app({u"deploy"_s, u"-f"_s, manifest.fileName(), u"--wait"_s, u"--timeout"_s, u"4"_s,
+                           u"--kubeconfig"_s, pending.kubeconfig(), u"--context"_s, u"boutique-sandbox"_s});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.out.contains(u"frontend 1/1 ready, available"_s), qPrintable(r.out));
+        QVERIFY2(!r.out.contains(u"storefront:"_s), qPrintable(r.out));
+        static const QRegularExpression waited(u"Service frontend-external got no external address in [4-9] s"_s);
+        QVERIFY2(waited.match(r.err).hasMatch(), qPrintable(r.err));
     }
 
     void malformedManifestFailsBeforeKubectl()

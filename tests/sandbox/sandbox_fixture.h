@@ -182,7 +182,7 @@ public:
 
     static QString manifestPath()
     {
-        return QStringLiteral(BC_SOURCE_DIR "/../shared/reference/online-boutique/kubernetes-manifests.yaml");
+        return QStringLiteral(BC_SOURCE_DIR "/manifests/upstream/kubernetes-manifests.yaml"); // the upstream release, in the tree
     }
 
 private:

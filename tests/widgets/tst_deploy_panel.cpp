@@ -8,6 +8,7 @@
 #include "backend/sandbox/sandbox_controller.h"
 #include "backend/session/cluster_session.h"
 #include "widgets/cluster/cluster_panel.h"
+#include "widgets/common/job_progress.h"
 #include "widgets/deploy/deploy_panel.h"
 
 #include <QLabel>
@@ -104,6 +105,16 @@ private Q_SLOTS:
         const auto status = finished.first().first().value<bc::Status>();
         QVERIFY2(status, qPrintable(status ? QString() : status.error().message));
         QVERIFY(m_deploy->rolloutSucceeded());
+        // "Deployed" comes with the storefront's address (the deploy waited for it), Copy and "Load test it".
+        const QString url = m_deploy->frontendAddress();
+        QVERIFY2(url.startsWith(u"http://127."_s), qPrintable(url));
+        auto *progress = child<bc::JobProgress>(m_deploy, u"deployProgress"_s);
+        QVERIFY2(progress->phase().contains(u"the shop is at "_s + url), qPrintable(progress->phase()));
+        QVERIFY(child<QPushButton>(m_deploy, u"copyAddress"_s)->isEnabled());
+        QSignalSpy loadTest(m_deploy, &bc::DeployPanel::loadTestRequested);
+        QTest::mouseClick(child<QPushButton>(m_deploy, u"loadTestIt"_s), Qt::LeftButton);
+        QCOMPARE(loadTest.size(), 1);
+        QCOMPARE(loadTest.first().first().toString(), url);
         const QList<bc::DeploymentProgress> rollout = m_deploy->rollout();
         QVERIFY(rollout.size() >= 5);
         for (const bc::DeploymentProgress &p : rollout) {

@@ -355,8 +355,12 @@ private Q_SLOTS:
         bc::LoadTestPanel &panel = *m_panel;
         panel.usersBox()->setValue(10);
         panel.durationEdit()->setText(u"5m"_s);
+        panel.hostEdit()->clear(); // no host: Start reads the cluster's shop address (kubectl) and runs on it
+        const bc::LoadSession *previous = panel.session();
         QTest::mouseClick(panel.startButton(), Qt::LeftButton);
-        QVERIFY2(panel.session(), qPrintable(panel.banner()->message()));
+        QTRY_VERIFY2_WITH_TIMEOUT(panel.session() && panel.session() != previous, qPrintable(panel.banner()->message()),
+                                  15000);
+        QCOMPARE(panel.hostEdit()->text(), m_shopUrl);
         QTRY_COMPARE_WITH_TIMEOUT(panel.session()->phase(), bc::LoadSession::Phase::Running, 40000);
         bc::LoadSession *session = panel.session();
         const QString ours = u"-port %1 "_s.arg(session->runner()->masterPort());

@@ -8,12 +8,15 @@
 #include "widgets/common/inline_banner.h"
 #include "widgets/common/panel.h"
 #include "widgets/console/console_dock.h"
+#include "widgets/deploy/deploy_panel.h"
+#include "widgets/loadtest/load_test_panel.h"
 #include "widgets/status/status_summary.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QFile>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QMessageBox>
 #include <QPushButton>
@@ -44,6 +47,7 @@ private Q_SLOTS:
     void closesWithoutAskingWhenIdle();
     void asksBeforeClosingWhileCommandsRun();
     void aboutShowsVersionAndTools();
+    void loadTestItAimsTheLoadTestPanel();
 
 private:
     QTemporaryDir m_home;
@@ -280,6 +284,20 @@ void TstMainWindow::aboutShowsVersionAndTools()
     QCOMPARE(kubectl->text(0), u"kubectl"_s);
     QVERIFY2(!kubectl->text(2).isEmpty(), "kubectl is preinstalled and must be found");
     QVERIFY2(!kubectl->text(1).isEmpty() && kubectl->text(1) != u"\u2026"_s, qPrintable(kubectl->text(1)));
+}
+
+// The Deploy panel's "Load test it" (its button is clicked in tst_deploy_panel after a real deploy):
+// the window fills the Load test panel's host and shows that panel; the panels never call each other.
+void TstMainWindow::loadTestItAimsTheLoadTestPanel()
+{
+    auto *deploy = m_window->findChild<DeployPanel *>();
+    auto *loadTest = m_window->findChild<LoadTestPanel *>();
+    QVERIFY(deploy && loadTest);
+    QVERIFY(m_window->showPanel(u"deploy"_s));
+    Q_EMIT deploy->loadTestRequested(u"http://127.0.0.9:8080"_s);
+    QCOMPARE(m_window->currentPanel(), loadTest);
+    QVERIFY(loadTest->isVisible());
+    QCOMPARE(loadTest->hostEdit()->text(), u"http://127.0.0.9:8080"_s);
 }
 
 } // namespace bc

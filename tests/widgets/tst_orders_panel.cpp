@@ -179,6 +179,41 @@ private Q_SLOTS:
         QVERIFY2(panel.banner()->message().contains(u"Cannot reach the order database"_s),
             qPrintable(panel.banner()->message()));
     }
+
+    // Last: it adds rows the tests above do not expect. A lab-contract checkout sends Entry{content}
+    // only; its row shows that text in a Contents column, which hides when no row on the page has any.
+    void labContractOrdersShowInTheContentsColumn()
+    {
+        const QString sent = m_fixture.sendContentOnly({u"order 51ab: 3 x Mug"_s, u"order 51ac: 1 x Watch"_s});
+        QVERIFY2(sent.isEmpty(), qPrintable(sent));
+        bc::RunContext context;
+        bc::ClusterSession session(&context);
+        bc::OrdersPanel panel(&context, &session);
+        panel.resize(1280, 780);
+        panel.show();
+        panel.connectTo(m_fixture.conninfo(), {});
+        QTRY_COMPARE_WITH_TIMEOUT(panel.model()->rowCount(), 26, 10000);
+        QVERIFY(!panel.table()->isColumnHidden(bc::OrdersModel::Contents));
+        const QModelIndex newest = panel.model()->index(0, bc::OrdersModel::Contents);
+        QCOMPARE(panel.model()->headerData(bc::OrdersModel::Contents, Qt::Horizontal).toString(), u"Contents"_s);
+        QCOMPARE(newest.data().toString(), u"order 51ac: 1 x Watch"_s);
+        QDir().mkpath(QStringLiteral(BC_BINARY_DIR) + u"/screenshots"_s);
+        panel.table()->resizeColumnsToContents();
+        QVERIFY(panel.grab().save(QStringLiteral(BC_BINARY_DIR) + u"/screenshots/orders-panel-contents.png"_s));
+
+        auto *contents = panel.findChild<QLineEdit *>(u"contents"_s);
+        QVERIFY(contents);
+        contents->setText(u"mug"_s);
+        QTest::keyClick(contents, Qt::Key_Return);
+        QTRY_COMPARE_WITH_TIMEOUT(panel.model()->rowCount(), 1, 10000);
+        QCOMPARE(panel.model()->index(0, bc::OrdersModel::Contents).data().toString(), u"order 51ab: 3 x Mug"_s);
+        // A page of shop-contract orders only: no empty Contents column.
+        contents->clear();
+        panel.findChild<QLineEdit *>(u"currency"_s)->setText(u"chf"_s);
+        QTest::keyClick(panel.findChild<QLineEdit *>(u"currency"_s), Qt::Key_Return);
+        QTRY_COMPARE_WITH_TIMEOUT(panel.model()->rowCount(), 8, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(panel.table()->isColumnHidden(bc::OrdersModel::Contents), 5000);
+    }
 };
 
 QTEST_MAIN(TestOrdersPanel)

@@ -189,7 +189,11 @@ void DeployPanel::buildUi()
     m_copy = new QPushButton(u"Copy"_s);
     m_copy->setObjectName(u"copyAddress"_s);
     m_copy->setEnabled(false);
-    contentLayout()->addWidget(hbox({addressLabel, m_address, m_copy}));
+    m_loadTest = new QPushButton(u"Load test it"_s);
+    m_loadTest->setObjectName(u"loadTestIt"_s);
+    m_loadTest->setToolTip(u"Open the Load test panel aimed at this storefront"_s);
+    m_loadTest->setEnabled(false);
+    contentLayout()->addWidget(hbox({addressLabel, m_address, m_copy, m_loadTest}));
 
     m_tabs = new QTabWidget;
     m_tabs->setObjectName(u"deployTabs"_s);
@@ -207,6 +211,10 @@ void DeployPanel::buildUi()
     connect(m_copy, &QPushButton::clicked, this, [this] {
         if (!m_frontendUrl.isEmpty())
             QApplication::clipboard()->setText(m_frontendUrl);
+    });
+    connect(m_loadTest, &QPushButton::clicked, this, [this] {
+        if (!m_frontendUrl.isEmpty())
+            Q_EMIT loadTestRequested(m_frontendUrl);
     });
 }
 
@@ -457,17 +465,24 @@ bool DeployPanel::deploy()
         case DeployJob::Phase::WaitingForRollout:
             m_progress->setPhase(u"Waiting for every deployment to become available\u2026"_s);
             break;
+        case DeployJob::Phase::WaitingForAddress:
+            m_progress->setPhase(u"Waiting for the storefront's external address (Service frontend-external)\u2026"_s);
+            break;
         default: break;
         }
     });
     connect(m_job, &DeployJob::progressChanged, this, &DeployPanel::onProgress);
-    connect(m_job, &DeployJob::finished, this, [this](const Status &status) {
+    connect(m_job, &DeployJob::finished, this, [this, job = m_job](const Status &status) {
         m_job->deleteLater();
         m_job = nullptr;
         m_succeeded = bool(status);
         qCInfo(lcUi).noquote() << u"deploy finished: %1"_s.arg(status ? u"ok"_s : status.error().message);
         if (status) {
-            m_progress->finish(true, u"Deployed: every deployment is available."_s);
+            const QString url = job->storefrontUrl();
+            if (!url.isEmpty())
+                setFrontendUrl(url);
+            m_progress->finish(true, url.isEmpty() ? u"Deployed: every deployment is available."_s
+                                                   : u"Deployed: every deployment is available; the shop is at %1."_s.arg(url));
         } else {
             const bool cancelled = status.error().kind == Error::Kind::Cancelled;
             m_progress->finish(false, cancelled ? u"Cancelled."_s : u"Deploy failed: %1"_s.arg(status.error().message));
@@ -552,6 +567,7 @@ void DeployPanel::setFrontendUrl(const QString &url)
 {
     m_frontendUrl = url;
     m_copy->setEnabled(!url.isEmpty());
+    m_loadTest->setEnabled(!url.isEmpty());
     if (url.isEmpty()) {
         m_address->setTextFormat(Qt::PlainText);
         m_address->setText(kPending);

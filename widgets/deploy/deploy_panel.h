@@ -79,6 +79,8 @@ public:
 Q_SIGNALS:
     void deployFinished(const bc::Status &status);
     void actionFinished(const QString &what, const bc::Status &status);
+    // "Load test it": the main window fills the Load test panel with this address and shows it.
+    void loadTestRequested(const QString &storefrontUrl);
 
 private:
     void buildUi();
@@ -124,6 +126,7 @@ private:
     QLabel *m_target = nullptr;
     QLabel *m_address = nullptr;
     QPushButton *m_copy = nullptr;
+    QPushButton *m_loadTest = nullptr;
     QTabWidget *m_tabs = nullptr;
     QWidget *m_rowsHost = nullptr;
     QGridLayout *m_rowsGrid = nullptr;

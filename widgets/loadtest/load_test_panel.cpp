@@ -1,5 +1,6 @@
 #include "widgets/loadtest/load_test_panel.h"
 
+#include "backend/deploy/storefront_address.h"
 #include "backend/kube/kube_client.h"
 #include "backend/load/endpoint_stats_model.h"
 #include "backend/load/load_session.h"
@@ -103,7 +104,8 @@ QWidget *LoadTestPanel::createControls()
     m_host->setPlaceholderText(u"http://127.0.0.2 (the shop's external address)"_s);
     auto *useShop = new QPushButton(tr("Use shop address"), box);
     useShop->setEnabled(m_cluster != nullptr);
-    connect(useShop, &QPushButton::clicked, this, &LoadTestPanel::fillHostFromCluster);
+    useShop->setObjectName(u"useShopAddress"_s);
+    connect(useShop, &QPushButton::clicked, this, [this] { useShopAddress(false); });
     auto *hostRow = new QHBoxLayout;
     hostRow->addWidget(m_host, 1);
     hostRow->addWidget(useShop);
@@ -312,14 +314,36 @@ void LoadTestPanel::setRunsRoot(const QString &root)
 
 void LoadTestPanel::fillHostFromCluster()
 {
-    if (!m_cluster || !m_cluster->hasTarget())
+    useShopAddress(true);
+}
+
+void LoadTestPanel::useShopAddress(bool quiet, std::function<void()> then)
+{
+    if (!m_cluster || !m_cluster->hasTarget()) {
+        if (!quiet)
+            banner()->showError(Error{Error::Kind::Invalid,
+                                      tr("No cluster selected: choose one in the Cluster panel, or type the shop's address.")});
         return;
-    auto *client = new KubeClient(m_context, m_cluster->target(), this);
-    client->getService(u"frontend-external"_s, [this, client](const Result<Service> &service) {
-        client->deleteLater();
-        if (service && !service.value().externalUrl().isEmpty() && m_host->text().isEmpty())
-            m_host->setText(service.value().externalUrl());
+    }
+    auto *address = new StorefrontAddress(m_context, m_cluster->target(), this);
+    address->read([this, address, quiet, then = std::move(then)](const Result<QString> &url) {
+        address->deleteLater();
+        if (!url) {
+            if (!quiet)
+                banner()->showError(url.error());
+            return;
+        }
+        if (quiet && !m_host->text().trimmed().isEmpty())
+            return;
+        m_host->setText(url.value());
+        if (then)
+            then();
     });
+}
+
+void LoadTestPanel::setHost(const QString &url)
+{
+    m_host->setText(url);
 }
 
 void LoadTestPanel::startRun()
@@ -327,6 +351,10 @@ void LoadTestPanel::startRun()
     if (m_session && m_session->phase() != LoadSession::Phase::Finished && m_session->phase() != LoadSession::Phase::Failed
         && m_session->phase() != LoadSession::Phase::Idle)
         return;
+    if (m_host->text().trimmed().isEmpty() && m_cluster && m_cluster->hasTarget()) {
+        useShopAddress(false, [this] { startRun(); }); // no host: the current cluster's shop
+        return;
+    }
     LoadRunSettings settings;
     settings.host = m_host->text().trimmed();
     settings.users = m_users->value();

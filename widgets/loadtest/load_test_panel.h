@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+
 #include "backend/load/load_session.h"
 #include "widgets/common/panel.h"
 
@@ -52,6 +54,7 @@ public:
     void showHistory(const LoadHistory *history);
 
 public Q_SLOTS:
+    void setHost(const QString &url); // e.g. from the Deploy panel's "Load test it"
     void startRun();
     void stopRun();
     void refreshRuns();
@@ -67,6 +70,9 @@ private:
     void onFinished(const Status &status);
     void updateButtons();
     void fillHostFromCluster();
+    // Reads the cluster's storefront address into the host field, then runs `then`; errors show
+    // unless `quiet` (then an address the user typed is kept).
+    void useShopAddress(bool quiet, std::function<void()> then = {});
     void compareSelectedRun();
     const LoadHistory *shownHistory() const;
     void rankEndpoints();

@@ -82,6 +82,8 @@ OrdersPanel::OrdersPanel(QWidget *parent)
     m_currency->setMaximumWidth(90);
     m_minTotal = field(tr("Min total"), u"minTotal"_s);
     m_minTotal->setMaximumWidth(90);
+    m_contents = field(tr("Contents contain"), u"contents"_s);
+    m_contents->setToolTip(tr("The free text a lab-contract checkout logs (Entry{content})"));
     auto *apply = new QPushButton(tr("Filter"), root);
     filterRow->addWidget(apply);
     layout->addLayout(filterRow);
@@ -110,6 +112,7 @@ OrdersPanel::OrdersPanel(QWidget *parent)
     auto *split = new QSplitter(Qt::Vertical, root);
     m_table = new QTableView(split);
     m_table->setModel(m_model);
+    m_table->setColumnHidden(OrdersModel::Contents, true);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->setSortingEnabled(true);
@@ -170,6 +173,10 @@ OrdersPanel::OrdersPanel(QWidget *parent)
         m_summaryRequest = m_repository->requestSummary(m_model->filter());
     });
     QObject::connect(m_model, &OrdersModel::pageLoaded, this, &OrdersPanel::updateStatus);
+    // Contents only when a row on the page has some: a lab-contract order carries nothing else.
+    QObject::connect(m_model, &OrdersModel::modelReset, this, [this] { showContentsColumn(); });
+    QObject::connect(m_model, &OrdersModel::rowsInserted, this, [this] { showContentsColumn(); });
+    QObject::connect(m_model, &OrdersModel::rowsRemoved, this, [this] { showContentsColumn(); });
     QObject::connect(m_model, &OrdersModel::reloaded, this, [this] {
         m_summaryRequest = m_repository->requestSummary(m_model->filter());
     });
@@ -269,6 +276,19 @@ void OrdersPanel::buildClusterRow()
     m_bucket = new QLineEdit(settings.value(u"orders/backupBucket"_s, u"orderlog-backups"_s).toString(), this);
     m_bucket->setToolTip(tr("GCS bucket for the database backups"));
     m_bucket->setMaximumWidth(160);
+    m_backupToGcs = new QCheckBox(tr("Back up to GCS"), this);
+    m_backupToGcs->setObjectName(u"backupToGcs"_s);
+    m_backupToGcs->setToolTip(tr("Daily base backups and WAL to the GCS bucket (asks for its service-account key). "
+                                 "Off on the local sandbox, which has no GCS."));
+    m_backupToGcs->setChecked(true);
+    QObject::connect(m_backupToGcs, &QCheckBox::toggled, m_bucket, &QWidget::setEnabled);
+    if (m_session) {
+        auto followTarget = [this] {
+            m_backupToGcs->setChecked(!(m_session->hasTarget() && m_session->target() == m_session->sandbox()->target()));
+        };
+        QObject::connect(m_session, &ClusterSession::targetChanged, this, followTarget);
+        followTarget();
+    }
     auto button = [&](const QString &text, auto slot) {
         auto *b = new QPushButton(text, this);
         row->addWidget(b);
@@ -285,6 +305,7 @@ void OrdersPanel::buildClusterRow()
             });
     });
     row->addWidget(m_operatorUrl, 1);
+    row->addWidget(m_backupToGcs);
     row->addWidget(m_bucket);
     button(tr("Create cluster…"), &OrdersPanel::createCluster);
     button(tr("Backup now"), [this] {
@@ -308,8 +329,9 @@ CnpgController *OrdersPanel::cnpg()
     }
     delete m_cnpg;
     m_cnpg = new CnpgController(m_context, m_session->target(), this);
-    m_cnpg->setBucket(m_bucket->text());
-    QSettings().setValue(u"orders/backupBucket"_s, m_bucket->text().trimmed());
+    m_cnpg->setBucket(m_backupToGcs->isChecked() ? m_bucket->text() : QString()); // empty: no backups
+    if (m_backupToGcs->isChecked())
+        QSettings().setValue(u"orders/backupBucket"_s, m_bucket->text().trimmed());
     return m_cnpg;
 }
 
@@ -359,21 +381,32 @@ void OrdersPanel::createCluster()
         banner()->showError(Error {Error::Kind::Invalid, tr("Type the database password (8 characters or more) first.")});
         return;
     }
+    const QString password = m_password->text();
+    const bool backups = !c->bucket().isEmpty();
+    auto createWithSecret = [this, c, password, backups] {
+        c->createDatabaseSecret(u"orderlog-db"_s, password, [this, c, backups](const Result<QString> &r2) {
+            if (!r2)
+                return clusterDone({}, &r2.error());
+            c->createCluster([this, backups](const Result<QString> &r3) {
+                clusterDone(backups ? tr("Cluster orderlog-db and its daily backup created.")
+                                    : tr("Cluster orderlog-db created, without backups (Back up to GCS is off)."),
+                    r3 ? nullptr : &r3.error());
+            });
+        });
+    };
+    if (!backups) {
+        createWithSecret();
+        return;
+    }
+    // Only a GCS backup needs the bucket's service-account key.
     const QString keyFile = QFileDialog::getOpenFileName(this, tr("Service-account key for the backup bucket"), {},
         tr("JSON key (*.json)"));
     if (keyFile.isEmpty())
         return;
-    const QString password = m_password->text();
-    c->createBackupCredentials(keyFile, [this, c, password](const Result<QString> &r) {
+    c->createBackupCredentials(keyFile, [this, createWithSecret](const Result<QString> &r) {
         if (!r)
             return clusterDone({}, &r.error());
-        c->createDatabaseSecret(u"orderlog-db"_s, password, [this, c](const Result<QString> &r2) {
-            if (!r2)
-                return clusterDone({}, &r2.error());
-            c->createCluster([this](const Result<QString> &r3) {
-                clusterDone(tr("Cluster orderlog-db and its daily backup created."), r3 ? nullptr : &r3.error());
-            });
-        });
+        createWithSecret();
     });
 }
 
@@ -462,6 +495,11 @@ void OrdersPanel::openConnection(const QString &conninfo, const QString &passwor
     applyFilter();
 }
 
+void OrdersPanel::showContentsColumn()
+{
+    m_table->setColumnHidden(OrdersModel::Contents, !m_model->anyContents());
+}
+
 void OrdersPanel::applyFilter()
 {
     OrderFilter f;
@@ -469,6 +507,7 @@ void OrdersPanel::applyFilter()
     f.email = m_email->text().trimmed();
     f.orderId = m_orderId->text().trimmed();
     f.currency = m_currency->text().trimmed();
+    f.contents = m_contents->text().trimmed();
     if (!m_minTotal->text().trimmed().isEmpty()) {
         bool ok = false;
         const double v = m_minTotal->text().trimmed().toDouble(&ok);

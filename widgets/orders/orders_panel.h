@@ -58,6 +58,7 @@ private:
     void listBackups();
     void clusterDone(const QString &what, const Error *error);
     void applyFilter();
+    void showContentsColumn();
     void showDetails();
     void exportCsv();
     void updateStatus();
@@ -71,6 +72,7 @@ private:
     QLineEdit *m_orderId;
     QLineEdit *m_currency;
     QLineEdit *m_minTotal;
+    QLineEdit *m_contents;
     QComboBox *m_range;
     QCheckBox *m_autoRefresh;
     QTableView *m_table;
@@ -87,6 +89,7 @@ private:
     QLayout *m_rootLayout = nullptr;
     QLineEdit *m_operatorUrl = nullptr;
     QLineEdit *m_bucket = nullptr;
+    QCheckBox *m_backupToGcs = nullptr; // off on the local sandbox: it has no GCS
     bool m_showedError = false;
     bool m_forwarded = false; // the current port-forward has forwarded at least once
     bool m_forwardDropped = false; // since the last time it forwarded
