@@ -1,5 +1,7 @@
 #include "widgets/loadtest/load_test_panel.h"
 
+#include "widgets/loadtest/gce_generator_box.h"
+
 #include "backend/kube/kube_client.h"
 #include "backend/load/endpoint_stats_model.h"
 #include "backend/load/load_session.h"
@@ -59,6 +61,10 @@ LoadTestPanel::LoadTestPanel(RunContext *context, ClusterSession *cluster, QWidg
     auto *topLayout = new QVBoxLayout(top);
     topLayout->setContentsMargins(0, 0, 0, 0);
     topLayout->addWidget(createControls());
+    m_where = new GceGeneratorBox(m_context, top);
+    connect(m_host, &QLineEdit::textChanged, m_where, &GceGeneratorBox::setTargetHost);
+    m_where->setTargetHost(m_host->text());
+    topLayout->addWidget(m_where);
     topLayout->addWidget(createCharts(), 1);
     splitter->addWidget(top);
     splitter->addWidget(createTables());
@@ -346,6 +352,15 @@ void LoadTestPanel::startRun()
         }
         settings.ramp = ramp.value();
     }
+    if (m_where->isGce()) {
+        settings.attachUrl = m_where->masterUrl();
+        if (settings.attachUrl.isEmpty()) {
+            banner()->showError(Error{Error::Kind::Unavailable,
+                                      tr("The GCE master is not reachable yet: provision the load generator and "
+                                         "wait for its SSH tunnel.")});
+            return;
+        }
+    }
     if (const Status valid = settings.validate(); !valid) {
         banner()->showError(valid.error());
         return;
@@ -399,6 +414,8 @@ void LoadTestPanel::onSample(const LoadSample &sample)
 
 void LoadTestPanel::onFinished(const Status &status)
 {
+    if (!m_session->settings().attachUrl.isEmpty() && m_where->isGce())
+        m_where->collectResults(m_session->runDir()); // the master's report and CSVs into RUN/locust
     if (status)
         banner()->showMessage(InlineBanner::Level::Info, tr("Run saved in %1").arg(m_session->runDir()));
     else
