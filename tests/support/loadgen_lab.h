@@ -48,8 +48,10 @@ public:
             return QStringLiteral("no free loopback network and port for the sshd");
         if (QString why = copyInfra(); !why.isEmpty())
             return why;
-        if (!run(QStringLiteral("ssh-keygen"), {"-q", "-t", "ed25519", "-N", "", "-f", path("hostkey")})
-            || !run(QStringLiteral("ssh-keygen"), {"-q", "-t", "ed25519", "-N", "", "-C", "bc-lab", "-f", keyPath()}))
+        const QStringList keygen {QStringLiteral("-q"), QStringLiteral("-t"), QStringLiteral("ed25519"),
+            QStringLiteral("-N"), QString(), QStringLiteral("-C"), QStringLiteral("bc-lab"), QStringLiteral("-f")};
+        if (!run(QStringLiteral("ssh-keygen"), keygen + QStringList {path("hostkey")})
+            || !run(QStringLiteral("ssh-keygen"), keygen + QStringList {keyPath()}))
             return QStringLiteral("ssh-keygen failed");
         QFile::copy(keyPath() + QStringLiteral(".pub"), path("authorized_keys"));
         QDir().mkpath(vmHome());
@@ -132,13 +134,6 @@ private:
         return pw ? QString::fromLocal8Bit(pw->pw_name) : QStringLiteral("root");
     }
 
-    static bool run(const QString &program, const QList<const char *> &args)
-    {
-        QStringList list;
-        for (const char *a : args)
-            list << QString::fromUtf8(a);
-        return run(program, list);
-    }
     static bool run(const QString &program, const QStringList &args)
     {
         QProcess p;
