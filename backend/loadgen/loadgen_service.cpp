@@ -55,9 +55,10 @@ ProvisioningJob::Step playbookStep(QString title, Command command, double weight
         if (isStderr)
             return std::nullopt;
         if (line.startsWith(u"TASK [") || line.startsWith(u"PLAY [")) {
-            *tasks += line.startsWith(u"TASK") ? 1 : 0;
+            const bool isTask = line.startsWith(u"TASK");
+            *tasks += isTask ? 1 : 0;
             const QString name = line.section(u'[', 1).section(u']', 0, 0);
-            return ProvisioningJob::LineProgress {u"%1 (task %2)"_s.arg(name).arg(*tasks),
+            return ProvisioningJob::LineProgress {isTask ? u"%1 (task %2)"_s.arg(name).arg(*tasks) : name,
                 std::min(0.95, double(*tasks) / LoadgenService::kPlaybookTasksEstimate), false};
         }
         if (line.startsWith(u"fatal:") || line.startsWith(u"failed:")) {
