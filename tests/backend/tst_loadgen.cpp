@@ -286,6 +286,30 @@ private Q_SLOTS:
         QVERIFY(!LoadgenService::isUp(paths));
     }
 
+    // Cancel while terraform runs: the job ends as Cancelled and starts nothing after it.
+    void cancelStopsTheJob()
+    {
+        bc::test::LoadgenLab lab;
+        const QString why = lab.start();
+        QVERIFY2(why.isEmpty(), qPrintable(why));
+        RunContext context;
+        LoadgenService service(&context);
+        QSignalSpy announced(context.log(), &CommandLog::commandStarted);
+        QSignalSpy finished(&service, &LoadgenService::finished);
+        QVERIFY(bool(service.up(lab.profile(), lab.paths(), lab.options(u"http://127.0.0.1:9"_s))));
+        QVERIFY(service.isRunning());
+        QTRY_VERIFY_WITH_TIMEOUT(announced.size() >= 1, 5000);
+        service.cancel();
+        QVERIFY(finished.wait(30000));
+        const Status st = finished.first().first().value<Status>();
+        QVERIFY(!st);
+        QCOMPARE(st.error().kind, Error::Kind::Cancelled);
+        QVERIFY(!service.isRunning());
+        for (const auto &args : std::as_const(announced))
+            QVERIFY2(!args.at(1).toString().startsWith(u"ansible-playbook"_s), qPrintable(args.at(1).toString()));
+        QVERIFY(!QFileInfo::exists(lab.paths().hostsFile()));
+    }
+
 private:
     LoadgenProfile valid() const
     {
