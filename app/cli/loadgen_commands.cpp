@@ -32,31 +32,33 @@ struct Options
 {
     QCommandLineOption project {u"project"_s, u"GCP project id."_s, u"id"_s};
     QCommandLineOption zone {u"zone"_s, u"GCE zone of the VMs (default us-central1-b)."_s, u"zone"_s};
-    QCommandLineOption machineType {u"machine-type"_s, u"Master and workers (default e2-small)."_s, u"type"_s};
+    QCommandLineOption machineType {
+        u"machine-type"_s, u"Master and workers (default e2-small)."_s, u"type"_s};
     QCommandLineOption workers {u"workers"_s, u"worker_no: Locust worker VMs, 1..200."_s, u"n"_s};
     QCommandLineOption noSpot {u"no-spot"_s, u"Standard VMs instead of Spot VMs."_s};
     QCommandLineOption spot {u"spot"_s, u"Spot VMs (the default)."_s};
-    QCommandLineOption sshKey {u"ssh-public-key"_s, u"Public key (.pub) for the VMs; the private key is beside it."_s,
-        u"file"_s};
+    QCommandLineOption sshKey {
+        u"ssh-public-key"_s, u"Public key (.pub) for the VMs; the private key is beside it."_s, u"file"_s};
     QCommandLineOption sshUser {u"ssh-user"_s, u"User on the VMs (default locust)."_s, u"user"_s};
-    QCommandLineOption namePrefix {u"name-prefix"_s, u"Prefix of every GCE resource (default locust)."_s, u"prefix"_s};
+    QCommandLineOption namePrefix {
+        u"name-prefix"_s, u"Prefix of every GCE resource (default locust)."_s, u"prefix"_s};
     QCommandLineOption targetHost {u"target-host"_s,
         u"The shop to load: the cluster's frontend-external address, http://IP."_s, u"url"_s};
     QCommandLineOption ansibleVar {u"ansible-var"_s,
         u"More playbook variables, name=value (repeatable): processes_per_worker=2, locust_install=docker, ..."_s,
         u"name=value"_s};
-    QCommandLineOption infraDir {u"infra-dir"_s, u"The infra/loadgen folder (default: found automatically)."_s,
-        u"dir"_s};
+    QCommandLineOption infraDir {
+        u"infra-dir"_s, u"The infra/loadgen folder (default: found automatically)."_s, u"dir"_s};
     QCommandLineOption workDir {u"work-dir"_s, u"Where the Terraform state and ssh files go."_s, u"dir"_s};
-    QCommandLineOption profileFile {u"profile-file"_s, u"The generator profile (default loadgen.yaml beside clusters.yaml)."_s,
-        u"file"_s};
+    QCommandLineOption profileFile {u"profile-file"_s,
+        u"The generator profile (default loadgen.yaml beside clusters.yaml)."_s, u"file"_s};
     QCommandLineOption yes {u"yes"_s, u"down: destroy without asking."_s};
 };
 
 Result<LoadgenProfile> profileFrom(const QCommandLineParser &p, const Options &o)
 {
-    Result<LoadgenProfile> stored = LoadgenProfileStore(p.isSet(o.profileFile) ? p.value(o.profileFile)
-                                                                              : LoadgenProfileStore::defaultPath())
+    Result<LoadgenProfile> stored = LoadgenProfileStore(
+        p.isSet(o.profileFile) ? p.value(o.profileFile) : LoadgenProfileStore::defaultPath())
                                         .load();
     if (!stored)
         return stored;
@@ -71,7 +73,8 @@ Result<LoadgenProfile> profileFrom(const QCommandLineParser &p, const Options &o
         bool isNumber = false;
         profile.workerNo = p.value(o.workers).toInt(&isNumber);
         if (!isNumber)
-            return Error {Error::Kind::Invalid, u"worker_no: '%1' is not a whole number"_s.arg(p.value(o.workers))};
+            return Error {
+                Error::Kind::Invalid, u"worker_no: '%1' is not a whole number"_s.arg(p.value(o.workers))};
     }
     if (p.isSet(o.noSpot))
         profile.spot = false;
@@ -108,15 +111,15 @@ void printCost(CliCall &call, const LoadgenPaths &paths, const LoadgenProfile &p
 void wire(CliCall &call, LoadgenService *service, std::function<void()> onSuccess)
 {
     auto lastPhase = std::make_shared<QString>();
-    QObject::connect(service, &LoadgenService::stepStarted, &call, [&call](const QString &title, const QString &) {
-        call.err() << u"== "_s << title << Qt::endl;
-    });
+    QObject::connect(service, &LoadgenService::stepStarted, &call,
+        [&call](const QString &title, const QString &) { call.err() << u"== "_s << title << Qt::endl; });
     QObject::connect(service, &LoadgenService::progress, &call, [&call, lastPhase](const ClusterProgress &p) {
         if (p.phase == *lastPhase || call.context()->dryRun())
             return;
         *lastPhase = p.phase;
-        call.err() << u"[%1%] %2 (%3)"_s.arg(int(p.fraction * 100), 3).arg(p.phase, formatElapsed(p.elapsedMs))
-                   << Qt::endl;
+        call.err()
+            << u"[%1%] %2 (%3)"_s.arg(int(p.fraction * 100), 3).arg(p.phase, formatElapsed(p.elapsedMs))
+            << Qt::endl;
     });
     QObject::connect(service, &LoadgenService::finished, &call, [&call, onSuccess](const Status &status) {
         if (!status)
@@ -134,7 +137,8 @@ void upCommand(CliCall &call, const QCommandLineParser &p, const Options &o, boo
     LoadgenOptions options {p.value(o.targetHost), p.values(o.ansibleVar)};
     const LoadgenPaths paths = pathsFrom(p, o);
     if (!call.context()->dryRun()) {
-        const LoadgenProfileStore store(p.isSet(o.profileFile) ? p.value(o.profileFile) : LoadgenProfileStore::defaultPath());
+        const LoadgenProfileStore store(
+            p.isSet(o.profileFile) ? p.value(o.profileFile) : LoadgenProfileStore::defaultPath());
         if (Status s = store.save(profile.value()); !s)
             return call.fail(s.error(), 1);
         printCost(call, paths, profile.value());
@@ -145,12 +149,13 @@ void upCommand(CliCall &call, const QCommandLineParser &p, const Options &o, boo
             return;
         const Result<LoadgenHosts> hosts = LoadgenService::readHosts(paths);
         if (hosts)
-            call.out() << u"Load generator up: master %1, %2 workers, bastion %3. Run `boutique-control load run "
-                          "--on gce --host URL`; destroy with `boutique-control loadgen down --yes`."_s.arg(
-                              hosts.value().masterIp)
-                              .arg(hosts.value().workerIps.size())
-                              .arg(hosts.value().bastionIp)
-                       << Qt::endl;
+            call.out()
+                << u"Load generator up: master %1, %2 workers, bastion %3. Run `boutique-control load run "
+                   "--on gce --host URL`; destroy with `boutique-control loadgen down --yes`."_s
+                       .arg(hosts.value().masterIp)
+                       .arg(hosts.value().workerIps.size())
+                       .arg(hosts.value().bastionIp)
+                << Qt::endl;
     });
     const Status started = workersOnly ? service->replaceWorkers(profile.value(), paths, options)
                                        : service->up(profile.value(), paths, options);
@@ -186,11 +191,11 @@ void statusCommand(CliCall &call, const QCommandLineParser &p, const Options &o)
         return call.finish(LoadgenService::isUp(paths) ? 1 : 0);
     }
     const LoadgenHosts &h = hosts.value();
-    call.out() << u"bastion %1  master %2  workers %3"_s.arg(h.bastionIp, h.masterIp, h.workerIps.join(u", "_s))
+    call.out() << u"bastion %1  master %2  workers %3"_s.arg(
+        h.bastionIp, h.masterIp, h.workerIps.join(u", "_s))
                << Qt::endl;
-    if (const Result<LoadgenProfile> profile = LoadgenProfileStore(p.isSet(o.profileFile)
-                                                        ? p.value(o.profileFile)
-                                                        : LoadgenProfileStore::defaultPath())
+    if (const Result<LoadgenProfile> profile = LoadgenProfileStore(
+            p.isSet(o.profileFile) ? p.value(o.profileFile) : LoadgenProfileStore::defaultPath())
                                                    .load())
         printCost(call, paths, profile.value());
     const LoadgenCommandBuilder builder(LoadgenProfile {}, paths);
@@ -234,10 +239,11 @@ void loadgenCommand(CliCall &call)
 {
     QCommandLineParser p;
     Options o;
-    p.addOptions({o.project, o.zone, o.machineType, o.workers, o.noSpot, o.spot, o.sshKey, o.sshUser, o.namePrefix,
-        o.targetHost, o.ansibleVar, o.infraDir, o.workDir, o.profileFile, o.yes});
+    p.addOptions({o.project, o.zone, o.machineType, o.workers, o.noSpot, o.spot, o.sshKey, o.sshUser,
+        o.namePrefix, o.targetHost, o.ansibleVar, o.infraDir, o.workDir, o.profileFile, o.yes});
     if (!call.parse(p,
-            u"Distributed Locust on GCE VMs (infra/loadgen): Terraform for the VMs, Ansible through the bastion.\n\n"
+            u"Distributed Locust on GCE VMs (infra/loadgen): Terraform for the VMs, Ansible through the "
+            u"bastion.\n\n"
             "  loadgen up --target-host URL [--project P --ssh-public-key F --workers N ...]\n"
             "  loadgen status            addresses, cost per hour, each worker's Locust state\n"
             "  loadgen replace-workers --target-host URL   terraform + ansible again for missing workers\n"
@@ -251,8 +257,9 @@ void loadgenCommand(CliCall &call)
         return downCommand(call, p, o);
     if (sub == u"status")
         return statusCommand(call, p, o);
-    call.fail(sub.isEmpty() ? u"Say what to do: loadgen up, status, replace-workers or down."_s
-                            : u"Unknown loadgen command \"%1\" (up, status, replace-workers, down)."_s.arg(sub),
+    call.fail(sub.isEmpty()
+            ? u"Say what to do: loadgen up, status, replace-workers or down."_s
+            : u"Unknown loadgen command \"%1\" (up, status, replace-workers, down)."_s.arg(sub),
         2);
 }
 
@@ -269,8 +276,9 @@ void runLoadOnGce(CliCall &call, LoadRunSettings settings, const QString &runDir
     if (!read && !dry)
         return call.fail(read.error(), 1);
     // A dry run shows the lines with the documented addresses when nothing is up.
-    const LoadgenHosts hosts = read ? read.value()
-                                    : LoadgenHosts {u"203.0.113.10"_s, u"10.0.0.10"_s, {u"10.0.0.20"_s}, u"locust"_s};
+    const LoadgenHosts hosts = read
+        ? read.value()
+        : LoadgenHosts {u"203.0.113.10"_s, u"10.0.0.10"_s, {u"10.0.0.20"_s}, u"locust"_s};
     const LoadgenCommandBuilder builder(LoadgenProfile {}, paths);
     auto *tunnel = new SshTunnel(call.context(), &call);
     auto *results = new LoadgenResults(call.context(), &call);
@@ -293,7 +301,7 @@ void runLoadOnGce(CliCall &call, LoadRunSettings settings, const QString &runDir
         }
         settings.attachUrl = QUrl(u"http://127.0.0.1:%1"_s.arg(port));
         call.out() << u"Locust master on GCE through the tunnel at %1; running for %2."_s.arg(
-                          settings.attachUrl.toString(), formatDuration(settings.duration))
+            settings.attachUrl.toString(), formatDuration(settings.duration))
                    << Qt::endl;
         if (const Status s = session->start(settings, runDir); !s)
             call.fail(s.error(), 1);
@@ -306,15 +314,17 @@ void runLoadOnGce(CliCall &call, LoadRunSettings settings, const QString &runDir
                     if (!copied)
                         call.err() << u"warning: "_s << copied.error().message << Qt::endl;
                     if (!runStatus) {
-                        call.err() << u"Saved what there was in "_s << QDir::toNativeSeparators(runDir) << Qt::endl;
+                        call.err() << u"Saved what there was in "_s << QDir::toNativeSeparators(runDir)
+                                   << Qt::endl;
                         return call.fail(runStatus.error(), 1);
                     }
                     const QList<LoadSample> &h = session->history().samples();
-                    call.out() << u"Done: %1 requests, %2 failures. Saved in %3; the master's own files: %4."_s
-                                      .arg(h.isEmpty() ? 0 : h.last().totalRequests)
-                                      .arg(h.isEmpty() ? 0 : h.last().totalFailures)
-                                      .arg(QDir::toNativeSeparators(runDir), results->copiedFiles().join(u", "_s))
-                               << Qt::endl;
+                    call.out()
+                        << u"Done: %1 requests, %2 failures. Saved in %3; the master's own files: %4."_s
+                               .arg(h.isEmpty() ? 0 : h.last().totalRequests)
+                               .arg(h.isEmpty() ? 0 : h.last().totalFailures)
+                               .arg(QDir::toNativeSeparators(runDir), results->copiedFiles().join(u", "_s))
+                        << Qt::endl;
                     call.finish(0);
                 });
             results->collect(builder, hosts, session->client()->baseUrl(), runDir);

@@ -13,7 +13,8 @@ QString LoadgenOptions::ansibleVar(const QString &name, const QString &fallback)
     return value;
 }
 
-LoadgenCommandBuilder::LoadgenCommandBuilder(LoadgenProfile profile, LoadgenPaths paths, LoadgenOptions options)
+LoadgenCommandBuilder::LoadgenCommandBuilder(
+    LoadgenProfile profile, LoadgenPaths paths, LoadgenOptions options)
     : m_profile(std::move(profile))
     , m_paths(std::move(paths))
     , m_options(std::move(options))
@@ -41,7 +42,8 @@ QStringList LoadgenCommandBuilder::variables() const
 Command LoadgenCommandBuilder::terraform(QStringList arguments, std::chrono::milliseconds timeout) const
 {
     arguments.prepend(u"-chdir=%1"_s.arg(m_paths.terraformDir()));
-    Command c {.program = u"terraform"_s, .arguments = std::move(arguments), .workingDirectory = m_paths.workDir};
+    Command c {
+        .program = u"terraform"_s, .arguments = std::move(arguments), .workingDirectory = m_paths.workDir};
     c.timeout = timeout;
     c.environment.insert(u"TF_IN_AUTOMATION"_s, u"1"_s);
     c.environment.insert(u"TF_INPUT"_s, u"0"_s);
@@ -57,7 +59,8 @@ Command LoadgenCommandBuilder::init() const
 Command LoadgenCommandBuilder::apply() const
 {
     return terraform(
-        QStringList {u"apply"_s, u"-auto-approve"_s, u"-json"_s, u"-input=false"_s} + variables(), kApplyTimeout);
+        QStringList {u"apply"_s, u"-auto-approve"_s, u"-json"_s, u"-input=false"_s} + variables(),
+        kApplyTimeout);
 }
 
 Command LoadgenCommandBuilder::output() const
@@ -70,7 +73,8 @@ Command LoadgenCommandBuilder::output() const
 Command LoadgenCommandBuilder::destroy() const
 {
     return terraform(
-        QStringList {u"destroy"_s, u"-auto-approve"_s, u"-json"_s, u"-input=false"_s} + variables(), kApplyTimeout);
+        QStringList {u"destroy"_s, u"-auto-approve"_s, u"-json"_s, u"-input=false"_s} + variables(),
+        kApplyTimeout);
 }
 
 Command LoadgenCommandBuilder::playbook(const QString &limit) const

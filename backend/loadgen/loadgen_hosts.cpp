@@ -40,12 +40,13 @@ Result<LoadgenHosts> LoadgenHosts::fromTerraformOutput(const QByteArray &json)
         return Error {Error::Kind::Invalid,
             u"terraform output -json is not a JSON object: %1"_s.arg(parseError.errorString())};
     const QJsonObject o = doc.object();
-    const auto value = [&o](const char *key) { return o.value(QLatin1String(key)).toObject().value(u"value"_s); };
+    const auto value
+        = [&o](const char *key) { return o.value(QLatin1String(key)).toObject().value(u"value"_s); };
     for (const char *key : {"bastion_ip", "master_ip", "worker_ips", "ssh_user"})
         if (value(key).isUndefined())
             return Error {Error::Kind::Invalid,
-                u"terraform output has no %1: is this the infra/loadgen configuration, and was it applied?"_s.arg(
-                    QLatin1String(key))};
+                u"terraform output has no %1: is this the infra/loadgen configuration, and was it applied?"_s
+                    .arg(QLatin1String(key))};
     LoadgenHosts h;
     h.bastionIp = value("bastion_ip").toString();
     h.masterIp = value("master_ip").toString();
@@ -100,24 +101,26 @@ QString LoadgenHosts::inventory(const QString &sshConfigPath) const
     for (int i = 0; i < workerIps.size(); ++i)
         ini += u"%1 ansible_host=%2\n"_s.arg(workerName(i), workerIps[i]);
     ini += u"\n[loadgen:children]\nmaster\nworkers\n\n[all:vars]\n"_s;
-    ini += u"ansible_user=%1\nansible_port=%2\nansible_python_interpreter=/usr/bin/python3\n"_s.arg(sshUser).arg(
-        sshPort);
+    ini += u"ansible_user=%1\nansible_port=%2\nansible_python_interpreter=/usr/bin/python3\n"_s.arg(sshUser)
+               .arg(sshPort);
     ini += u"ansible_ssh_common_args=-F %1\n"_s.arg(sshConfigPath);
     return ini;
 }
 
 QString LoadgenHosts::sshConfig(const QString &privateKeyPath, const QString &knownHostsPath) const
 {
-    const QString common = u"  Port %1\n  User %2\n  IdentityFile %3\n  IdentitiesOnly yes\n  BatchMode yes\n"
-                           u"  ConnectTimeout 10\n  ServerAliveInterval 5\n  ServerAliveCountMax 3\n"_s.arg(sshPort)
-                               .arg(sshUser, privateKeyPath);
+    const QString common
+        = u"  Port %1\n  User %2\n  IdentityFile %3\n  IdentitiesOnly yes\n  BatchMode yes\n"
+          u"  ConnectTimeout 10\n  ServerAliveInterval 5\n  ServerAliveCountMax 3\n"_s.arg(sshPort)
+              .arg(sshUser, privateKeyPath);
     QString config = u"# Written by boutique-control from `terraform output -json` of infra/loadgen.\n"_s;
     config += u"Host bastion\n  HostName %1\n"_s.arg(bastionIp) + common;
     config += u"  UserKnownHostsFile %1\n  StrictHostKeyChecking accept-new\n\n"_s.arg(knownHostsPath);
     // Private addresses of our own subnet, reached only through the checked bastion; a replaced VM
     // comes back with the same address and a new host key.
     config += u"Host %1\n"_s.arg((QStringList {masterIp} + workerIps).join(u' ')) + common;
-    config += u"  ProxyJump bastion\n  UserKnownHostsFile /dev/null\n  StrictHostKeyChecking no\n  LogLevel ERROR\n"_s;
+    config
+        += u"  ProxyJump bastion\n  UserKnownHostsFile /dev/null\n  StrictHostKeyChecking no\n  LogLevel ERROR\n"_s;
     return config;
 }
 

@@ -12,7 +12,8 @@ Result<LoadgenPrices> LoadgenPrices::load(const QString &pricesJson)
 {
     QFile file(pricesJson);
     if (!file.open(QIODevice::ReadOnly))
-        return Error {Error::Kind::NotFound, u"Cannot read the price table %1: %2"_s.arg(pricesJson, file.errorString())};
+        return Error {Error::Kind::NotFound,
+            u"Cannot read the price table %1: %2"_s.arg(pricesJson, file.errorString())};
     return parse(file.readAll());
 }
 
@@ -56,8 +57,8 @@ LoadgenPrices::Estimate LoadgenPrices::estimate(const LoadgenProfile &profile) c
         return e;
     }
     e.perHour = *vm * (1 + profile.workerNo) + *bastion;
-    e.text = u"%1: about %2 %3 per hour (list prices of %4)"_s.arg(what, QString::number(*e.perHour, 'f', 4),
-        m_currency, m_date);
+    e.text = u"%1: about %2 %3 per hour (list prices of %4)"_s.arg(
+        what, QString::number(*e.perHour, 'f', 4), m_currency, m_date);
     return e;
 }
 

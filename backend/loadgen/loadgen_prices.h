@@ -27,7 +27,8 @@ public:
     {
         int vms = 0;
         std::optional<double> perHour; // none when a machine type is not in the table
-        QString text; // "4 VMs (1 master, 2 workers e2-small Spot; bastion e2-micro): 0.0175 USD/h (prices of ...)"
+        QString text; // "4 VMs (1 master, 2 workers e2-small Spot; bastion e2-micro): 0.0175 USD/h (prices of
+                      // ...)"
     };
     Estimate estimate(const LoadgenProfile &profile) const;
 

@@ -36,8 +36,8 @@ QString LoadgenProfile::privateKeyPath() const
 std::optional<FieldProblem> LoadgenProfileValidator::checkWorkerNo(int workers)
 {
     if (workers < 1 || workers > kMaxWorkers)
-        return problem(u"worker_no"_s,
-            u"%1 worker VMs: it must be between 1 and %2"_s.arg(workers).arg(kMaxWorkers));
+        return problem(
+            u"worker_no"_s, u"%1 worker VMs: it must be between 1 and %2"_s.arg(workers).arg(kMaxWorkers));
     return std::nullopt;
 }
 
@@ -50,8 +50,8 @@ std::optional<FieldProblem> LoadgenProfileValidator::checkSshPublicKey(const QSt
     if (!QFileInfo(path).isFile())
         return problem(u"ssh_public_key"_s, u"'%1' does not exist"_s.arg(path));
     if (!QFileInfo(path.chopped(4)).isFile())
-        return problem(u"ssh_public_key"_s,
-            u"the private key '%1' is not beside the public key"_s.arg(path.chopped(4)));
+        return problem(
+            u"ssh_public_key"_s, u"the private key '%1' is not beside the public key"_s.arg(path.chopped(4)));
     return std::nullopt;
 }
 
@@ -59,7 +59,8 @@ std::optional<FieldProblem> LoadgenProfileValidator::checkSshUser(const QString 
 {
     if (!fullMatch(u"[a-z_][a-z0-9_-]{0,31}"_s, user))
         return problem(u"ssh_user"_s,
-            u"'%1' must be 1-32 lowercase letters, digits, '_' or '-', not starting with a digit"_s.arg(user));
+            u"'%1' must be 1-32 lowercase letters, digits, '_' or '-', not starting with a digit"_s.arg(
+                user));
     return std::nullopt;
 }
 

@@ -47,7 +47,8 @@ public:
     static QString defaultPath();
     const QString &filePath() const { return m_filePath; }
     bool exists() const;
-    Result<LoadgenProfile> load() const; // no file yet: the defaults (not valid until project and key are set)
+    Result<LoadgenProfile>
+    load() const; // no file yet: the defaults (not valid until project and key are set)
     Status save(const LoadgenProfile &profile) const; // validates first; atomic
 
     static QByteArray toYaml(const LoadgenProfile &profile);

@@ -29,8 +29,8 @@ LoadgenResults::LoadgenResults(RunContext *context, QObject *parent)
     });
 }
 
-void LoadgenResults::collect(
-    const LoadgenCommandBuilder &builder, const LoadgenHosts &hosts, const QUrl &masterUrl, const QString &runDir)
+void LoadgenResults::collect(const LoadgenCommandBuilder &builder, const LoadgenHosts &hosts,
+    const QUrl &masterUrl, const QString &runDir)
 {
     m_targetDir = runDir + u"/locust"_s;
     m_copied.clear();
@@ -49,7 +49,8 @@ void LoadgenResults::collect(
         const QByteArray body = reply->readAll();
         if (reply->error() != QNetworkReply::NoError || body.isEmpty()) {
             m_status = Error {Error::Kind::Unavailable,
-                u"The master's HTML report could not be fetched over the tunnel: %1"_s.arg(reply->errorString())};
+                u"The master's HTML report could not be fetched over the tunnel: %1"_s.arg(
+                    reply->errorString())};
         } else {
             QSaveFile file(m_targetDir + u'/' + QLatin1String(kReportName));
             if (file.open(QIODevice::WriteOnly) && file.write(body) == body.size() && file.commit())

@@ -26,7 +26,8 @@ ProvisioningJob::Step terraformStep(QString title, Command command, double weigh
 {
     auto parser = std::make_shared<TerraformProgressParser>();
     ProvisioningJob::Step step {std::move(title), std::move(command), weight};
-    step.parseLine = [parser](const QString &line, bool isStderr) -> std::optional<ProvisioningJob::LineProgress> {
+    step.parseLine
+        = [parser](const QString &line, bool isStderr) -> std::optional<ProvisioningJob::LineProgress> {
         if (isStderr)
             return std::nullopt;
         const auto u = parser->feed(line);
@@ -50,8 +51,8 @@ ProvisioningJob::Step playbookStep(QString title, Command command, double weight
     auto tasks = std::make_shared<int>(0);
     auto lastFatal = std::make_shared<QString>();
     ProvisioningJob::Step step {std::move(title), std::move(command), weight};
-    step.parseLine = [tasks, lastFatal](const QString &line,
-                         bool isStderr) -> std::optional<ProvisioningJob::LineProgress> {
+    step.parseLine = [tasks, lastFatal](
+                         const QString &line, bool isStderr) -> std::optional<ProvisioningJob::LineProgress> {
         if (isStderr)
             return std::nullopt;
         if (line.startsWith(u"TASK [") || line.startsWith(u"PLAY [")) {
@@ -142,7 +143,8 @@ Result<LoadgenHosts> LoadgenService::readHosts(const LoadgenPaths &paths)
     QFile file(paths.hostsFile());
     if (!file.open(QIODevice::ReadOnly))
         return Error {Error::Kind::NotFound,
-            u"No load generator is up (no %1): run `boutique-control loadgen up` first."_s.arg(paths.hostsFile())};
+            u"No load generator is up (no %1): run `boutique-control loadgen up` first."_s.arg(
+                paths.hostsFile())};
     return LoadgenHosts::fromJson(file.readAll());
 }
 
@@ -171,7 +173,8 @@ Status LoadgenService::check(const LoadgenProfile &profile, const LoadgenPaths &
     return ok();
 }
 
-Status LoadgenService::up(const LoadgenProfile &profile, const LoadgenPaths &paths, const LoadgenOptions &options)
+Status LoadgenService::up(
+    const LoadgenProfile &profile, const LoadgenPaths &paths, const LoadgenOptions &options)
 {
     return start(profile, paths, options, false);
 }
@@ -207,7 +210,8 @@ Status LoadgenService::start(
         hosts.value().locustHome = options.ansibleVar(u"locust_home"_s, u"/opt/locust"_s);
         if (Status s = writeFile(paths.hostsFile(), hosts.value().toJson(), kPrivate); !s)
             return s;
-        if (Status s = writeFile(paths.sshConfig(), hosts.value().sshConfig(key, paths.knownHosts()).toUtf8(), kPrivate);
+        if (Status s = writeFile(
+                paths.sshConfig(), hosts.value().sshConfig(key, paths.knownHosts()).toUtf8(), kPrivate);
             !s)
             return s;
         return writeFile(paths.inventory(), hosts.value().inventory(paths.sshConfig()).toUtf8(), kPrivate);
@@ -238,7 +242,8 @@ Status LoadgenService::down(const LoadgenProfile &profile, const LoadgenPaths &p
             return s;
     }
     const LoadgenCommandBuilder builder(profile, paths);
-    ProvisioningJob::Step destroy = terraformStep(u"Deleting the VMs (terraform destroy)"_s, builder.destroy(), 3);
+    ProvisioningJob::Step destroy
+        = terraformStep(u"Deleting the VMs (terraform destroy)"_s, builder.destroy(), 3);
     destroy.onSucceeded = [paths](const CommandResult &r) -> Status {
         if (r.dryRun)
             return ok();

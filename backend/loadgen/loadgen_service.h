@@ -30,7 +30,8 @@ public:
     static Result<LoadgenHosts> readHosts(const LoadgenPaths &paths);
 
     Status up(const LoadgenProfile &profile, const LoadgenPaths &paths, const LoadgenOptions &options);
-    Status replaceWorkers(const LoadgenProfile &profile, const LoadgenPaths &paths, const LoadgenOptions &options);
+    Status replaceWorkers(
+        const LoadgenProfile &profile, const LoadgenPaths &paths, const LoadgenOptions &options);
     Status down(const LoadgenProfile &profile, const LoadgenPaths &paths);
     void cancel();
     bool isRunning() const;

@@ -140,12 +140,14 @@ private Q_SLOTS:
         QCOMPARE(h.sshPort, 2222);
         const QString ini = h.inventory(u"/w/ssh_config"_s);
         QVERIFY(ini.contains(u"[master]\nmaster ansible_host=127.77.3.10\n"_s));
-        QVERIFY(ini.contains(u"[workers]\nworker-0 ansible_host=127.77.3.20\nworker-1 ansible_host=127.77.3.21\n"_s));
+        QVERIFY(ini.contains(
+            u"[workers]\nworker-0 ansible_host=127.77.3.20\nworker-1 ansible_host=127.77.3.21\n"_s));
         QVERIFY(ini.contains(u"[loadgen:children]\nmaster\nworkers\n"_s));
         QVERIFY(ini.contains(u"ansible_port=2222\n"_s));
         QVERIFY(ini.contains(u"ansible_ssh_common_args=-F /w/ssh_config\n"_s));
         const QString config = h.sshConfig(u"/k/locust"_s, u"/w/known_hosts"_s);
-        QVERIFY(config.contains(u"Host bastion\n  HostName 127.77.3.1\n  Port 2222\n  User locust\n  IdentityFile /k/locust\n"_s));
+        QVERIFY(config.contains(
+            u"Host bastion\n  HostName 127.77.3.1\n  Port 2222\n  User locust\n  IdentityFile /k/locust\n"_s));
         QVERIFY(config.contains(u"StrictHostKeyChecking accept-new"_s));
         QVERIFY(config.contains(u"Host 127.77.3.10 127.77.3.20 127.77.3.21\n"_s));
         QVERIFY(config.contains(u"ProxyJump bastion"_s));
@@ -171,14 +173,19 @@ private Q_SLOTS:
     void commandLines()
     {
         const LoadgenPaths paths {u"/share/infra/loadgen"_s, u"/data/loadgen"_s};
-        const LoadgenCommandBuilder b(valid(), paths, LoadgenOptions {u"http://34.1.2.3"_s, {u"web_port=18089"_s}});
-        QCOMPARE(b.init().displayLine(), u"terraform -chdir=/data/loadgen/loadgen/terraform init -input=false -no-color"_s);
+        const LoadgenCommandBuilder b(
+            valid(), paths, LoadgenOptions {u"http://34.1.2.3"_s, {u"web_port=18089"_s}});
+        QCOMPARE(b.init().displayLine(),
+            u"terraform -chdir=/data/loadgen/loadgen/terraform init -input=false -no-color"_s);
         const QString apply = b.apply().displayLine();
-        QVERIFY2(apply.startsWith(u"terraform -chdir=/data/loadgen/loadgen/terraform apply -auto-approve -json -input=false "
-                                  u"-var project=bc-lab-test -var region=us-central1 -var zone=us-central1-b "
-                                  u"-var name_prefix=locust -var worker_no=2 -var machine_type=e2-small"_s),
+        QVERIFY2(
+            apply.startsWith(
+                u"terraform -chdir=/data/loadgen/loadgen/terraform apply -auto-approve -json -input=false "
+                u"-var project=bc-lab-test -var region=us-central1 -var zone=us-central1-b "
+                u"-var name_prefix=locust -var worker_no=2 -var machine_type=e2-small"_s),
             qPrintable(apply));
-        QVERIFY(b.destroy().displayLine().contains(u" destroy -auto-approve -json -input=false -var project=bc-lab-test"_s));
+        QVERIFY(b.destroy().displayLine().contains(
+            u" destroy -auto-approve -json -input=false -var project=bc-lab-test"_s));
         QCOMPARE(b.playbook(u"workers"_s).displayLine(),
             u"ansible-playbook -i /data/loadgen/inventory.ini /share/infra/loadgen/ansible/site.yml "
             u"-e target_host=http://34.1.2.3 -e web_port=18089 --limit workers"_s);
@@ -200,7 +207,8 @@ private Q_SLOTS:
         const auto spot = prices.value().estimate(p);
         QCOMPARE(spot.vms, 4);
         QVERIFY(spot.perHour);
-        QCOMPARE(*spot.perHour, 3 * *prices.value().hourly(u"e2-small"_s, true) + *prices.value().hourly(u"e2-micro"_s, true));
+        QCOMPARE(*spot.perHour,
+            3 * *prices.value().hourly(u"e2-small"_s, true) + *prices.value().hourly(u"e2-micro"_s, true));
         QVERIFY2(spot.text.contains(prices.value().date()), qPrintable(spot.text));
         p.spot = false;
         QVERIFY(*prices.value().estimate(p).perHour > *spot.perHour);
@@ -217,7 +225,8 @@ private Q_SLOTS:
         LoadgenService service(&context);
         QSignalSpy announced(context.log(), &CommandLog::commandStarted);
         QSignalSpy finished(&service, &LoadgenService::finished);
-        const LoadgenPaths paths {QStringLiteral(BC_SOURCE_DIR) + u"/infra/loadgen"_s, m_dir.filePath(u"dry"_s)};
+        const LoadgenPaths paths {
+            QStringLiteral(BC_SOURCE_DIR) + u"/infra/loadgen"_s, m_dir.filePath(u"dry"_s)};
         QVERIFY(!service.up(valid(), paths, {})); // no target host
         QVERIFY(bool(service.up(valid(), paths, LoadgenOptions {u"http://34.1.2.3"_s, {}})));
         QVERIFY(finished.wait(5000));
@@ -306,7 +315,8 @@ private Q_SLOTS:
         QCOMPARE(st.error().kind, Error::Kind::Cancelled);
         QVERIFY(!service.isRunning());
         for (const auto &args : std::as_const(announced))
-            QVERIFY2(!args.at(1).toString().startsWith(u"ansible-playbook"_s), qPrintable(args.at(1).toString()));
+            QVERIFY2(
+                !args.at(1).toString().startsWith(u"ansible-playbook"_s), qPrintable(args.at(1).toString()));
         QVERIFY(!QFileInfo::exists(lab.paths().hostsFile()));
     }
 

@@ -49,7 +49,8 @@ public:
         if (QString why = copyInfra(); !why.isEmpty())
             return why;
         const QStringList keygen {QStringLiteral("-q"), QStringLiteral("-t"), QStringLiteral("ed25519"),
-            QStringLiteral("-N"), QString(), QStringLiteral("-C"), QStringLiteral("bc-lab"), QStringLiteral("-f")};
+            QStringLiteral("-N"), QString(), QStringLiteral("-C"), QStringLiteral("bc-lab"),
+            QStringLiteral("-f")};
         if (!run(QStringLiteral("ssh-keygen"), keygen + QStringList {path("hostkey")})
             || !run(QStringLiteral("ssh-keygen"), keygen + QStringList {keyPath()}))
             return QStringLiteral("ssh-keygen failed");
@@ -97,14 +98,18 @@ public:
         p.namePrefix = QStringLiteral("bclab");
         return p;
     }
-    LoadgenPaths paths() const { return LoadgenPaths {path("infra") + QStringLiteral("/loadgen"), path("work")}; }
+    LoadgenPaths paths() const
+    {
+        return LoadgenPaths {path("infra") + QStringLiteral("/loadgen"), path("work")};
+    }
     LoadgenOptions options(const QString &shopUrl) const { return LoadgenOptions {shopUrl, ansibleVars()}; }
     QStringList ansibleVars() const
     {
         return {QStringLiteral("locust_install=system"), QStringLiteral("locust_supervisor=process"),
             QStringLiteral("ansible_become=false"), QStringLiteral("locust_home=%1").arg(vmHome()),
-            QStringLiteral("master_bind_host=%1").arg(masterIp()), QStringLiteral("web_host=%1").arg(masterIp()),
-            QStringLiteral("web_port=%1").arg(m_webPort), QStringLiteral("master_port=%1").arg(m_masterPort)};
+            QStringLiteral("master_bind_host=%1").arg(masterIp()),
+            QStringLiteral("web_host=%1").arg(masterIp()), QStringLiteral("web_port=%1").arg(m_webPort),
+            QStringLiteral("master_port=%1").arg(m_masterPort)};
     }
 
     // Processes of this lab other than its sshd listener: Locust on the "VMs", ssh tunnels and
@@ -159,7 +164,8 @@ private:
     {
         auto *random = QRandomGenerator::global();
         for (int attempt = 0; attempt < 20; ++attempt) {
-            m_prefix = QStringLiteral("127.%1.%2").arg(random->bounded(100, 250)).arg(random->bounded(1, 250));
+            m_prefix
+                = QStringLiteral("127.%1.%2").arg(random->bounded(100, 250)).arg(random->bounded(1, 250));
             QTcpServer first;
             if (!first.listen(QHostAddress(m_prefix + QStringLiteral(".1")), 0))
                 continue;
@@ -183,11 +189,13 @@ private:
         const QString source = QStringLiteral(BC_SOURCE_DIR);
         QDir().mkpath(path("infra"));
         for (const char *part : {"infra/loadgen", "infra/modules", "infra/locust"})
-            if (!run(QStringLiteral("cp"), QStringList {QStringLiteral("-r"), source + u'/' + QLatin1String(part), path("infra")}))
+            if (!run(QStringLiteral("cp"),
+                    QStringList {QStringLiteral("-r"), source + u'/' + QLatin1String(part), path("infra")}))
                 return QStringLiteral("cannot copy %1").arg(QLatin1String(part));
         const QString terraform = path("infra") + QStringLiteral("/loadgen/terraform");
-        if (!run(QStringLiteral("cp"), QStringList {QStringLiteral("-r"), source + QStringLiteral("/tests/loadgen/stubs"),
-                                           terraform + QStringLiteral("/test_stubs")}))
+        if (!run(QStringLiteral("cp"),
+                QStringList {QStringLiteral("-r"), source + QStringLiteral("/tests/loadgen/stubs"),
+                    terraform + QStringLiteral("/test_stubs")}))
             return QStringLiteral("cannot copy the terraform stubs");
         QFile loopback(terraform + QStringLiteral("/test_stubs/vms/loopback.json"));
         if (!loopback.open(QIODevice::WriteOnly))
@@ -224,10 +232,12 @@ private:
         file.write(config.toUtf8());
         file.close();
         if (::getuid() == 0)
-            QDir().mkpath(QStringLiteral("/run/sshd")); // privilege separation directory (Debian's boot makes it)
+            QDir().mkpath(
+                QStringLiteral("/run/sshd")); // privilege separation directory (Debian's boot makes it)
         m_sshd.setProcessChannelMode(QProcess::ForwardedErrorChannel);
         m_sshd.start(QStringLiteral("/usr/sbin/sshd"),
-            {QStringLiteral("-D"), QStringLiteral("-f"), path("sshd_config"), QStringLiteral("-E"), path("sshd.log")});
+            {QStringLiteral("-D"), QStringLiteral("-f"), path("sshd_config"), QStringLiteral("-E"),
+                path("sshd.log")});
         if (!m_sshd.waitForStarted(5000))
             return QStringLiteral("/usr/sbin/sshd did not start (is openssh-server installed?)");
         const bool listening = QTest::qWaitFor(

@@ -122,8 +122,10 @@ private Q_SLOTS:
         box->workersBox()->setValue(2);
         QTest::mouseClick(box->provisionButton(), Qt::LeftButton);
         QVERIFY(box->problemLabel()->isVisible());
-        QVERIFY2(box->problemLabel()->text().startsWith(u"project: "_s), qPrintable(box->problemLabel()->text()));
-        for (const auto &args : std::as_const(commands)) // kubectl reads the shop's address; nothing else runs
+        QVERIFY2(
+            box->problemLabel()->text().startsWith(u"project: "_s), qPrintable(box->problemLabel()->text()));
+        for (const auto &args :
+            std::as_const(commands)) // kubectl reads the shop's address; nothing else runs
             QVERIFY2(args.at(1).toString().startsWith(u"kubectl"_s), qPrintable(args.at(1).toString()));
         QVERIFY(!box->service()->isRunning());
         box->projectEdit()->setText(profile.project);
@@ -138,7 +140,8 @@ private Q_SLOTS:
         QVERIFY(!box->provisionButton()->isEnabled());
         QVERIFY(box->progress()->cancelButton()->isVisible());
         QVERIFY2(box->costLabel()->text().contains(u"per hour"_s), qPrintable(box->costLabel()->text()));
-        QTRY_VERIFY_WITH_TIMEOUT(box->progress()->phase().contains(u"(task "_s) || !provisioned.isEmpty(), 120000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            box->progress()->phase().contains(u"(task "_s) || !provisioned.isEmpty(), 120000);
         screenshot(&panel, "loadgen-provisioning.png");
         QTRY_VERIFY_WITH_TIMEOUT(!provisioned.isEmpty(), 180000);
         const bc::Status up = provisioned.first().first().value<bc::Status>();
@@ -158,8 +161,8 @@ private Q_SLOTS:
         for (const auto &args : std::as_const(commands))
             lines << args.at(1).toString();
         const QString all = lines.join(u'\n');
-        for (const QString &expected : {u" init -input=false"_s, u" apply -auto-approve -json"_s, u" output -json"_s,
-                 u"ansible-playbook -i "_s, u"ssh -F "_s})
+        for (const QString &expected : {u" init -input=false"_s, u" apply -auto-approve -json"_s,
+                 u" output -json"_s, u"ansible-playbook -i "_s, u"ssh -F "_s})
             QVERIFY2(all.contains(expected), qPrintable(expected + u" not in:\n"_s + all));
         QVERIFY(!all.contains(u"PRIVATE KEY"_s));
 
@@ -167,14 +170,15 @@ private Q_SLOTS:
         panel.usersBox()->setValue(50);
         panel.durationEdit()->setText(u"60s"_s);
         QTest::mouseClick(panel.startButton(), Qt::LeftButton);
-        QTRY_VERIFY_WITH_TIMEOUT(panel.session() && panel.session()->phase() == bc::LoadSession::Phase::Running, 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            panel.session() && panel.session()->phase() == bc::LoadSession::Phase::Running, 30000);
         bc::LoadSession *session = panel.session();
         QCOMPARE(session->settings().attachUrl, box->masterUrl());
         QSignalSpy finished(session, &bc::LoadSession::finished);
         QSignalSpy collected(box, &bc::GceGeneratorBox::resultsCollected);
         phase.restart();
-        QTRY_VERIFY_WITH_TIMEOUT(session->history().samples().size() >= 3
-                && session->history().samples().last().userCount == 50,
+        QTRY_VERIFY_WITH_TIMEOUT(
+            session->history().samples().size() >= 3 && session->history().samples().last().userCount == 50,
             40000);
 
         // Fault 1: a worker VM's Locust killed with -9 is missing within 10 s.
@@ -205,15 +209,17 @@ private Q_SLOTS:
         qInfo("phase: GUI 60 s run ended after %.1f s", phase.elapsed() / 1000.0);
         const auto &samples = session->history().samples();
         QVERIFY(samples.last().totalRequests > 0);
-        qInfo("GUI run: %lld requests, %lld failures", samples.last().totalRequests, samples.last().totalFailures);
+        qInfo("GUI run: %lld requests, %lld failures", samples.last().totalRequests,
+            samples.last().totalFailures);
 
         // Results: the master's HTML and CSVs in the run folder, beside the panel's own files.
         QTRY_VERIFY_WITH_TIMEOUT(!collected.isEmpty(), 60000);
         const bc::Status copied = collected.first().first().value<bc::Status>();
-        QVERIFY2(bool(copied), qPrintable(copied ? QString() : copied.error().message + copied.error().detail));
+        QVERIFY2(
+            bool(copied), qPrintable(copied ? QString() : copied.error().message + copied.error().detail));
         const QString runDir = session->runDir();
-        for (const char *name : {"report.html", "locust_stats.csv", "locust/master_report.html", "locust/run_stats.csv",
-                 "locust/run_stats_history.csv", "locust/run_failures.csv"})
+        for (const char *name : {"report.html", "locust_stats.csv", "locust/master_report.html",
+                 "locust/run_stats.csv", "locust/run_stats_history.csv", "locust/run_failures.csv"})
             QVERIFY2(QFileInfo(runDir + u'/' + QLatin1String(name)).size() > 0, name);
 
         // Replace missing workers: terraform and ansible again; the killed worker runs again.
@@ -242,7 +248,8 @@ private Q_SLOTS:
                 yes->click();
         });
         QTest::mouseClick(box->destroyButton(), Qt::LeftButton);
-        QVERIFY2(confirmText.contains(m_lab.masterIp()) && confirmText.contains(u"per hour"_s), qPrintable(confirmText));
+        QVERIFY2(confirmText.contains(m_lab.masterIp()) && confirmText.contains(u"per hour"_s),
+            qPrintable(confirmText));
         QTRY_VERIFY_WITH_TIMEOUT(!destroyed.isEmpty(), 60000);
         QVERIFY(destroyed.first().first().value<bc::Status>());
         qInfo("phase: GUI destroy %.1f s", phase.elapsed() / 1000.0);
@@ -256,16 +263,17 @@ private Q_SLOTS:
         QElapsedTimer phase;
         phase.start();
         const bc::LoadgenProfile p = m_lab.profile();
-        QStringList up {u"loadgen"_s, u"up"_s, u"--project"_s, p.project, u"--ssh-public-key"_s, p.sshPublicKeyPath,
-            u"--ssh-user"_s, p.sshUser, u"--name-prefix"_s, u"bclabcli"_s, u"--workers"_s, u"2"_s,
-            u"--target-host"_s, m_shopUrl};
+        QStringList up {u"loadgen"_s, u"up"_s, u"--project"_s, p.project, u"--ssh-public-key"_s,
+            p.sshPublicKeyPath, u"--ssh-user"_s, p.sshUser, u"--name-prefix"_s, u"bclabcli"_s, u"--workers"_s,
+            u"2"_s, u"--target-host"_s, m_shopUrl};
         for (const QString &var : m_lab.ansibleVars())
             up << u"--ansible-var"_s << var;
         up << where();
         // --dry-run first: every terraform and ansible-playbook line, nothing runs.
         auto dry = cli(up + QStringList {u"--dry-run"_s});
         QCOMPARE(dry.code, 0);
-        QVERIFY2(dry.out.contains(u" init -input=false"_s) && dry.out.contains(u" apply -auto-approve -json"_s)
+        QVERIFY2(dry.out.contains(u" init -input=false"_s)
+                && dry.out.contains(u" apply -auto-approve -json"_s)
                 && dry.out.contains(u"ansible-playbook -i "_s),
             qPrintable(dry.out));
         QVERIFY(!QFile::exists(m_lab.paths().stateFile()));
@@ -282,12 +290,13 @@ private Q_SLOTS:
         QCOMPARE(r.out.count(u": ready"_s), 2);
         qInfo("phase: CLI loadgen status (tunnel, workers) %.1f s", phase.elapsed() / 1000.0);
 
-        const QStringList run {u"load"_s, u"run"_s, u"--on"_s, u"gce"_s, u"--loadgen-dir"_s, m_lab.paths().workDir,
-            u"--host"_s, m_shopUrl, u"--users"_s, u"50"_s, u"--spawn-rate"_s, u"10"_s, u"--time"_s, u"60s"_s, u"--out"_s,
-            m_runs.filePath(u"cli"_s)};
+        const QStringList run {u"load"_s, u"run"_s, u"--on"_s, u"gce"_s, u"--loadgen-dir"_s,
+            m_lab.paths().workDir, u"--host"_s, m_shopUrl, u"--users"_s, u"50"_s, u"--spawn-rate"_s, u"10"_s,
+            u"--time"_s, u"60s"_s, u"--out"_s, m_runs.filePath(u"cli"_s)};
         dry = cli(run + QStringList {u"--dry-run"_s});
         QCOMPARE(dry.code, 0);
-        QVERIFY2(dry.out.contains(u"ssh -F "_s) && dry.out.contains(u" -N "_s) && dry.out.contains(u"scp -F "_s),
+        QVERIFY2(
+            dry.out.contains(u"ssh -F "_s) && dry.out.contains(u" -N "_s) && dry.out.contains(u"scp -F "_s),
             qPrintable(dry.out));
         phase.restart();
         r = cli(run);
@@ -324,8 +333,8 @@ private:
 
     QStringList where() const
     {
-        return {u"--infra-dir"_s, m_lab.paths().infraDir, u"--work-dir"_s, m_lab.paths().workDir, u"--profile-file"_s,
-            m_lab.path("loadgen-cli.yaml")};
+        return {u"--infra-dir"_s, m_lab.paths().infraDir, u"--work-dir"_s, m_lab.paths().workDir,
+            u"--profile-file"_s, m_lab.path("loadgen-cli.yaml")};
     }
 
     CliResult cli(const QStringList &args) const
@@ -341,7 +350,8 @@ private:
             p.waitForFinished();
             return {};
         }
-        return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+        return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
+            QString::fromUtf8(p.readAllStandardError())};
     }
 
     void checkNothingLeft()
@@ -350,7 +360,8 @@ private:
         QVERIFY(!QFile::exists(m_lab.paths().hostsFile()));
         QVERIFY(!bc::LoadgenService::isUp(m_lab.paths()));
         // Ansible's shared connections end a few seconds after their last task.
-        QTRY_VERIFY2_WITH_TIMEOUT(m_lab.leftovers().isEmpty(), qPrintable(describe(m_lab.leftovers())), 15000);
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            m_lab.leftovers().isEmpty(), qPrintable(describe(m_lab.leftovers())), 15000);
         QVERIFY(QDir(m_lab.vmHome()).entryList({u"*.pid"_s}, QDir::Files).isEmpty());
     }
 

@@ -119,7 +119,8 @@ QWidget *GceGeneratorBox::createGceForm()
     m_sshKey->setPlaceholderText(u"~/.ssh/locust.pub"_s);
     auto *browse = new QPushButton(tr("Browse..."), form);
     connect(browse, &QPushButton::clicked, this, [this] {
-        const QString file = QFileDialog::getOpenFileName(this, tr("SSH public key"), {}, tr("Public keys (*.pub)"));
+        const QString file
+            = QFileDialog::getOpenFileName(this, tr("SSH public key"), {}, tr("Public keys (*.pub)"));
         if (!file.isEmpty())
             m_sshKey->setText(file);
     });
@@ -146,8 +147,9 @@ QWidget *GceGeneratorBox::createGceForm()
 
     auto *buttons = new QHBoxLayout;
     m_provision = new QPushButton(tr("Provision"), form);
-    m_provision->setToolTip(tr("terraform apply, then ansible-playbook through the bastion; again: applies only "
-                               "what changed"));
+    m_provision->setToolTip(
+        tr("terraform apply, then ansible-playbook through the bastion; again: applies only "
+           "what changed"));
     m_replace = new QPushButton(tr("Replace missing workers"), form);
     m_destroy = new QPushButton(tr("Destroy..."), form);
     connect(m_provision, &QPushButton::clicked, this, [this] { provision(false); });
@@ -237,7 +239,8 @@ bool GceGeneratorBox::checkForm()
 {
     const auto problem = LoadgenProfileValidator::check(profileFromForm());
     for (QLineEdit *edit : {m_project, m_zone, m_machineType, m_sshKey, m_sshUser})
-        edit->setStyleSheet(problem && edit->objectName() == problem->field ? u"border: 2px solid #c0392b;"_s : QString());
+        edit->setStyleSheet(
+            problem && edit->objectName() == problem->field ? u"border: 2px solid #c0392b;"_s : QString());
     m_problem->setVisible(problem.has_value());
     m_problem->setText(problem ? problem->message : QString());
     if (!problem) {
@@ -273,15 +276,17 @@ void GceGeneratorBox::destroy()
     const LoadgenProfile profile = profileFromForm();
     const Result<LoadgenHosts> hosts = LoadgenService::readHosts(m_paths);
     const Result<LoadgenPrices> prices = LoadgenPrices::load(m_paths.prices());
-    QString what = hosts ? tr("Running: bastion %1, master %2, workers %3.")
-                               .arg(hosts.value().bastionIp, hosts.value().masterIp,
-                                   hosts.value().workerIps.join(u", "_s))
-                         : tr("The Terraform state in %1.").arg(m_paths.terraformDir());
+    QString what = hosts
+        ? tr("Running: bastion %1, master %2, workers %3.")
+              .arg(hosts.value().bastionIp, hosts.value().masterIp, hosts.value().workerIps.join(u", "_s))
+        : tr("The Terraform state in %1.").arg(m_paths.terraformDir());
     QMessageBox box(QMessageBox::Warning, tr("Destroy the load generator?"), what, QMessageBox::Cancel, this);
     box.setObjectName(QLatin1String(kDestroyConfirmName));
     box.setInformativeText(
-        (prices ? tr("While it runs it costs %1.").arg(prices.value().estimate(profile).text) : prices.error().message)
-        + u"\n\n"_s + tr("terraform destroy -auto-approve deletes every VM, the network and the firewall rules."));
+        (prices ? tr("While it runs it costs %1.").arg(prices.value().estimate(profile).text)
+                : prices.error().message)
+        + u"\n\n"_s
+        + tr("terraform destroy -auto-approve deletes every VM, the network and the firewall rules."));
     QPushButton *yes = box.addButton(tr("Destroy"), QMessageBox::DestructiveRole);
     yes->setObjectName(u"confirmDestroy"_s);
     box.setDefaultButton(QMessageBox::Cancel);
@@ -309,7 +314,8 @@ void GceGeneratorBox::onJobFinished(const Status &status)
         m_progress->finish(true, tr("The load generator is destroyed; no Terraform state is left."));
         m_workerTable->setRowCount(0);
     } else {
-        m_progress->finish(true, job == Job::Replace ? tr("Missing workers replaced.") : tr("The load generator is up."));
+        m_progress->finish(
+            true, job == Job::Replace ? tr("Missing workers replaced.") : tr("The load generator is up."));
         if (!m_tunnel->isRunning())
             connectTunnel();
     }
