@@ -26,6 +26,7 @@
 #include <QMessageBox>
 #include <QProcess>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QRadioButton>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -287,7 +288,8 @@ private Q_SLOTS:
         phase.restart();
         r = cli(QStringList {u"loadgen"_s, u"status"_s} + where());
         QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
-        QCOMPARE(r.out.count(u": ready"_s), 2);
+        QCOMPARE(r.out.count(QRegularExpression(u"^worker \\S+: ready"_s, QRegularExpression::MultilineOption)), 2);
+        QVERIFY2(r.out.contains(u"per hour"_s), qPrintable(r.out));
         qInfo("phase: CLI loadgen status (tunnel, workers) %.1f s", phase.elapsed() / 1000.0);
 
         const QStringList run {u"load"_s, u"run"_s, u"--on"_s, u"gce"_s, u"--loadgen-dir"_s,

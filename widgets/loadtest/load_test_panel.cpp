@@ -1,7 +1,5 @@
 #include "widgets/loadtest/load_test_panel.h"
 
-#include "widgets/loadtest/gce_generator_box.h"
-
 #include "backend/kube/kube_client.h"
 #include "backend/load/endpoint_stats_model.h"
 #include "backend/load/load_session.h"
@@ -11,6 +9,7 @@
 #include "backend/session/cluster_session.h"
 #include "widgets/charts/live_chart.h"
 #include "widgets/common/inline_banner.h"
+#include "widgets/loadtest/gce_generator_box.h"
 
 #include <QChart>
 #include <QDesktopServices>
@@ -27,6 +26,7 @@
 #include <QLineSeries>
 #include <QListWidget>
 #include <QPushButton>
+#include <QRadioButton>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTabWidget>
@@ -64,6 +64,7 @@ LoadTestPanel::LoadTestPanel(RunContext *context, ClusterSession *cluster, QWidg
     m_where = new GceGeneratorBox(m_context, top);
     connect(m_host, &QLineEdit::textChanged, m_where, &GceGeneratorBox::setTargetHost);
     m_where->setTargetHost(m_host->text());
+    connect(m_where->gceButton(), &QRadioButton::toggled, m_workers, &QWidget::setDisabled); // GCE: worker_no
     topLayout->addWidget(m_where);
     topLayout->addWidget(createCharts(), 1);
     splitter->addWidget(top);
