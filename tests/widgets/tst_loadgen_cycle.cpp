@@ -26,8 +26,8 @@
 #include <QMessageBox>
 #include <QProcess>
 #include <QPushButton>
-#include <QRegularExpression>
 #include <QRadioButton>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
@@ -286,9 +286,11 @@ private Q_SLOTS:
         qInfo("phase: CLI loadgen up %.1f s", phase.elapsed() / 1000.0);
 
         phase.restart();
-        r = cli(QStringList {u"loadgen"_s, u"status"_s} + where());
+        // A worker connects a second or two after the playbook started it: ask again until both are in.
+        const QRegularExpression ready(u"^worker \\S+: ready"_s, QRegularExpression::MultilineOption);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (r = cli(QStringList {u"loadgen"_s, u"status"_s} + where())).out.count(ready) == 2, 30000);
         QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
-        QCOMPARE(r.out.count(QRegularExpression(u"^worker \\S+: ready"_s, QRegularExpression::MultilineOption)), 2);
         QVERIFY2(r.out.contains(u"per hour"_s), qPrintable(r.out));
         qInfo("phase: CLI loadgen status (tunnel, workers) %.1f s", phase.elapsed() / 1000.0);
 
