@@ -11,6 +11,7 @@
 #include "widgets/common/icons.h"
 #include "widgets/console/console_dock.h"
 #include "widgets/deploy/deploy_panel.h"
+#include "widgets/loadtest/gce_generator_box.h"
 #include "widgets/loadtest/load_test_panel.h"
 #include "widgets/orders/orders_panel.h"
 #include "widgets/pods/pods_panel.h"
@@ -199,13 +200,16 @@ void MainWindow::openAbout()
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     const int running = m_context ? m_context->log()->runningCount() : 0;
-    if (running > 0) {
+    const QString generator = GceGeneratorBox::quitWarning();
+    if (running > 0 || !generator.isEmpty()) {
         QMessageBox box(QMessageBox::Warning, u"Quit %1?"_s.arg(QGuiApplication::applicationDisplayName()),
-            running == 1 ? u"A command is still running."_s
+            running == 0 ? u"A load generator is still up."_s
+            : running == 1 ? u"A command is still running."_s
                          : u"%1 commands are still running."_s.arg(running),
             QMessageBox::Cancel, this);
         box.setInformativeText(
-            u"Quitting stops them (load tests, port-forwards and provisioning included)."_s);
+            u"Quitting stops them (load tests, port-forwards and provisioning included)."_s
+            + (generator.isEmpty() ? QString() : u"\n\n"_s + generator));
         QPushButton *stop = box.addButton(u"Stop and quit"_s, QMessageBox::DestructiveRole);
         box.setDefaultButton(QMessageBox::Cancel);
         box.exec();

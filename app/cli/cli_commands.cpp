@@ -7,6 +7,7 @@ QList<CommandSpec> allCommands()
     QList<CommandSpec> all;
     all += toolCommands();
     all += loadCommands();
+    all += loadgenCommands();
     all += clusterCommands();
     all += sandboxCommands();
     all += deployCommands();

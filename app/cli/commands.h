@@ -6,6 +6,7 @@
 namespace bc::cli {
 QList<CommandSpec> toolCommands();
 QList<CommandSpec> loadCommands();
+QList<CommandSpec> loadgenCommands();
 QList<CommandSpec> clusterCommands();
 QList<CommandSpec> canaryCommands();
 QList<CommandSpec> podsCommands();

@@ -1,6 +1,7 @@
 // boutique-control load run|report|list: the load test without a window, on the same LoadSession the
 // panel uses.
 #include "app/cli/commands.h"
+#include "app/cli/loadgen_commands.h"
 
 #include "app/cli/kube_options.h"
 #include "backend/deploy/storefront_address.h"
@@ -123,6 +124,9 @@ void runCommand(CliCall &call, const QCommandLineParser &p, const QString &host)
         dir = created.value();
     }
     dir = QDir(dir).absolutePath();
+    if (p.value(u"on"_s) == u"gce")
+        return runLoadOnGce(call, settings, dir, p.value(u"loadgen-dir"_s),
+                            [&call](const LoadSample &s) { printSample(call, s); });
 
     auto *session = new LoadSession(call.context(), &call);
     QObject::connect(session, &LoadSession::sampleAdded, &call, [&call](const LoadSample &s) { printSample(call, s); });
@@ -209,6 +213,9 @@ void loadCommand(CliCall &call)
         {u"out"_s, u"Run folder (default: a new folder in the app's data location)."_s, u"DIR"_s},
         {u"attach"_s, u"Drive an already running Locust master at this URL instead of starting one."_s, u"URL"_s},
         {u"locustfile"_s, u"Your own locustfile instead of the Online Boutique shopper."_s, u"FILE"_s},
+        {u"on"_s, u"Where Locust runs: local (default) or gce (the load generator of `loadgen up`)."_s, u"WHERE"_s,
+         u"local"_s},
+        {u"loadgen-dir"_s, u"--on gce: the generator's work folder (default: the app's data location)."_s, u"DIR"_s},
     });
     if (!call.parse(p,
                     u"Run a Locust load test against the storefront, or rebuild and list saved runs.\n\n"
@@ -223,6 +230,8 @@ void loadCommand(CliCall &call)
     if (sub == u"run") {
         if (pos.size() > 1)
             return call.fail(u"load run takes no positional argument (got \"%1\")."_s.arg(pos.value(1)), 2);
+        if (p.value(u"on"_s) != u"local" && p.value(u"on"_s) != u"gce")
+            return call.fail(u"--on: \"%1\" is not local or gce."_s.arg(p.value(u"on"_s)), 2);
         if (p.isSet(u"host"_s) || p.isSet(u"attach"_s))
             return runCommand(call, p, p.value(u"host"_s));
         auto *address = new StorefrontAddress(call.context(), kube.target(p), &call);

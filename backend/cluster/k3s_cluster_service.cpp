@@ -4,6 +4,7 @@
 #include "backend/cluster/profile_validator.h"
 #include "backend/cluster/provisioning_job.h"
 #include "backend/cluster/terraform_progress_parser.h"
+#include "backend/cluster/terraform_work_copy.h"
 #include "backend/process/run_context.h"
 
 #include <QCoreApplication>
@@ -139,17 +140,7 @@ Status K3sClusterService::check(const K3sSettings &settings, const K3sPaths &pat
 
 Status K3sClusterService::prepareWorkDir(const K3sPaths &paths) const
 {
-    if (!QDir().mkpath(paths.terraformDir()))
-        return Error {Error::Kind::Failed, u"Cannot create %1."_s.arg(paths.terraformDir())};
-    const QDir source(paths.terraformSourceDir());
-    for (const QString &name : source.entryList({u"*.tf"_s}, QDir::Files)) {
-        const QString target = paths.terraformDir() + u'/' + name;
-        QFile::remove(target);
-        if (!QFile::copy(source.filePath(name), target))
-            return Error {Error::Kind::Failed, u"Cannot copy %1 to %2."_s.arg(name, paths.terraformDir())};
-        QFile::setPermissions(target, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
-    }
-    return ok();
+    return TerraformWorkCopy::refresh(paths.infraDir, paths.workDir);
 }
 
 Status K3sClusterService::create(const K3sSettings &settings, const K3sPaths &paths)

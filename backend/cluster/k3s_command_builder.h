@@ -12,11 +12,11 @@ namespace bc {
 struct K3sPaths
 {
     QString infraDir; // .../infra/k3s (terraform/, ansible/playbook.yml)
-    QString workDir; // per profile: terraform/ copy with its state, inventory.ini, kubeconfig
+    QString workDir; // per profile: k3s/terraform copy with its state, modules/, inventory.ini, kubeconfig
 
     QString terraformSourceDir() const { return infraDir + QStringLiteral("/terraform"); }
     QString playbook() const { return infraDir + QStringLiteral("/ansible/playbook.yml"); }
-    QString terraformDir() const { return workDir + QStringLiteral("/terraform"); }
+    QString terraformDir() const { return workDir + QStringLiteral("/k3s/terraform"); } // TerraformWorkCopy
     QString inventory() const { return workDir + QStringLiteral("/inventory.ini"); }
     QString kubeconfig() const { return workDir + QStringLiteral("/kubeconfig"); }
 };

@@ -66,11 +66,11 @@ void TstK3sClusterService::commandLines()
     QCOMPARE(b.privateKeyPath(), m_dir.filePath(u"ansible"_s));
     QCOMPARE(b.init().arguments,
         (QStringList {
-            u"-chdir=/data/clusters/own/terraform"_s, u"init"_s, u"-input=false"_s, u"-no-color"_s}));
-    QCOMPARE(b.init().workingDirectory, u"/data/clusters/own/terraform"_s);
+            u"-chdir=/data/clusters/own/k3s/terraform"_s, u"init"_s, u"-input=false"_s, u"-no-color"_s}));
+    QCOMPARE(b.init().workingDirectory, u"/data/clusters/own/k3s/terraform"_s);
     const QStringList apply = b.apply().arguments;
     QCOMPARE(apply.mid(0, 5),
-        (QStringList {u"-chdir=/data/clusters/own/terraform"_s, u"apply"_s, u"-auto-approve"_s, u"-json"_s,
+        (QStringList {u"-chdir=/data/clusters/own/k3s/terraform"_s, u"apply"_s, u"-auto-approve"_s, u"-json"_s,
             u"-input=false"_s}));
     QVERIFY(apply.contains(u"masters=3"_s));
     QVERIFY(apply.contains(u"workers=2"_s));
@@ -163,7 +163,7 @@ void TstK3sClusterService::dryRunAnnouncesEveryStepAndWritesNothing()
     QVERIFY(finished.wait(5000));
     QVERIFY(finished.first().first().value<Status>());
     QCOMPARE(announced.size(), 4);
-    const QString chdir = u"terraform -chdir=%1/terraform "_s.arg(paths.workDir);
+    const QString chdir = u"terraform -chdir=%1/k3s/terraform "_s.arg(paths.workDir);
     QCOMPARE(announced[0][1].toString(), chdir + u"init -input=false -no-color"_s);
     QVERIFY(announced[1][1].toString().startsWith(
         chdir + u"apply -auto-approve -json -input=false -var project=central-cinema-402517"_s));

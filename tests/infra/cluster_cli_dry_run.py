@@ -129,7 +129,7 @@ with tempfile.TemporaryDirectory() as tmp:
     r = cli(["create", "--provider", "k3s", "--project", "central-cinema-402517", "--zone", "europe-west6-a",
              "--masters", "3", "--workers", "2", "--ssh-public-key", pub, "--work-dir", work, "--dry-run"], env)
     k3s = r.stdout.splitlines()
-    chdir = "-chdir=" + os.path.join(work, "terraform")
+    chdir = "-chdir=" + os.path.join(work, "k3s", "terraform")  # TerraformWorkCopy: WORK/k3s/terraform + WORK/modules
     check(r.returncode == 0 and [shlex.split(l)[:3] for l in k3s] ==
           [["terraform", chdir, "init"], ["terraform", chdir, "apply"], ["terraform", chdir, "output"],
            ["ansible-playbook", "-i", os.path.join(work, "inventory.ini")]],

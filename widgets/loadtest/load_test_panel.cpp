@@ -10,6 +10,7 @@
 #include "backend/session/cluster_session.h"
 #include "widgets/charts/live_chart.h"
 #include "widgets/common/inline_banner.h"
+#include "widgets/loadtest/gce_generator_box.h"
 
 #include <QChart>
 #include <QDesktopServices>
@@ -26,6 +27,7 @@
 #include <QLineSeries>
 #include <QListWidget>
 #include <QPushButton>
+#include <QRadioButton>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTabWidget>
@@ -60,6 +62,11 @@ LoadTestPanel::LoadTestPanel(RunContext *context, ClusterSession *cluster, QWidg
     auto *topLayout = new QVBoxLayout(top);
     topLayout->setContentsMargins(0, 0, 0, 0);
     topLayout->addWidget(createControls());
+    m_where = new GceGeneratorBox(m_context, top);
+    connect(m_host, &QLineEdit::textChanged, m_where, &GceGeneratorBox::setTargetHost);
+    m_where->setTargetHost(m_host->text());
+    connect(m_where->gceButton(), &QRadioButton::toggled, m_workers, &QWidget::setDisabled); // GCE: worker_no
+    topLayout->addWidget(m_where);
     topLayout->addWidget(createCharts(), 1);
     splitter->addWidget(top);
     splitter->addWidget(createTables());
@@ -374,6 +381,15 @@ void LoadTestPanel::startRun()
         }
         settings.ramp = ramp.value();
     }
+    if (m_where->isGce()) {
+        settings.attachUrl = m_where->masterUrl();
+        if (settings.attachUrl.isEmpty()) {
+            banner()->showError(Error{Error::Kind::Unavailable,
+                                      tr("The GCE master is not reachable yet: provision the load generator and "
+                                         "wait for its SSH tunnel.")});
+            return;
+        }
+    }
     if (const Status valid = settings.validate(); !valid) {
         banner()->showError(valid.error());
         return;
@@ -427,6 +443,8 @@ void LoadTestPanel::onSample(const LoadSample &sample)
 
 void LoadTestPanel::onFinished(const Status &status)
 {
+    if (!m_session->settings().attachUrl.isEmpty() && m_where->isGce())
+        m_where->collectResults(m_session->runDir()); // the master's report and CSVs into RUN/locust
     if (status)
         banner()->showMessage(InlineBanner::Level::Info, tr("Run saved in %1").arg(m_session->runDir()));
     else

@@ -19,6 +19,7 @@ namespace bc {
 
 class ClusterSession;
 class EndpointStatsModel;
+class GceGeneratorBox;
 class LiveChart;
 class RunContext;
 
@@ -49,6 +50,7 @@ public:
     static constexpr int kChartedEndpoints = 8;
     EndpointStatsModel *endpoints() const { return m_endpoints; }
     QListWidget *runList() const { return m_runs; }
+    GceGeneratorBox *whereBox() const { return m_where; } // "Where Locust runs": local or GCE
     void setRunsRoot(const QString &root); // default: RunStore::defaultRoot()
     // Draw this history instead of the run's (nullptr: the run's again); for the chart benchmark.
     void showHistory(const LoadHistory *history);
@@ -91,6 +93,7 @@ private:
     QPushButton *m_stop = nullptr;
     QPushButton *m_applyUsers = nullptr;
     QLabel *m_state = nullptr;
+    GceGeneratorBox *m_where = nullptr;
     LiveChart *m_rpsChart = nullptr;
     LiveChart *m_latencyChart = nullptr;
     LiveChart *m_usersChart = nullptr;

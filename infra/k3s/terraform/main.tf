@@ -4,60 +4,21 @@ locals {
   ssh_keys = "${var.ssh_user}:${trimspace(file(var.ssh_public_key_path))}"
 }
 
-resource "google_compute_network" "vpc" {
-  name                    = "${var.cluster_name}-vpc"
-  auto_create_subnetworks = false
-}
-
-resource "google_compute_subnetwork" "subnet" {
-  name          = "${var.cluster_name}-subnet"
-  network       = google_compute_network.vpc.id
-  region        = local.region
-  ip_cidr_range = var.subnet_cidr
-}
-
-# From outside only SSH (and the API server when api_source_ranges says so).
-resource "google_compute_firewall" "ssh" {
-  name          = "${var.cluster_name}-allow-ssh"
-  network       = google_compute_network.vpc.name
-  source_ranges = var.ssh_source_ranges
-  target_tags   = [local.node_tag]
-  allow {
-    protocol = "tcp"
-    ports    = ["22"]
-  }
-}
-
-resource "google_compute_firewall" "api" {
-  count         = length(var.api_source_ranges) > 0 ? 1 : 0
-  name          = "${var.cluster_name}-allow-api"
-  network       = google_compute_network.vpc.name
-  source_ranges = var.api_source_ranges
-  target_tags   = [local.node_tag]
-  allow {
-    protocol = "tcp"
-    ports    = ["6443"]
-  }
-}
-
-# Inside the subnet everything flows: etcd, the API server, kubelet, flannel VXLAN.
-resource "google_compute_firewall" "internal" {
-  name          = "${var.cluster_name}-allow-internal"
-  network       = google_compute_network.vpc.name
-  source_ranges = [var.subnet_cidr]
-  allow {
-    protocol = "tcp"
-  }
-  allow {
-    protocol = "udp"
-  }
-  allow {
-    protocol = "icmp"
-  }
+module "network" {
+  source            = "../../modules/gce_network"
+  project           = var.project
+  region            = local.region
+  name_prefix       = var.cluster_name
+  subnet_cidr       = var.subnet_cidr
+  ssh_source_ranges = var.ssh_source_ranges
+  ssh_target_tags   = [local.node_tag]
+  # The API server from outside only when api_source_ranges says so.
+  extra_ingress = [{ name = "api", ports = ["6443"], source_ranges = var.api_source_ranges }]
 }
 
 resource "google_compute_instance" "master" {
   count        = var.masters
+  project      = var.project
   name         = "${var.cluster_name}-master-${count.index}"
   machine_type = var.machine_type
   zone         = var.zone
@@ -72,7 +33,7 @@ resource "google_compute_instance" "master" {
   }
 
   network_interface {
-    subnetwork = google_compute_subnetwork.subnet.id
+    subnetwork = module.network.subnetwork_id
     access_config {}
   }
 
@@ -85,11 +46,12 @@ resource "google_compute_instance" "master" {
     instance_termination_action = var.spot ? "STOP" : null
   }
 
-  depends_on = [google_compute_firewall.ssh, google_compute_firewall.internal]
+  depends_on = [module.network]
 }
 
 resource "google_compute_instance" "worker" {
   count        = var.workers
+  project      = var.project
   name         = "${var.cluster_name}-worker-${count.index}"
   machine_type = var.machine_type
   zone         = var.zone
@@ -104,7 +66,7 @@ resource "google_compute_instance" "worker" {
   }
 
   network_interface {
-    subnetwork = google_compute_subnetwork.subnet.id
+    subnetwork = module.network.subnetwork_id
     access_config {}
   }
 
@@ -117,5 +79,5 @@ resource "google_compute_instance" "worker" {
     instance_termination_action = var.spot ? "STOP" : null
   }
 
-  depends_on = [google_compute_firewall.ssh, google_compute_firewall.internal]
+  depends_on = [module.network]
 }

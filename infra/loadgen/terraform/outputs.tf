@@ -1,14 +1,14 @@
-# Read with `terraform output -json` to write the Ansible inventory (see ../ansible/inventory.example.ini).
+# Read by the app with `terraform output -json` to write the Ansible inventory and the ssh config.
 output "bastion_ip" {
-  value = google_compute_instance.bastion.network_interface[0].access_config[0].nat_ip
+  value = module.vms.bastion_ip
 }
 
 output "master_ip" {
-  value = google_compute_instance.master.network_interface[0].network_ip
+  value = module.vms.master_ip
 }
 
 output "worker_ips" {
-  value = google_compute_instance.worker[*].network_interface[0].network_ip
+  value = module.vms.worker_ips
 }
 
 output "worker_no" {
@@ -17,4 +17,8 @@ output "worker_no" {
 
 output "ssh_user" {
   value = var.ssh_user
+}
+
+output "ssh_port" {
+  value = module.vms.ssh_port
 }
