@@ -10,8 +10,11 @@
 #include "widgets/cluster/cluster_panel.h"
 #include "widgets/common/icons.h"
 #include "widgets/console/console_dock.h"
+#include "backend/journey/journey_model.h"
 #include "widgets/deploy/deploy_panel.h"
 #include "widgets/loadtest/gce_generator_box.h"
+#include "widgets/journey/journey_strip.h"
+#include "widgets/journey/journey_wiring.h"
 #include "widgets/loadtest/load_test_panel.h"
 #include "widgets/orders/orders_panel.h"
 #include "widgets/pods/pods_panel.h"
@@ -29,6 +32,7 @@
 #include <QPushButton>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
 
@@ -48,12 +52,20 @@ MainWindow::MainWindow(RunContext *context, AppSettings *settings, ClusterSessio
     setWindowTitle(QGuiApplication::applicationDisplayName());
     createPanels();
 
+    m_journey = new JourneyModel(context, m_session, this);
+    m_journeyStrip = new JourneyStrip(m_journey, this);
+    wireJourney(this, m_journey, m_journeyStrip);
+
     auto *central = new QWidget(this);
-    auto *layout = new QHBoxLayout(central);
-    layout->setContentsMargins(0, 0, 0, 0);
+    auto *outer = new QVBoxLayout(central);
+    outer->setContentsMargins(0, 0, 0, 0);
+    outer->setSpacing(0);
+    outer->addWidget(m_journeyStrip);
+    auto *layout = new QHBoxLayout;
     layout->setSpacing(0);
     layout->addWidget(m_sideBar);
     layout->addWidget(m_stack, 1);
+    outer->addLayout(layout, 1);
     setCentralWidget(central);
 
     addDockWidget(Qt::BottomDockWidgetArea, m_console);
@@ -140,6 +152,11 @@ void MainWindow::createMenus()
         m_panelActions->addAction(action);
     }
     view->addSeparator();
+    QAction *journey = view->addAction(u"&Start here"_s);
+    journey->setCheckable(true);
+    journey->setChecked(true);
+    journey->setObjectName(u"toggleJourney"_s);
+    connect(journey, &QAction::toggled, m_journeyStrip, &QWidget::setVisible);
     QAction *console = m_console->toggleViewAction();
     console->setText(u"&Console"_s);
     console->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_QuoteLeft));

@@ -12,6 +12,8 @@ namespace bc {
 class AppSettings;
 class ClusterSession;
 class ConsoleDock;
+class JourneyModel;
+class JourneyStrip;
 class Panel;
 class RunContext;
 class StatusSummary;
@@ -35,6 +37,8 @@ public:
     ConsoleDock *console() const { return m_console; }
     ClusterSession *session() const { return m_session; }
     StatusSummary *statusSummary() const { return m_status; }
+    JourneyModel *journey() const { return m_journey; }
+    JourneyStrip *journeyStrip() const { return m_journeyStrip; }
 
     void setEnvironment(const QString &displayName);
 
@@ -60,6 +64,8 @@ private:
     QActionGroup *m_panelActions = nullptr;
     ConsoleDock *m_console;
     StatusSummary *m_status;
+    JourneyModel *m_journey = nullptr;
+    JourneyStrip *m_journeyStrip = nullptr;
 };
 
 } // namespace bc

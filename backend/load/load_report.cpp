@@ -1,5 +1,7 @@
 #include "backend/load/load_report.h"
 
+#include "backend/load/version_stats.h"
+
 #include <QLocale>
 
 #include <algorithm>
@@ -219,6 +221,19 @@ QString renderLoadReport(const LoadRunSettings &settings, const QList<LoadSample
                                  fmt(e.avgContentLength, 0), fmt(e.currentRps));
         }
         h += u"</table>\n"_s;
+        if (const QList<VersionFigures> versions = versionFigures(*final); !versions.isEmpty()) {
+            // The canary product's pages again, by the version that answered (not part of the totals above).
+            h += u"<h2>By version of productcatalogservice</h2>\n<table id=\"versions\">\n<tr><th class=\"l\">Version</th>"
+                 "<th>Requests</th><th>Failures</th><th>Median ms</th><th>p95 ms</th></tr>\n"_s;
+            for (const VersionFigures &v : versions)
+                h += u"<tr><td class=\"l\">%1</td><td>%2</td><td%3>%4</td><td>%5</td><td>%6</td></tr>\n"_s
+                         .arg(esc(v.version))
+                         .arg(v.requests)
+                         .arg(v.failures ? u" class=\"bad\""_s : QString())
+                         .arg(v.failures)
+                         .arg(fmt(v.medianMs, 0), v.p95Ms ? fmt(*v.p95Ms, 0) : u"–"_s);
+            h += u"</table>\n"_s;
+        }
         h += u"<h2>Errors</h2>\n"_s;
         if (final->errors.isEmpty()) {
             h += u"<p>None.</p>\n"_s;

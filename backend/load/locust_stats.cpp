@@ -157,7 +157,7 @@ Result<StatsSnapshot> parseStatsRequests(const QByteArray &json)
             s.total = std::move(e);
             sawTotal = true;
         } else {
-            s.endpoints.append(std::move(e));
+            (e.method == QLatin1StringView(kVersionRequestType) ? s.versions : s.endpoints).append(std::move(e));
         }
     }
     if (!sawTotal && !rows.isEmpty())
@@ -256,11 +256,13 @@ int applyPercentileCsv(StatsSnapshot &snapshot, const QByteArray &csv)
             ++filled;
             continue;
         }
-        for (EndpointStats &e : snapshot.endpoints) {
-            if (e.method == row[type] && e.name == row[name]) {
-                e.p95Ms = v;
-                ++filled;
-                break;
+        for (QList<EndpointStats> *list : {&snapshot.endpoints, &snapshot.versions}) {
+            for (EndpointStats &e : *list) {
+                if (e.method == row[type] && e.name == row[name]) {
+                    e.p95Ms = v;
+                    ++filled;
+                    break;
+                }
             }
         }
     }

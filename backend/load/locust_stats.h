@@ -56,6 +56,12 @@ struct ErrorStats
     bool operator==(const ErrorStats &) const = default;
 };
 
+// infra/locust's per-version entries: request type VERSION, named "productcatalogservice v1", "... v2" or
+// "... unknown". Each counts a canary product page a second time outside Locust's Aggregated row, so
+// they are kept apart from the endpoints (and never summed into anything).
+inline constexpr auto kVersionRequestType = "VERSION";
+inline constexpr auto kVersionEntryPrefix = "productcatalogservice ";
+
 // A parsed GET /stats/requests.
 struct StatsSnapshot
 {
@@ -65,7 +71,8 @@ struct StatsSnapshot
     double failRatio = 0;
     std::optional<double> currentP50Ms; // last ~10 s window, Aggregated; none before any request
     std::optional<double> currentP95Ms;
-    QList<EndpointStats> endpoints; // without the Aggregated row
+    QList<EndpointStats> endpoints; // without the Aggregated row and the per-version entries
+    QList<EndpointStats> versions;  // the per-version entries (kVersionRequestType), when the locustfile reports them
     EndpointStats total;            // the Aggregated row
     bool isMaster = false;          // the master reports `workers`
     QList<WorkerStats> workers;

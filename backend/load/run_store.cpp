@@ -2,6 +2,7 @@
 
 #include "backend/load/load_report.h"
 #include "backend/load/locust_csv.h"
+#include "backend/load/version_stats.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -132,6 +133,10 @@ Status RunFolder::writeOutputs(const LoadRunSettings &settings, const QList<Load
     }
     if (regenerateLocustStats || !QFileInfo::exists(path(prefix + u"_failures.csv"_s))) {
         if (Status s = writeFile(prefix + u"_failures.csv"_s, locust_csv::failures(last)); !s)
+            return s;
+    }
+    if (const QList<VersionFigures> versions = versionFigures(last); !versions.isEmpty()) {
+        if (Status s = writeFile(u"versions.csv"_s, versionsCsv(versions)); !s)
             return s;
     }
     return writeFile(u"report.html"_s, renderLoadReport(settings, samples, final).toUtf8());

@@ -9,13 +9,21 @@ dict; it runs only when BC_LOGOUT_WEIGHT is set to a positive weight (default 0,
 BC_WAIT_TIME="MIN,MAX" (seconds) overrides the 1-10 s think time, for throughput benchmarks and
 fast tests only; "0,0" means no wait at all.
 
+Per-version statistics: the page of the canary product (OLJCESPC7Z) names it "Sunglasses" when v1
+of productcatalogservice answered and "SunglassesV2" when v2 did. Each such page is also counted in
+an entry of request type VERSION, named "productcatalogservice v1" or "productcatalogservice v2"
+(a failed page names no version: "productcatalogservice unknown"). Those entries are logged straight
+into their StatsEntry, not through the request event, so Locust's Aggregated row (stats.total)
+counts every request once; in master/worker mode the master takes its total from the workers' own
+totals, so it does not double either.
+
 Needs only Debian's python3-locust. Run it together with version_fix.py for master/worker mode.
 """
 
 import os
 import random
 
-from locust import FastHttpUser, TaskSet, between, constant
+from locust import FastHttpUser, TaskSet, between, constant, events
 
 PRODUCTS = [
     "0PUK6V6EV0",
@@ -28,6 +36,11 @@ PRODUCTS = [
     "LS4PSXUNUM",
     "OLJCESPC7Z",
 ]
+
+CANARY_PRODUCT = "OLJCESPC7Z"
+CANARY_PAGE = "/product/" + CANARY_PRODUCT
+VERSION_TYPE = "VERSION"
+VERSION_ENTRY = "productcatalogservice "
 
 CURRENCIES = ["EUR", "USD", "JPY", "CAD"]
 QUANTITIES = [1, 2, 3, 4, 5, 10]
@@ -72,6 +85,38 @@ def checkout(l):
             "credit_card_cvv": "672",
         },
     )
+
+
+def version_of(body):
+    """v1, v2 or None: which productcatalogservice named the canary product on its page."""
+    if b"SunglassesV2" in body:
+        return "v2"
+    if b"Sunglasses" in body:
+        return "v1"
+    return None
+
+
+_environment = None
+
+
+@events.init.add_listener
+def _keep_environment(environment, **_kwargs):
+    global _environment
+    _environment = environment
+
+
+@events.request.add_listener
+def _count_version(request_type, name, response_time, response_length, response=None, exception=None, **_kwargs):
+    if name != CANARY_PAGE or _environment is None or _environment.stats is None:
+        return
+    body = b""
+    if exception is None and response is not None:
+        body = getattr(response, "content", None) or b""
+    version = version_of(body) if exception is None else None
+    entry = _environment.stats.get(VERSION_ENTRY + (version or "unknown"), VERSION_TYPE)
+    entry.log(response_time, response_length)  # this entry only: stats.total saw the request already
+    if exception is not None or version is None:
+        entry.log_error(exception or "the page names neither Sunglasses nor SunglassesV2")
 
 
 def logout(l):

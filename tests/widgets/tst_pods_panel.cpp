@@ -14,6 +14,7 @@
 #include <QChart>
 #include <QChartView>
 #include <QLineSeries>
+#include <QPointF>
 #include <QDateTime>
 #include <QRegularExpression>
 #include <QTableView>
@@ -60,6 +61,40 @@ private Q_SLOTS:
                 return static_cast<QLineSeries *>(chart->series().first())->count() >= 2;
             }(),
             30000);
+        // Issue #20.3: history goes on while the panel is hidden (another panel shown), without a gap.
+        const QString pod = panel.chartedPods().first();
+        panel.hide();
+        QVERIFY(panel.poller()->isRunning());
+        const qsizetype before = panel.poller()->history().sampleCount(pod);
+        QTRY_VERIFY_WITH_TIMEOUT(panel.poller()->history().sampleCount(pod) >= before + 3, 30000);
+        panel.show();
+        // The charts also offer each pod's share of its limit and of its request, in percent. Each switch
+        // redraws from the history at once, so the three readings below see the same samples.
+        const auto lastOf = [&panel] {
+            auto *series = static_cast<QLineSeries *>(panel.cpuChart()->series().value(0));
+            return series && series->count() > 0 ? series->at(series->count() - 1) : QPointF(-1, -1);
+        };
+        const QString shown = panel.chartedPods().first(); // the busiest three are chosen again at each poll
+        std::optional<bc::ResourceAmounts> limits, requests;
+        for (const bc::PodUsage &row : panel.model()->rows())
+            if (row.pod == shown) {
+                limits = row.limits;
+                requests = row.requests;
+            }
+        QVERIFY(limits && limits->cpuMillicores && requests && requests->cpuMillicores);
+        QCOMPARE(panel.chartScale(), bc::PodsPanel::ChartScale::Absolute);
+        panel.setChartScale(bc::PodsPanel::ChartScale::Absolute);
+        const QPointF absolute = lastOf();
+        panel.setChartScale(bc::PodsPanel::ChartScale::OfLimit);
+        const QPointF ofLimit = lastOf();
+        panel.setChartScale(bc::PodsPanel::ChartScale::OfRequest);
+        const QPointF ofRequest = lastOf();
+        QVERIFY(absolute.y() >= 0);
+        QCOMPARE(ofLimit.x(), absolute.x());
+        QCOMPARE(ofLimit.y(), 100.0 * absolute.y() / *limits->cpuMillicores);
+        QCOMPARE(ofRequest.y(), 100.0 * absolute.y() / *requests->cpuMillicores);
+        panel.setChartScale(bc::PodsPanel::ChartScale::Absolute);
+
         // Choosing rows charts them.
         panel.table()->selectRow(view->rowCount() - 1);
         QCOMPARE(panel.chartedPods(),

@@ -3,8 +3,11 @@
 #include "backend/canary/canary_controller.h"
 #include "backend/canary/split_verifier.h"
 #include "backend/kube/kube_client.h"
+#include "backend/load/load_session.h"
+#include "backend/load/locust_client.h"
 #include "backend/session/cluster_session.h"
 #include "widgets/common/inline_banner.h"
+#include "widgets/loadtest/version_stats_view.h"
 
 #include <QCheckBox>
 #include <QDoubleSpinBox>
@@ -89,6 +92,10 @@ CanaryPanel::CanaryPanel(RunContext *context, ClusterSession *session, QWidget *
     sGrid->addWidget(m_plan, 1, 1);
     sGrid->addWidget(m_apply, 2, 2);
     sGrid->setColumnStretch(1, 1);
+    // The running load test's figures per version, next to the slider (hidden without a load test).
+    m_loadVersions = new VersionStatsView(split);
+    m_loadVersions->setTitle(tr("The load test, by version (last poll)"));
+    sGrid->addWidget(m_loadVersions, 3, 0, 1, 3);
     layout->addWidget(split);
 
     auto *check = new QGroupBox(tr("Verify the split on /product/OLJCESPC7Z"), content);
@@ -342,6 +349,25 @@ void CanaryPanel::apply()
         return;
     setBusy(true);
     m_controller->applyPercent(m_percent->value(), m_budget->value(), false);
+}
+
+void CanaryPanel::followLoadSession(LoadSession *session)
+{
+    if (!session)
+        return;
+    m_loadVersions->clear();
+    connect(session->client(), &LocustClient::snapshotReceived, m_loadVersions, &VersionStatsView::showSnapshot);
+}
+
+void CanaryPanel::applyShare(int percent)
+{
+    m_percent->setValue(percent);
+    apply();
+}
+
+void CanaryPanel::verifySplit()
+{
+    verify();
 }
 
 void CanaryPanel::verify()

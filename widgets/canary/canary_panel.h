@@ -16,6 +16,8 @@ class QSpinBox;
 namespace bc {
 
 class CanaryController;
+class LoadSession;
+class VersionStatsView;
 class ClusterSession;
 class RunContext;
 class SplitVerifier;
@@ -38,6 +40,12 @@ public:
     void setConfirm(bool confirm) { m_confirm = confirm; }
     CanaryController *controller() const { return m_controller; }
     SplitVerifier *verifier() const { return m_verifier; }
+    // What Apply and Verify do, for the Start here strip: v2 at `percent` of the pod budget; a verification.
+    void applyShare(int percent);
+    void verifySplit();
+    // Shows the load test's figures per version next to the slider while `session` runs.
+    void followLoadSession(LoadSession *session);
+    VersionStatsView *loadVersions() const { return m_loadVersions; }
 
 protected:
     void showEvent(QShowEvent *event) override;
@@ -81,6 +89,7 @@ private:
     QPushButton *m_cancel;
     QProgressBar *m_progress;
     QLabel *m_step;
+    VersionStatsView *m_loadVersions = nullptr;
 };
 
 } // namespace bc

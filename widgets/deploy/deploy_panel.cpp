@@ -496,6 +496,7 @@ bool DeployPanel::deploy()
     qCInfo(lcUi).noquote() << u"deploy started: %1"_s.arg(request.files.join(u' '));
     m_tabs->setCurrentIndex(0);
     updateButtons();
+    Q_EMIT deployStarted(m_job);
     m_job->start();
     return true;
 }

@@ -78,6 +78,7 @@ public:
 
 Q_SIGNALS:
     void deployFinished(const bc::Status &status);
+    void deployStarted(bc::DeployJob *job); // the job of the deploy that starts now
     void actionFinished(const QString &what, const bc::Status &status);
     // "Load test it": the main window fills the Load test panel with this address and shows it.
     void loadTestRequested(const QString &storefrontUrl);

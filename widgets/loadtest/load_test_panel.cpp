@@ -9,6 +9,7 @@
 #include "backend/load/run_store.h"
 #include "backend/session/cluster_session.h"
 #include "widgets/charts/live_chart.h"
+#include "widgets/loadtest/version_stats_view.h"
 #include "widgets/common/inline_banner.h"
 #include "widgets/loadtest/gce_generator_box.h"
 
@@ -287,6 +288,9 @@ QWidget *LoadTestPanel::createTables()
     m_endpointView->verticalHeader()->hide();
     m_endpointView->setAlternatingRowColors(true);
     tabs->addTab(m_endpointView, tr("Endpoints"));
+    // v1 and v2 of the canary side by side, apart from the endpoints (they count those pages again).
+    m_versions = new VersionStatsView(tabs);
+    tabs->addTab(m_versions, tr("By version"));
 
     auto *runsPage = new QWidget(tabs);
     auto *runsLayout = new QHBoxLayout(runsPage);
@@ -411,6 +415,9 @@ void LoadTestPanel::startRun()
     });
     connect(m_session, &LoadSession::finished, this, &LoadTestPanel::onFinished);
     connect(m_session->client(), &LocustClient::snapshotReceived, m_endpoints, &EndpointStatsModel::update);
+    m_versions->clear();
+    connect(m_session->client(), &LocustClient::snapshotReceived, m_versions, &VersionStatsView::showSnapshot);
+    Q_EMIT runStarted(m_session);
     const Status started = m_session->start(settings, dir.value());
     if (!started) {
         banner()->showError(started.error());
@@ -418,6 +425,13 @@ void LoadTestPanel::startRun()
     }
     m_state->setText(tr("Starting Locust..."));
     updateButtons();
+}
+
+void LoadTestPanel::startRunAgainst(const QString &host)
+{
+    if (m_host->text().trimmed().isEmpty())
+        m_host->setText(host);
+    startRun();
 }
 
 void LoadTestPanel::stopRun()

@@ -22,6 +22,7 @@ class EndpointStatsModel;
 class GceGeneratorBox;
 class LiveChart;
 class RunContext;
+class VersionStatsView;
 
 // Load test: runs Locust (a local master and workers) against the storefront through LoadSession, and
 // shows the run live: requests/s, failures/s, response-time percentiles, users, a table per endpoint;
@@ -49,15 +50,20 @@ public:
     LiveChart *endpointChart() const { return m_endpointChart; } // the slowest endpoints
     static constexpr int kChartedEndpoints = 8;
     EndpointStatsModel *endpoints() const { return m_endpoints; }
+    VersionStatsView *versionStats() const { return m_versions; } // v1 and v2 side by side while a canary is on
     QListWidget *runList() const { return m_runs; }
     GceGeneratorBox *whereBox() const { return m_where; } // "Where Locust runs": local or GCE
     void setRunsRoot(const QString &root); // default: RunStore::defaultRoot()
     // Draw this history instead of the run's (nullptr: the run's again); for the chart benchmark.
     void showHistory(const LoadHistory *history);
 
+Q_SIGNALS:
+    void runStarted(bc::LoadSession *session); // the session of the run that starts now
+
 public Q_SLOTS:
     void setHost(const QString &url); // e.g. from the Deploy panel's "Load test it"
     void startRun();
+    void startRunAgainst(const QString &host); // fills an empty target host first
     void stopRun();
     void refreshRuns();
     void exportChartImages();
@@ -101,6 +107,7 @@ private:
     QList<qsizetype> m_slowest; // indexes into shownHistory()->endpointTraces(), slowest first
     const LoadHistory *m_shownHistory = nullptr;
     EndpointStatsModel *m_endpoints = nullptr;
+    VersionStatsView *m_versions = nullptr;
     QTableView *m_endpointView = nullptr;
     QListWidget *m_runs = nullptr;
     QList<QPointF> m_compareRps;

@@ -42,6 +42,7 @@ public:
     // Connects to conninfo; the password stays in memory (libpq conninfo of the worker), never shown.
     void connectTo(const QString &conninfo, const QString &password = {});
     OrdersModel *model() const { return m_model; }
+    OrdersRepository *repository() const { return m_repository; }
     QTableView *table() const { return m_table; }
     QString statusText() const;
     QString detailsText() const;

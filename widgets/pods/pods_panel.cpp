@@ -7,6 +7,7 @@
 
 #include <QChart>
 #include <QChartView>
+#include <QComboBox>
 #include <QDateTimeAxis>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -164,8 +165,27 @@ PodsPanel::PodsPanel(RunContext *context, ClusterSession *session, QWidget *pare
     splitter->addWidget(m_table);
 
     auto *charts = new QWidget(splitter);
-    auto *chartsLayout = new QHBoxLayout(charts);
-    chartsLayout->setContentsMargins(0, 0, 0, 0);
+    auto *chartsColumn = new QVBoxLayout(charts);
+    chartsColumn->setContentsMargins(0, 0, 0, 0);
+    auto *scaleRow = new QHBoxLayout;
+    m_scale = new QComboBox(charts);
+    m_scale->setObjectName(u"podsChartScale"_s);
+    m_scale->addItem(tr("millicores and MiB"), int(ChartScale::Absolute));
+    m_scale->addItem(tr("% of request"), int(ChartScale::OfRequest));
+    m_scale->addItem(tr("% of limit"), int(ChartScale::OfLimit));
+    connect(m_scale, &QComboBox::currentIndexChanged, this, [this] {
+        const bool absolute = chartScale() == ChartScale::Absolute;
+        const QString unit = chartScale() == ChartScale::OfRequest ? tr("% of request") : tr("% of limit");
+        qobject_cast<QValueAxis *>(m_cpuChart->axes(Qt::Vertical).value(0))->setTitleText(absolute ? tr("millicores") : unit);
+        qobject_cast<QValueAxis *>(m_memoryChart->axes(Qt::Vertical).value(0))->setTitleText(absolute ? tr("MiB") : unit);
+        flushCharts();
+    });
+    scaleRow->addWidget(new QLabel(tr("Charts in"), charts));
+    scaleRow->addWidget(m_scale);
+    scaleRow->addStretch(1);
+    chartsColumn->addLayout(scaleRow);
+    auto *chartsLayout = new QHBoxLayout;
+    chartsColumn->addLayout(chartsLayout, 1);
     m_cpuChart = makeChart(tr("CPU"), tr("millicores"));
     m_memoryChart = makeChart(tr("Memory"), tr("MiB"));
     m_cpuView = new QChartView(m_cpuChart, charts);
@@ -201,6 +221,10 @@ PodsPanel::PodsPanel(RunContext *context, ClusterSession *session, QWidget *pare
 
     if (m_session) {
         connect(m_session, &ClusterSession::targetChanged, this, &PodsPanel::setTarget);
+        connect(m_session, &ClusterSession::disconnected, this, [this] {
+            if (m_poller)
+                m_poller->stop();
+        });
         if (m_session->hasTarget())
             setTarget(m_session->target());
     }
@@ -217,7 +241,8 @@ PanelInfo PodsPanel::describe()
         .summary
         = u"See every pod of the demo with its CPU and memory against its requests and limits, and spot the bottleneck."_s,
         .features = {u"A live list of pods with phase, restarts and node"_s,
-                     u"CPU and memory per pod over time, on the same time axis as the running load test"_s,
+                     u"CPU and memory per pod over time, as absolute figures or as % of request or limit, "
+                     "collected for as long as the cluster is connected"_s,
                      u"Flags for CPU near its limit, memory near its limit, restarts and OOMKilled containers"_s},
         .needs = {u"Online Boutique deployed (Deploy panel)"_s, u"kubectl, and metrics-server on the cluster"_s},
     };
@@ -243,17 +268,17 @@ void PodsPanel::setTarget(const KubeTarget &target)
     } else {
         m_poller->setTarget(target);
     }
-    if (isVisible()) {
-        m_poller->start();
+    // History runs while connected, whichever panel is shown; only the charts wait for the panel.
+    m_poller->start();
+    if (isVisible())
         m_flush.start();
-    }
 }
 
 void PodsPanel::showEvent(QShowEvent *event)
 {
     Panel::showEvent(event);
     if (m_poller) {
-        m_poller->start();
+        flushCharts();
         m_flush.start();
     }
 }
@@ -261,9 +286,7 @@ void PodsPanel::showEvent(QShowEvent *event)
 void PodsPanel::hideEvent(QHideEvent *event)
 {
     Panel::hideEvent(event);
-    if (m_poller)
-        m_poller->stop();
-    m_flush.stop();
+    m_flush.stop(); // the poller goes on: the history has no gap when the user comes back
 }
 
 void PodsPanel::onStateChanged()
@@ -299,14 +322,43 @@ void PodsPanel::chooseChartedPods()
     }
 }
 
+PodsPanel::ChartScale PodsPanel::chartScale() const
+{
+    return ChartScale(m_scale->currentData().toInt());
+}
+
+void PodsPanel::setChartScale(ChartScale scale)
+{
+    m_scale->setCurrentIndex(m_scale->findData(int(scale)));
+}
+
 void PodsPanel::flushCharts()
 {
     if (!m_poller)
         return;
     const MetricsHistory &history = m_poller->history();
-    fill(m_cpuChart, m_charted, [&history](const QString &pod) { return history.cpu(pod); }, 1.0);
-    fill(m_memoryChart, m_charted, [&history](const QString &pod) { return history.memory(pod); },
-         1.0 / (1024.0 * 1024.0));
+    const ChartScale scale = chartScale();
+    // A share in percent of the pod's request or limit; a pod without one draws nothing in that view.
+    const auto relative = [this, scale](const QString &pod, QList<QPointF> points, bool cpu) {
+        if (scale == ChartScale::Absolute)
+            return points;
+        std::optional<double> base;
+        for (const PodUsage &row : m_model->rows()) {
+            if (row.pod != pod)
+                continue;
+            const ResourceAmounts &amounts = scale == ChartScale::OfRequest ? row.requests : row.limits;
+            base = cpu ? amounts.cpuMillicores : amounts.memoryBytes;
+        }
+        if (!base || *base <= 0)
+            return QList<QPointF>{};
+        for (QPointF &p : points)
+            p.setY(100.0 * p.y() / *base);
+        return points;
+    };
+    const bool absolute = scale == ChartScale::Absolute;
+    fill(m_cpuChart, m_charted, [&](const QString &pod) { return relative(pod, history.cpu(pod), true); }, 1.0);
+    fill(m_memoryChart, m_charted, [&](const QString &pod) { return relative(pod, history.memory(pod), false); },
+         absolute ? 1.0 / (1024.0 * 1024.0) : 1.0);
 }
 
 } // namespace bc

@@ -7,6 +7,7 @@
 
 class QChart;
 class QChartView;
+class QComboBox;
 class QLabel;
 class QSortFilterProxyModel;
 class QTableView;
@@ -36,6 +37,11 @@ public:
     PodTopModel *model() const { return m_model; }
     QTableView *table() const { return m_table; }
     QStringList chartedPods() const { return m_charted; }
+    // What the charts' value axes show: millicores and MiB, or the share of each pod's request or limit.
+    enum class ChartScale { Absolute, OfRequest, OfLimit };
+    ChartScale chartScale() const;
+    void setChartScale(ChartScale scale);
+    QChart *cpuChart() const { return m_cpuChart; }
 
 protected:
     void showEvent(QShowEvent *event) override;
@@ -59,6 +65,7 @@ private:
     QChartView *m_cpuView;
     QChartView *m_memoryView;
     QStringList m_charted;
+    QComboBox *m_scale = nullptr;
     bool m_userChose = false;
     QTimer m_flush;
 };
