@@ -143,6 +143,10 @@ void FailureReasons::applyClusterEvents(const QList<WatchEvent> &events)
         // Kept even before the pod's own watch event arrives: FailedScheduling is reported once.
         if (event.type != u"Warning" || event.objectKind != u"Pod" || event.objectName.isEmpty())
             continue;
+        // "Error: ErrImagePull" and the like repeat the waiting reason under the same Event reason
+        // ("Failed") as the pull error itself: keeping them would hide the error.
+        if (event.message.startsWith(u"Error: "))
+            continue;
         Event &slot = m_warnings[event.objectName][event.reason];
         if (slot.lastSeen.isValid() && event.lastSeen.isValid() && event.lastSeen < slot.lastSeen)
             continue;

@@ -86,7 +86,7 @@ private Q_SLOTS:
         QCOMPARE(reasons.forDeployment(u"web"_s).message, u"Back-off pulling image \"busybox:does-not-exist\""_s);
         QSignalSpy changed(&reasons, &FailureReasons::changed);
         reasons.applyClusterEvents({added(clusterEvent(name(p), u"Failed"_s, u"Error: ImagePullBackOff"_s,
-                                                u"Warning"_s, u"2026-12-03T11:00:00Z"_s)),
+                                                u"Warning"_s, u"2026-12-03T12:00:05Z"_s)),
                                     added(clusterEvent(name(p), u"Failed"_s,
                                                 u"Failed to pull image \"busybox:does-not-exist\": not found"_s)),
                                     added(clusterEvent(name(p), u"BackOff"_s, u"Back-off pulling image"_s, u"Normal"_s))});
