@@ -121,8 +121,9 @@ QVariant WorkloadsModel::data(const QModelIndex &index, int role) const
     case Qt::ToolTipRole:
         if (m_kind == Kind::Pods && index.column() == PodStatus && !row.pod.message.isEmpty())
             return row.pod.message;
-        if (m_kind == Kind::Deployments && index.column() == DeploymentProblem)
-            return cell(row, DeploymentProblem);
+        if (m_kind == Kind::Deployments) // the whole row of a failing deployment says why
+            if (const QString problem = cell(row, DeploymentProblem); !problem.isEmpty())
+                return problem;
         return {};
     case Qt::TextAlignmentRole:
         if (index.column() != 0 && !(m_kind == Kind::Pods && index.column() == PodNode)

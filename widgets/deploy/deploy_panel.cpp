@@ -239,6 +239,11 @@ QWidget *DeployPanel::buildWorkloadsTab()
     m_deploymentView = makeTable(m_deploymentsProxy, u"deploymentsTable"_s);
     m_podView = makeTable(m_podsProxy, u"podsTable"_s);
     m_podView->horizontalHeader()->resizeSection(WorkloadsModel::PodStatus, 150);
+    // Narrow counts, so the Problem column (why a deployment fails) is in view.
+    m_deploymentView->horizontalHeader()->resizeSection(WorkloadsModel::DeploymentName, 180);
+    for (int column : {WorkloadsModel::DeploymentReady, WorkloadsModel::DeploymentUpToDate,
+                       WorkloadsModel::DeploymentAvailable, WorkloadsModel::DeploymentAge})
+        m_deploymentView->horizontalHeader()->resizeSection(column, 70);
 
     m_replicas = new QSpinBox;
     m_replicas->setObjectName(u"replicas"_s);
