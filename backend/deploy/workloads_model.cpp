@@ -1,5 +1,6 @@
 #include "backend/deploy/workloads_model.h"
 
+#include "backend/deploy/failure_reasons.h"
 #include "backend/kube/kube_watch.h"
 
 #include <algorithm>
@@ -82,6 +83,10 @@ QString WorkloadsModel::cell(const Row &row, int column) const
     case DeploymentAvailable: return QString::number(d.availableReplicas);
     case DeploymentAge:
         return d.meta.created.isValid() ? formatAge(d.meta.created.secsTo(now)) : QString();
+    case DeploymentProblem: {
+        const FailureReason r = m_reasons ? m_reasons->forDeployment(row.name) : FailureReason{};
+        return r.isEmpty() ? QString() : u"%1: %2"_s.arg(r.reason, r.message);
+    }
     default: return {};
     }
 }
@@ -116,9 +121,13 @@ QVariant WorkloadsModel::data(const QModelIndex &index, int role) const
     case Qt::ToolTipRole:
         if (m_kind == Kind::Pods && index.column() == PodStatus && !row.pod.message.isEmpty())
             return row.pod.message;
+        if (m_kind == Kind::Deployments) // the whole row of a failing deployment says why
+            if (const QString problem = cell(row, DeploymentProblem); !problem.isEmpty())
+                return problem;
         return {};
     case Qt::TextAlignmentRole:
         if (index.column() != 0 && !(m_kind == Kind::Pods && index.column() == PodNode)
+            && !(m_kind == Kind::Deployments && index.column() == DeploymentProblem)
             && !(m_kind == Kind::Pods && index.column() == PodStatus))
             return int(Qt::AlignRight | Qt::AlignVCenter);
         return {};
@@ -131,9 +140,23 @@ QVariant WorkloadsModel::headerData(int section, Qt::Orientation orientation, in
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     static const QStringList pods {u"Name"_s, u"Status"_s, u"Ready"_s, u"Restarts"_s, u"Age"_s, u"Node"_s};
-    static const QStringList deployments {u"Name"_s, u"Ready"_s, u"Up to date"_s, u"Available"_s, u"Age"_s};
+    static const QStringList deployments {u"Name"_s, u"Ready"_s, u"Up to date"_s, u"Available"_s, u"Age"_s,
+        u"Problem"_s};
     const QStringList &names = m_kind == Kind::Pods ? pods : deployments;
     return section >= 0 && section < names.size() ? QVariant(names.at(section)) : QVariant();
+}
+
+void WorkloadsModel::setFailureReasons(const FailureReasons *reasons)
+{
+    if (m_reasons)
+        disconnect(m_reasons, nullptr, this, nullptr);
+    m_reasons = reasons;
+    if (!reasons)
+        return;
+    connect(reasons, &FailureReasons::changed, this, [this] {
+        if (!m_rows.isEmpty())
+            Q_EMIT dataChanged(index(0, DeploymentProblem), index(int(m_rows.size()) - 1, DeploymentProblem));
+    });
 }
 
 void WorkloadsModel::applyEvents(const QList<WatchEvent> &events)

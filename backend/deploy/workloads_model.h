@@ -2,6 +2,8 @@
 
 #include "backend/kube/kube_objects.h"
 
+#include <QPointer>
+
 #include <QAbstractTableModel>
 #include <QDateTime>
 #include <QHash>
@@ -11,6 +13,7 @@
 namespace bc {
 
 struct WatchEvent;
+class FailureReasons;
 
 // Deployments or pods of the target namespace as a table, fed only by KubeWatch events (never a re-list).
 // A batch of events is applied incrementally: modified rows get one dataChanged per contiguous run,
@@ -32,6 +35,7 @@ public:
         DeploymentUpToDate,
         DeploymentAvailable,
         DeploymentAge,
+        DeploymentProblem, // reason: message, from FailureReasons
         DeploymentColumnCount
     };
     enum Role { NameRole = Qt::UserRole + 1, SortRole };
@@ -55,6 +59,9 @@ public:
     const Deployment *deployment(int row) const; // Kind::Deployments only
     QStringList names() const;
 
+    // Where the deployments' Problem column comes from (Kind::Deployments); not owned.
+    void setFailureReasons(const FailureReasons *reasons);
+
     // The clock "age" is measured against; tests set it.
     void setNow(const QDateTime &now) { m_now = now; }
 
@@ -77,6 +84,7 @@ private:
     QHash<QString, int> m_index; // name -> row
     QSet<QString> m_stale;
     QDateTime m_now;
+    QPointer<const FailureReasons> m_reasons;
 };
 
 } // namespace bc

@@ -164,6 +164,8 @@ Pod podFromJson(const QJsonObject &o)
         const QJsonObject last = obj(obj(cs, "lastState"_L1), "terminated"_L1);
         if (!last.isEmpty()) {
             st.lastTerminatedReason = str(last, "reason"_L1);
+            if (last.value("exitCode"_L1).isDouble())
+                st.lastExitCode = last.value("exitCode"_L1).toInt();
             const QDateTime at = timestamp(str(last, "finishedAt"_L1));
             if (at.isValid())
                 st.lastTerminatedAt = at;

@@ -56,6 +56,7 @@ struct ContainerState
     QString reason;        // current waiting/terminated reason (ImagePullBackOff, CrashLoopBackOff, ...)
     QString message;
     QString lastTerminatedReason; // lastState.terminated.reason (OOMKilled, Error, ...)
+    std::optional<int> lastExitCode; // lastState.terminated.exitCode
     std::optional<QDateTime> lastTerminatedAt;
     bool operator==(const ContainerState &) const = default;
 };

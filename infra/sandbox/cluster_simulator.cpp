@@ -1,6 +1,7 @@
 #include "infra/sandbox/cluster_simulator.h"
 
 #include "infra/sandbox/api_error.h"
+#include "infra/sandbox/container_runtime.h"
 #include "infra/sandbox/object_store.h"
 #include "infra/sandbox/quantity.h"
 #include "infra/sandbox/selector.h"
@@ -556,7 +557,8 @@ void ClusterSimulator::reconcile()
     const std::uint64_t rv = m_store.resourceVersion();
     bool timed = m_lbPending;
     for (auto it = m_pods.begin(); !timed && it != m_pods.end(); ++it)
-        timed = it->second.terminating || it->second.oomPending || (!it->second.running && !it->second.node.empty());
+        timed = it->second.terminating || it->second.oomPending || (!it->second.running && !it->second.node.empty())
+                || (it->second.runtime && it->second.runtime->due(now));
     if (rv != m_lastPassRv || timed) {
         m_lastPassRv = rv;
         reconcileControllers();
@@ -1095,8 +1097,17 @@ void ClusterSimulator::runKubelet(const Pods &pods)
             }
             continue;
         }
+        if (sim.runtime) {
+            runPodRuntime(sim);
+            continue;
+        }
         if (!sim.running && nowClock >= sim.scheduledAt + realDuration(m_options.podStartDelay)) {
             sim.running = true;
+            if (PodRuntime::needed(p)) {
+                sim.runtime = std::make_shared<PodRuntime>(p, m_options.timeScale);
+                runPodRuntime(sim);
+                continue;
+            }
             const std::string ip = allocatePodIp();
             try {
                 const SnapshotPtr s = m_store.mutate(kPods, ns, name, [&](Json &o) {
@@ -1170,6 +1181,59 @@ void ClusterSimulator::runKubelet(const Pods &pods)
         } else {
             ++it;
         }
+    }
+}
+
+void ClusterSimulator::runPodRuntime(PodSim &sim)
+{
+    std::vector<RuntimeEvent> events;
+    std::vector<LogLine> lines;
+    if (!sim.runtime->advance(Clock::now(), events, lines))
+        return;
+    const PodRuntime &rt = *sim.runtime;
+    const std::string now = timeNow();
+    try {
+        const SnapshotPtr s = m_store.mutate(kPods, sim.ns, sim.name, [&](Json &o) {
+            Json &st = o["status"];
+            st["phase"] = rt.phase();
+            if (rt.started() && str(st, "podIP").empty()) {
+                const std::string ip = allocatePodIp();
+                st["podIP"] = ip;
+                st["podIPs"] = {{{"ip", ip}}};
+            }
+            const bool ready = rt.ready();
+            const std::string why = ready ? "" : rt.notReadyMessage();
+            setConditions(st, {condition("Initialized", true, now),
+                               condition("Ready", ready, now, ready ? "" : "ContainersNotReady", why),
+                               condition("ContainersReady", ready, now, ready ? "" : "ContainersNotReady", why),
+                               condition("PodScheduled", true, now)});
+            st["containerStatuses"] = rt.containerStatuses();
+            return true;
+        });
+        for (const RuntimeEvent &e : events) {
+            // Repeats bump count and lastTimestamp of one Event, as the kubelet's event correlator does
+            // ("x5 over 2m" in kubectl describe).
+            const std::string key = e.type + '\x1f' + e.reason + '\x1f' + e.message;
+            if (const auto it = sim.eventSeries.find(key); it != sim.eventSeries.end()) {
+                try {
+                    m_store.mutate("events", sim.ns, it->second, [&](Json &ev) {
+                        ev["count"] = ev.value("count", 1) + 1;
+                        ev["lastTimestamp"] = now;
+                        return true;
+                    });
+                    continue;
+                } catch (const ApiError &) {
+                    sim.eventSeries.erase(it); // dropped as one of the oldest
+                }
+            }
+            const std::string before = m_events.empty() ? std::string() : m_events.back().second;
+            recordEvent(s->obj, e.type, e.reason, e.message, "kubelet");
+            if (!m_events.empty() && m_events.back().second != before)
+                sim.eventSeries[key] = m_events.back().second;
+        }
+        for (const LogLine &l : lines)
+            log(sim, l.container, l.line);
+    } catch (const ApiError &) {
     }
 }
 

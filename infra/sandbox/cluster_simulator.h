@@ -19,6 +19,7 @@
 namespace bc::sandbox {
 
 class ObjectStore;
+class PodRuntime;
 struct Snapshot;
 
 struct SimulatorOptions {
@@ -115,6 +116,8 @@ private:
         bool oomPending = false;
         std::map<std::string, Container> logs;
         std::chrono::steady_clock::time_point lastLog{};
+        std::shared_ptr<PodRuntime> runtime; // containers that fail to pull, exit or fail probes
+        std::map<std::string, std::string> eventSeries; // type + reason + message -> Event counting repeats
     };
 
     void loop();
@@ -125,6 +128,7 @@ private:
     void reconcileReplicaSets(const std::vector<Json> &replicasets, const Pods &pods);
     void schedule(Pods &pods, const std::vector<Json> &nodes);
     void runKubelet(const Pods &pods);
+    void runPodRuntime(PodSim &sim); // container_runtime.cpp's model: status and events
     void reconcileServices(const std::vector<Json> &services, const Pods &pods);
     void collectGarbage();
     void updateMetrics(double dtSeconds);

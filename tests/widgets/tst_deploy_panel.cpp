@@ -1,9 +1,12 @@
 // The Cluster and Deploy panels end to end, as a user drives them: the real boutique-sandbox, the real
 // kubectl, the shipped manifests. Select the sandbox, deploy the minimal manifest, watch the rollout rows
 // reach done, read the storefront's address and fetch /, follow a pod's logs, scale a deployment and see
-// the pods change in the workloads table, delete a pod and see it replaced.
+// the pods change in the workloads table, delete a pod and see it replaced, restart a rollout and see
+// every pod replaced, read why failing deployments fail in the Problem column (image pull, crash loop),
+// and deploy the full upstream manifest.
 #include "backend/cluster/profile_store.h"
 #include "backend/deploy/workloads_model.h"
+#include "backend/kube/kube_client.h"
 #include "backend/process/run_context.h"
 #include "backend/sandbox/sandbox_controller.h"
 #include "backend/session/cluster_session.h"
@@ -11,6 +14,7 @@
 #include "widgets/common/job_progress.h"
 #include "widgets/deploy/deploy_panel.h"
 
+#include <QDateTime>
 #include <QLabel>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -203,6 +207,120 @@ private Q_SLOTS:
                 const QStringList now = runningPods(u"frontend-"_s);
                 return now.size() == 3 && !now.contains(before.first());
             }(),
+            30000);
+    }
+
+    void restartRolloutReplacesEveryPod()
+    {
+        const QStringList before = runningPods(u"frontend-"_s);
+        QCOMPARE(before.size(), 3);
+        QSignalSpy action(m_deploy, &bc::DeployPanel::actionFinished);
+        m_deploy->restartDeployment(u"frontend"_s);
+        QVERIFY(action.wait(20000));
+        QCOMPARE(action.first().at(0).toString(), u"restart"_s);
+        QVERIFY(action.first().at(1).value<bc::Status>());
+        // A new ReplicaSet: three Ready pods again, none of the old ones.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                const QStringList now = runningPods(u"frontend-"_s);
+                if (now.size() != 3)
+                    return false;
+                for (const QString &name : now)
+                    if (before.contains(name))
+                        return false;
+                return m_deploy->podsModel()->rowOf(before.first()) < 0;
+            }(),
+            60000);
+        bc::KubeClient client(&m_context, m_session->target());
+        std::optional<bc::Result<QByteArray>> spec;
+        client.run(client.target().namespacedArguments() + QStringList{u"get"_s, u"deployment"_s, u"frontend"_s, u"-o"_s,
+                    u"jsonpath={.spec.template.metadata.annotations.kubectl\\.kubernetes\\.io/restartedAt}"_s},
+                   std::chrono::seconds(20), [&](const bc::Result<QByteArray> &r) { spec = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(spec.has_value(), 20000);
+        QVERIFY2(*spec, qPrintable(*spec ? QString() : spec->error().message));
+        QVERIFY2(QDateTime::fromString(QString::fromUtf8(spec->value()).trimmed(), Qt::ISODate).isValid(),
+                 spec->value().constData());
+    }
+
+    void failingDeploymentsExplainWhy()
+    {
+        const QByteArray yaml = R"(apiVersion: apps/v1
+kind: Deployment
+metadata: {name: badimage}
+spec:
+  selector: {matchLabels: {app: badimage}}
+  template:
+    metadata: {labels: {app: badimage}}
+    spec:
+      containers:
+      - {name: app, image: "busybox:does-not-exist"}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: crasher}
+spec:
+  selector: {matchLabels: {app: crasher}}
+  template:
+    metadata: {labels: {app: crasher}}
+    spec:
+      containers:
+      - {name: app, image: "busybox:1.36", command: ["sh", "-c", "echo starting; exit 3"]}
+)";
+        bc::KubeClient client(&m_context, m_session->target());
+        std::optional<bc::Result<QString>> applied;
+        client.applyManifest(yaml, false, [&](const bc::Result<QString> &r) { applied = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(applied.has_value(), 30000);
+        QVERIFY2(*applied, qPrintable(*applied ? QString() : applied->error().message));
+
+        bc::WorkloadsModel *model = m_deploy->deploymentsModel();
+        const auto problem = [&](const QString &name) {
+            const int row = model->rowOf(name);
+            return row < 0 ? QString() : model->index(row, bc::WorkloadsModel::DeploymentProblem).data().toString();
+        };
+        QTRY_VERIFY2_WITH_TIMEOUT(problem(u"badimage"_s).startsWith(u"ImagePullBackOff: Failed to pull image \"busybox:does-not-exist\""_s)
+                                      || problem(u"badimage"_s).startsWith(u"ErrImagePull: Failed to pull image \"busybox:does-not-exist\""_s),
+                                  qPrintable(problem(u"badimage"_s)), 30000);
+        QVERIFY2(problem(u"badimage"_s).contains(u"not found"_s), qPrintable(problem(u"badimage"_s)));
+        QTRY_VERIFY_WITH_TIMEOUT(problem(u"crasher"_s).startsWith(u"CrashLoopBackOff: container app exited with code 3 (Error)"_s),
+                                 30000);
+        QVERIFY(problem(u"frontend"_s).isEmpty()); // healthy rows say nothing
+        m_deploy->showWorkloads();
+        QCoreApplication::processEvents();
+
+        std::optional<bc::Result<QByteArray>> removed;
+        client.run(client.target().namespacedArguments()
+                       + QStringList{u"delete"_s, u"deployment"_s, u"badimage"_s, u"crasher"_s, u"--wait=false"_s},
+                   std::chrono::seconds(20),
+                   [&](const bc::Result<QByteArray> &r) { removed = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(removed.has_value(), 20000);
+        QVERIFY(*removed);
+        QTRY_VERIFY_WITH_TIMEOUT(model->rowOf(u"crasher"_s) < 0 && model->rowOf(u"badimage"_s) < 0, 30000);
+    }
+
+    void deployFullManifest()
+    {
+        m_deploy->setEdition(bc::ManifestSet::Edition::Full, false);
+        QSignalSpy finished(m_deploy, &bc::DeployPanel::deployFinished);
+        QTest::mouseClick(child<QPushButton>(m_deploy, u"deployButton"_s), Qt::LeftButton);
+        QVERIFY(m_deploy->isDeploying());
+        QVERIFY(finished.wait(180000));
+        const auto status = finished.first().first().value<bc::Status>();
+        QVERIFY2(status, qPrintable(status ? QString() : status.error().message));
+        QStringList names;
+        for (const bc::DeploymentProgress &p : m_deploy->rollout()) {
+            QVERIFY2(p.done, qPrintable(p.name));
+            names.append(p.name);
+        }
+        // The upstream release (its 11 services, redis-cart, the load generator) and, on the sandbox, the
+        // order log.
+        for (const QString &name : {u"adservice"_s, u"emailservice"_s, u"recommendationservice"_s, u"loadgenerator"_s,
+                                    u"redis-cart"_s, u"frontend"_s, u"checkoutservice"_s, u"orderlog"_s})
+            QVERIFY2(names.contains(name), qPrintable(names.join(u", "_s)));
+        QVERIFY2(names.size() == 13, qPrintable(names.join(u", "_s)));
+        QTRY_VERIFY_WITH_TIMEOUT(m_deploy->deploymentsModel()->rowOf(u"adservice"_s) >= 0, 10000);
+        const int row = m_deploy->deploymentsModel()->rowOf(u"adservice"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            m_deploy->deploymentsModel()->index(row, bc::WorkloadsModel::DeploymentAvailable).data().toString(), u"1"_s,
             30000);
     }
 };

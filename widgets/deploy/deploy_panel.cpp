@@ -2,6 +2,7 @@
 
 #include "backend/core/logging.h"
 #include "backend/deploy/deploy_job.h"
+#include "backend/deploy/failure_reasons.h"
 #include "backend/deploy/workloads_model.h"
 #include "backend/kube/kube_client.h"
 #include "backend/kube/kube_watch.h"
@@ -110,6 +111,8 @@ DeployPanel::DeployPanel(ClusterSession *session, QWidget *parent)
     }
     m_podsProxy->setSourceModel(m_pods);
     m_deploymentsProxy->setSourceModel(m_deployments);
+    m_failures = new FailureReasons(this);
+    m_deployments->setFailureReasons(m_failures);
 
     buildUi();
 
@@ -244,6 +247,11 @@ QWidget *DeployPanel::buildWorkloadsTab()
     m_deploymentView = makeTable(m_deploymentsProxy, u"deploymentsTable"_s);
     m_podView = makeTable(m_podsProxy, u"podsTable"_s);
     m_podView->horizontalHeader()->resizeSection(WorkloadsModel::PodStatus, 150);
+    // Narrow counts, so the Problem column (why a deployment fails) is in view.
+    m_deploymentView->horizontalHeader()->resizeSection(WorkloadsModel::DeploymentName, 180);
+    for (int column : {WorkloadsModel::DeploymentReady, WorkloadsModel::DeploymentUpToDate,
+                       WorkloadsModel::DeploymentAvailable, WorkloadsModel::DeploymentAge})
+        m_deploymentView->horizontalHeader()->resizeSection(column, 70);
 
     m_replicas = new QSpinBox;
     m_replicas->setObjectName(u"replicas"_s);
@@ -398,6 +406,11 @@ void DeployPanel::setTarget(const KubeTarget &target)
         });
     }
     connect(m_serviceWatch, &KubeWatch::eventsReceived, this, &DeployPanel::onServiceEvents);
+    m_eventWatch = new KubeWatch(context, target, u"events"_s, {}, this);
+    connect(m_podWatch, &KubeWatch::eventsReceived, m_failures, &FailureReasons::applyPodEvents);
+    connect(m_podWatch, &KubeWatch::resynced, m_failures, &FailureReasons::clearPods);
+    connect(m_eventWatch, &KubeWatch::eventsReceived, m_failures, &FailureReasons::applyClusterEvents);
+    m_eventWatch->start();
     m_podWatch->start();
     m_deploymentWatch->start();
     m_serviceWatch->start();
@@ -409,7 +422,7 @@ void DeployPanel::setTarget(const KubeTarget &target)
 void DeployPanel::dropTarget()
 {
     stopLogs();
-    for (KubeWatch **watch : {&m_podWatch, &m_deploymentWatch, &m_serviceWatch}) {
+    for (KubeWatch **watch : {&m_podWatch, &m_deploymentWatch, &m_serviceWatch, &m_eventWatch}) {
         if (*watch) {
             (*watch)->stop();
             (*watch)->deleteLater();
@@ -418,6 +431,7 @@ void DeployPanel::dropTarget()
     }
     m_pods->clear();
     m_deployments->clear();
+    m_failures->clear();
     setFrontendUrl({});
     m_hasTarget = false;
     m_target->setText(u"No cluster selected: choose one in the Cluster panel."_s);

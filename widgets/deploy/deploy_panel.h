@@ -33,6 +33,7 @@ class CommandRunner;
 class DeployJob;
 class JobProgress;
 class KubeClient;
+class FailureReasons;
 class KubeWatch;
 class WorkloadsModel;
 struct WatchEvent;
@@ -64,6 +65,7 @@ public:
 
     WorkloadsModel *podsModel() const { return m_pods; }
     WorkloadsModel *deploymentsModel() const { return m_deployments; }
+    const FailureReasons *failureReasons() const { return m_failures; }
     void showWorkloads();
 
     // Workload actions (the buttons call these with the selected row; tests call them directly).
@@ -103,6 +105,8 @@ private:
     KubeWatch *m_podWatch = nullptr;
     KubeWatch *m_deploymentWatch = nullptr;
     KubeWatch *m_serviceWatch = nullptr;
+    KubeWatch *m_eventWatch = nullptr; // Events: why a deployment's pods fail
+    FailureReasons *m_failures = nullptr;
     WorkloadsModel *m_pods;
     WorkloadsModel *m_deployments;
     QSortFilterProxyModel *m_podsProxy;
