@@ -7,6 +7,12 @@ if(BC_SANITIZE)
         -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
     target_link_options(bc_flags INTERFACE -fsanitize=address,undefined)
 endif()
+if(BC_FUZZ)
+    # Coverage for libFuzzer on all our code; the harnesses add -fsanitize=fuzzer when they link.
+    target_compile_options(bc_flags INTERFACE -fsanitize=fuzzer-no-link,address,undefined
+        -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+    target_link_options(bc_flags INTERFACE -fsanitize=address,undefined)
+endif()
 
 # Strict Qt defines for every Qt target of ours.
 add_library(bc_qt_flags INTERFACE)

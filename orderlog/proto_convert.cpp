@@ -29,6 +29,14 @@ bool hasControl(const std::string &s, bool allowWhitespace)
 }
 
 // Empty string: valid. Otherwise why `value` of `field` cannot be stored.
+// An order message with nothing in it (`Entry{order: {}}`) would be a blank row.
+bool orderIsEmpty(const ::orderlog::Order &o)
+{
+    return o.order_id().empty() && o.user_id().empty() && o.email().empty() && o.items_size() == 0
+        && !o.has_total() && o.shipping_tracking_id().empty() && o.shipping_address().city().empty()
+        && o.shipping_address().country().empty();
+}
+
 std::string checkText(const char *field, const std::string &value, std::size_t maxBytes)
 {
     if (value.size() > maxBytes)
@@ -107,11 +115,12 @@ Converted entryToRecord(const ::orderlog::Entry &entry, const std::string &metad
         return std::string("content contains a NUL character");
     r.content = entry.content();
 
-    if (!entry.has_order() && entry.content().empty())
+    if ((!entry.has_order() || orderIsEmpty(entry.order())) && entry.content().empty())
         return std::string("entry has neither content nor order");
 
     const std::string &key = entry.request_id().empty() ? metadataKey : entry.request_id();
-    if (auto why = checkText("request_id", key, kMaxIdBytes); !why.empty())
+    // The key becomes the order id "request:KEY", which must itself fit the order id limit.
+    if (auto why = checkText("request_id", key, kMaxIdBytes - kRequestKeyPrefix.size()); !why.empty())
         return why;
 
     if (entry.has_order()) {
@@ -169,7 +178,7 @@ Converted entryToRecord(const ::orderlog::Entry &entry, const std::string &metad
         r.shippingCountry = o.shipping_address().country();
     }
     if (r.orderId.empty() && !key.empty())
-        r.orderId = "request:" + key; // a retried legacy call maps to the same row
+        r.orderId = std::string(kRequestKeyPrefix) + key; // a retried legacy call maps to the same row
     return r;
 }
 
@@ -252,7 +261,9 @@ void recordToEntry(const OrderRecord &r, ::orderlog::Entry *out)
     ::orderlog::StoredEntry stored;
     recordToProto(r, &stored);
     out->set_content(r.content);
-    if (!r.orderId.empty() || !r.items.empty() || !r.email.empty() || !r.userId.empty())
+    if (!r.orderId.empty() || !r.items.empty() || !r.email.empty() || !r.userId.empty() || !r.currencyCode.empty()
+        || r.totalUnits != 0 || r.totalNanos != 0 || !r.shippingTrackingId.empty() || !r.shippingCity.empty()
+        || !r.shippingCountry.empty())
         *out->mutable_order() = stored.order();
     if (!r.placedAtMicros && out->has_order())
         out->mutable_order()->clear_placed_at();

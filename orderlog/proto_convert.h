@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 
 namespace bc::orderlog {
@@ -16,6 +17,7 @@ namespace bc::orderlog {
 inline constexpr std::size_t kMaxEntryBytes = 64 * 1024; // larger Entry messages: INVALID_ARGUMENT
 inline constexpr std::size_t kMaxContentChars = 1000; // the lab's varchar(1000)
 inline constexpr std::size_t kMaxIdBytes = 128;
+inline constexpr std::string_view kRequestKeyPrefix = "request:"; // order id of an entry known by its key
 inline constexpr std::size_t kMaxEmailBytes = 254;
 inline constexpr std::size_t kMaxPlaceBytes = 128;
 inline constexpr int kMaxItems = 500;

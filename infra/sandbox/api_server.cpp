@@ -108,11 +108,19 @@ Json parseBody(const std::string &body, const std::string &contentType)
                 throw ApiError::badRequest(std::string("json parse error: ") + e.what());
         }
     }
+    Json decoded;
     try {
-        return yamlToJson(YAML::Load(body));
+        decoded = yamlToJson(YAML::Load(body));
     } catch (const YAML::Exception &e) {
         throw ApiError::badRequest(std::string("yaml parse error: ") + e.what());
     }
+    // JSON bodies are checked for UTF-8 by the parser; YAML ones here, before anything stores them.
+    try {
+        (void)decoded.dump();
+    } catch (const nlohmann::json::type_error &) {
+        throw ApiError::badRequest("yaml parse error: a string is not valid UTF-8");
+    }
+    return decoded;
 }
 
 bool validName(const std::string &name)
@@ -157,7 +165,8 @@ struct ApiServer::Impl {
     void send(httplib::Response &res, int code, const Json &body) const
     {
         res.status = code;
-        res.set_content(body.dump(), kJson);
+        // replace: a Status may quote bytes a client sent that are not UTF-8; it must still be sent.
+        res.set_content(body.dump(-1, ' ', false, Json::error_handler_t::replace), kJson);
     }
 
     void sendError(httplib::Response &res, const ApiError &e) const { send(res, e.code(), e.status()); }
@@ -1193,6 +1202,11 @@ void ApiServer::stop()
     }
     if (d->thread.joinable())
         d->thread.join();
+}
+
+void ApiServer::serve(const httplib::Request &request, httplib::Response &response)
+{
+    d->handle(request, response);
 }
 
 void ApiServer::setRequestLogger(std::function<void(const std::string &)> logger)

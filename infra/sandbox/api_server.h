@@ -4,6 +4,11 @@
 #include <memory>
 #include <string>
 
+namespace httplib {
+struct Request;
+struct Response;
+} // namespace httplib
+
 namespace bc::sandbox {
 
 class ClusterSimulator;
@@ -25,6 +30,8 @@ public:
     void start(); // serves on a background thread
     void stop();
     void setRequestLogger(std::function<void(const std::string &line)> logger);
+    // Answers one request in-process, as the listening server would (the fuzz harness drives this).
+    void serve(const httplib::Request &request, httplib::Response &response);
 
 private:
     struct Impl;

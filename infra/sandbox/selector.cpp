@@ -3,6 +3,7 @@
 #include "infra/sandbox/api_error.h"
 
 #include <algorithm>
+#include <cctype>
 
 namespace bc::sandbox {
 
@@ -35,6 +36,47 @@ std::vector<std::string> splitTop(const std::string &text)
     if (!trim(cur).empty())
         out.push_back(trim(cur));
     return out;
+}
+
+// apimachinery's qualified name part and label value: at most 63 of [A-Za-z0-9-_.], alphanumeric at
+// both ends (a value may also be empty).
+bool validLabelName(const std::string &s, bool emptyOk)
+{
+    if (s.empty())
+        return emptyOk;
+    if (s.size() > 63 || !std::isalnum(static_cast<unsigned char>(s.front()))
+        || !std::isalnum(static_cast<unsigned char>(s.back())))
+        return false;
+    return std::all_of(s.begin(), s.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+    });
+}
+
+// A DNS-1123 subdomain: the optional prefix of a label key ("app.kubernetes.io/name").
+bool validDnsSubdomain(const std::string &s)
+{
+    if (s.empty() || s.size() > 253 || !std::isalnum(static_cast<unsigned char>(s.front()))
+        || !std::isalnum(static_cast<unsigned char>(s.back())))
+        return false;
+    return std::all_of(s.begin(), s.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
+    });
+}
+
+const char *const kLabelRule = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end "
+                               "with an alphanumeric character (at most 63 characters)";
+
+void validateRequirement(const std::string &part, const std::string &key, const std::vector<std::string> &values)
+{
+    const auto slash = key.find('/');
+    const std::string name = slash == std::string::npos ? key : key.substr(slash + 1);
+    if ((slash != std::string::npos && !validDnsSubdomain(key.substr(0, slash))) || !validLabelName(name, false))
+        throw ApiError::badRequest("unable to parse requirement: \"" + part + "\": invalid label key \"" + key
+                                   + "\": name part " + kLabelRule);
+    for (const auto &v : values)
+        if (!validLabelName(v, true))
+            throw ApiError::badRequest("unable to parse requirement: \"" + part + "\": invalid label value \"" + v
+                                       + "\": a valid label value " + kLabelRule);
 }
 
 std::string valueString(const Json &v)
@@ -98,28 +140,97 @@ Selector Selector::parseLabels(const std::string &text)
         }
         if (r.key.empty())
             throw ApiError::badRequest("unable to parse requirement: \"" + part + "\": key is empty");
+        validateRequirement(part, r.key, r.values);
         s.m_reqs.push_back(std::move(r));
     }
     return s;
 }
 
+namespace {
+// Field selector terms split on commas that no backslash escapes.
+std::vector<std::string> splitFieldTerms(const std::string &text)
+{
+    std::vector<std::string> out(1);
+    for (size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '\\' && i + 1 < text.size()) {
+            out.back() += text.substr(i, 2);
+            ++i;
+        } else if (text[i] == ',') {
+            out.emplace_back();
+        } else {
+            out.back() += text[i];
+        }
+    }
+    return out;
+}
+
+// apimachinery's fields.UnescapeValue: \\, \, and \= stand for themselves; any other escape, or a bare
+// '=' or ',', is an error.
+std::string unescapeFieldValue(const std::string &part, const std::string &value)
+{
+    std::string out;
+    for (size_t i = 0; i < value.size(); ++i) {
+        const char c = value[i];
+        if (c == '\\') {
+            if (i + 1 >= value.size() || (value[i + 1] != '\\' && value[i + 1] != ',' && value[i + 1] != '='))
+                throw ApiError::badRequest("invalid field selector: \"" + part + "\": invalid escape sequence");
+            out += value[++i];
+        } else if (c == '=' || c == ',') {
+            throw ApiError::badRequest("invalid field selector: \"" + part + "\": unescaped " + std::string(1, c)
+                                       + " in the value");
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+std::string escapeFieldValue(const std::string &value)
+{
+    std::string out;
+    for (const char c : value) {
+        if (c == '\\' || c == ',' || c == '=')
+            out += '\\';
+        out += c;
+    }
+    return out;
+}
+
+bool validFieldPath(const std::string &key)
+{
+    return !key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' || c == '/';
+    });
+}
+} // namespace
+
 Selector Selector::parseFields(const std::string &text)
 {
     Selector s;
-    for (const auto &part : splitTop(text)) {
+    for (const auto &raw : splitFieldTerms(text)) {
+        const std::string part = trim(raw);
         if (part.empty())
             continue;
-        Requirement r;
-        if (const auto p = part.find("!="); p != std::string::npos)
-            r = {trim(part.substr(0, p)), Op::NotEquals, {trim(part.substr(p + 2))}};
-        else if (const auto q = part.find("=="); q != std::string::npos)
-            r = {trim(part.substr(0, q)), Op::Equals, {trim(part.substr(q + 2))}};
-        else if (const auto e = part.find('='); e != std::string::npos)
-            r = {trim(part.substr(0, e)), Op::Equals, {trim(part.substr(e + 1))}};
-        else
+        // The first operator from the left, as apimachinery's splitTerm finds it.
+        size_t at = std::string::npos;
+        Op op = Op::Equals;
+        size_t opLength = 0;
+        for (size_t i = 0; i < part.size() && at == std::string::npos; ++i) {
+            if (part.compare(i, 2, "!=") == 0)
+                at = i, op = Op::NotEquals, opLength = 2;
+            else if (part.compare(i, 2, "==") == 0)
+                at = i, op = Op::Equals, opLength = 2;
+            else if (part[i] == '=')
+                at = i, op = Op::Equals, opLength = 1;
+        }
+        if (at == std::string::npos)
             throw ApiError::badRequest("invalid field selector: \"" + part + "\": expected key=value");
-        s.m_reqs.push_back(std::move(r));
+        const std::string key = trim(part.substr(0, at));
+        if (!validFieldPath(key))
+            throw ApiError::badRequest("invalid field selector: \"" + part + "\": \"" + key + "\" is not a field path");
+        s.m_reqs.push_back({key, op, {unescapeFieldValue(part, trim(part.substr(at + opLength)))}});
     }
+    s.m_fields = true;
     return s;
 }
 
@@ -231,10 +342,13 @@ std::string Selector::toString() const
     for (const auto &r : m_reqs) {
         if (!out.empty())
             out += ',';
+        const std::string value = r.values.empty() ? std::string()
+                                  : m_fields         ? escapeFieldValue(r.values[0])
+                                                     : r.values[0];
         if (r.op == Op::Equals)
-            out += r.key + "=" + r.values[0];
+            out += r.key + "=" + value;
         else if (r.op == Op::NotEquals)
-            out += r.key + "!=" + r.values[0];
+            out += r.key + "!=" + value;
         else if (r.op == Op::Exists)
             out += r.key;
         else if (r.op == Op::NotExists)

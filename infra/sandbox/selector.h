@@ -35,6 +35,7 @@ public:
 
 private:
     std::vector<Requirement> m_reqs;
+    bool m_fields = false; // a field selector: values print escaped
 };
 
 } // namespace bc::sandbox
