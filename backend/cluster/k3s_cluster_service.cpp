@@ -86,20 +86,7 @@ K3sClusterService::K3sClusterService(RunContext *context, QObject *parent)
 
 QString K3sClusterService::locateInfraDir()
 {
-    const auto isInfra = [](const QString &dir) { return QFileInfo::exists(dir + u"/terraform/main.tf"_s); };
-    const QString fromEnv = qEnvironmentVariable("BC_INFRA_DIR");
-    if (!fromEnv.isEmpty())
-        return isInfra(fromEnv + u"/k3s"_s) ? QDir(fromEnv + u"/k3s"_s).absolutePath() : QString();
-    QDir dir(QCoreApplication::applicationDirPath());
-    for (int up = 0; up < 5; ++up) {
-        if (isInfra(dir.filePath(u"infra/k3s"_s)))
-            return dir.absoluteFilePath(u"infra/k3s"_s);
-        if (isInfra(dir.filePath(u"share/boutique-control/infra/k3s"_s)))
-            return dir.absoluteFilePath(u"share/boutique-control/infra/k3s"_s);
-        if (!dir.cdUp())
-            break;
-    }
-    return {};
+    return locateShippedInfra(u"k3s"_s);
 }
 
 QString K3sClusterService::workDirFor(const QString &profileName)

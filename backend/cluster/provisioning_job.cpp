@@ -3,11 +3,32 @@
 #include "backend/core/logging.h"
 #include "backend/process/command_runner.h"
 
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+
 #include <algorithm>
 
 using namespace Qt::StringLiterals;
 
 namespace bc {
+
+QString locateShippedInfra(const QString &name)
+{
+    const auto isInfra = [](const QString &dir) { return QFileInfo::exists(dir + u"/terraform/main.tf"_s); };
+    const QString fromEnv = qEnvironmentVariable("BC_INFRA_DIR");
+    if (!fromEnv.isEmpty())
+        return isInfra(fromEnv + u'/' + name) ? QDir(fromEnv + u'/' + name).absolutePath() : QString();
+    QDir dir(QCoreApplication::applicationDirPath());
+    for (int up = 0; up < 5; ++up) {
+        for (const QString &candidate : {u"infra/"_s + name, u"share/boutique-control/infra/"_s + name})
+            if (isInfra(dir.filePath(candidate)))
+                return dir.absoluteFilePath(candidate);
+        if (!dir.cdUp())
+            break;
+    }
+    return {};
+}
 
 ProvisioningJob::ProvisioningJob(RunContext *context, QObject *parent)
     : QObject(parent)

@@ -14,6 +14,11 @@
 
 namespace bc {
 
+// The shipped Terraform + Ansible of one provisioner (infra/NAME: "k3s", "loadgen"): under
+// $BC_INFRA_DIR, else beside or above the executable in the source tree or the installed share/
+// folder. Empty when not found.
+QString locateShippedInfra(const QString &name);
+
 class CommandRunner;
 class RunContext;
 

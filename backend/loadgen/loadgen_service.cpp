@@ -107,20 +107,7 @@ LoadgenService::LoadgenService(RunContext *context, QObject *parent)
 
 QString LoadgenService::locateInfraDir()
 {
-    const auto isInfra = [](const QString &dir) { return QFileInfo::exists(dir + u"/terraform/main.tf"_s); };
-    const QString fromEnv = qEnvironmentVariable("BC_INFRA_DIR");
-    if (!fromEnv.isEmpty())
-        return isInfra(fromEnv + u"/loadgen"_s) ? QDir(fromEnv + u"/loadgen"_s).absolutePath() : QString();
-    QDir dir(QCoreApplication::applicationDirPath());
-    for (int up = 0; up < 5; ++up) {
-        if (isInfra(dir.filePath(u"infra/loadgen"_s)))
-            return dir.absoluteFilePath(u"infra/loadgen"_s);
-        if (isInfra(dir.filePath(u"share/boutique-control/infra/loadgen"_s)))
-            return dir.absoluteFilePath(u"share/boutique-control/infra/loadgen"_s);
-        if (!dir.cdUp())
-            break;
-    }
-    return {};
+    return locateShippedInfra(u"loadgen"_s);
 }
 
 QString LoadgenService::defaultWorkDir()
