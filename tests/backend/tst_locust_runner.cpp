@@ -131,7 +131,7 @@ void TstLocustRunner::runsSavesAndSurvivesAWorkerKill()
         if (matched) {
             const StatsSnapshot &snap = *session.client()->lastSnapshot();
             QCOMPARE(direct.value("workers"_L1).toArray().size(), snap.workers.size());
-            QCOMPARE(direct.value("stats"_L1).toArray().size(), snap.endpoints.size() + 1);
+            QCOMPARE(direct.value("stats"_L1).toArray().size(), snap.endpoints.size() + snap.versions.size() + 1);
             QCOMPARE(session.history().rps().last().y(), s.rps);
             QVERIFY(snap.total.p95Ms.has_value()); // from Locust's CSV, fetched with each poll
             QVERIFY(*snap.total.p95Ms >= snap.total.medianMs && *snap.total.p95Ms <= snap.total.maxMs);
