@@ -207,7 +207,7 @@ void canaryCommand(CliCall &call)
                     "  plan PERCENT --budget N          Replica counts that give v2 PERCENT of the traffic.\n"
                     "  set PERCENT --budget N [--wait]  Scale (or weight) v1/v2 to that split; capacity never drops.\n"
                     "  verify [--requests N] [--concurrency C] [--expect P]\n"
-                    "                                   Count SunglassesV2 on /product/OLJCESPC7Z, 95% interval.\n"
+                    "                                   Count SunglassesV2 on /product/OLJCESPC7Z, 99.9% interval.\n"
                     "  promote [--wait]                 All capacity to v2, then v1 to 0.\n"
                     "  rollback [--wait]                All capacity to v1, then v2 to 0."_s,
                     u"plan|set|verify|promote|rollback [PERCENT]"_s))

@@ -71,7 +71,7 @@ bool SplitStats::expectedWithin(double z) const
 QString SplitStats::summary() const
 {
     const auto [lo, hi] = interval();
-    QString text = u"v2 %1% [%2, %3] (95% interval) of %4 answers: v1 %5, v2 %6"_s.arg(observedPercent(), 0, 'f', 1)
+    QString text = u"v2 %1% [%2, %3] (99.9% interval) of %4 answers: v1 %5, v2 %6"_s.arg(observedPercent(), 0, 'f', 1)
                        .arg(lo, 0, 'f', 1)
                        .arg(hi, 0, 'f', 1)
                        .arg(classified())

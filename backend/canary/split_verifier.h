@@ -42,9 +42,12 @@ struct SplitStats
     // counted as v2's (v1 is the running baseline): at a 5 % canary a v2 that fails half its requests
     // shows ~2.5 % overall but ~50 % here, which is what the rollback threshold must see.
     double v2ErrorPercent() const { return v2 + errors == 0 ? 0.0 : 100.0 * errors / (v2 + errors); }
-    // Wilson score interval of v2's share in percent (z = 1.96 for 95 %).
-    std::pair<double, double> interval(double z = 1.96) const;
-    bool expectedWithin(double z = 1.96) const;
+    // The verdict's confidence: at 95 % a correctly applied split was called wrong in one check of
+    // twenty (the sandbox, like kube-proxy, picks an endpoint at random); at 99.9 % in one of 1,000.
+    static constexpr double kVerdictZ = 3.2905;
+    // Wilson score interval of v2's share in percent (z = 1.96 for 95 %, kVerdictZ for 99.9 %).
+    std::pair<double, double> interval(double z = kVerdictZ) const;
+    bool expectedWithin(double z = kVerdictZ) const;
     QString summary() const; // "v2 24.6% [22.8, 26.6] of 2000 (expected 25%); errors 0; latency v1 p50 3 ms ..."
 };
 

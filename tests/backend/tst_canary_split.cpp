@@ -128,18 +128,26 @@ private Q_SLOTS:
         bc::SplitStats s;
         s.v2 = 500;
         s.v1 = 1500;
-        const auto [lo, hi] = s.interval();
-        // Wilson 95 % for 500/2000: [23.148, 26.951]
-        QVERIFY2(qAbs(lo - 23.148) < 0.01, qPrintable(QString::number(lo)));
-        QVERIFY2(qAbs(hi - 26.951) < 0.01, qPrintable(QString::number(hi)));
+        const auto [lo, hi] = s.interval(1.96);
+        // Wilson 95 % for 500/2000: [23.151, 26.944]
+        QVERIFY2(qAbs(lo - 23.151) < 0.01, qPrintable(QString::number(lo)));
+        QVERIFY2(qAbs(hi - 26.944) < 0.01, qPrintable(QString::number(hi)));
+        // The verdict's 99.9 %: [21.954, 28.315]
+        const auto [vlo, vhi] = s.interval();
+        QVERIFY2(qAbs(vlo - 21.954) < 0.01, qPrintable(QString::number(vlo)));
+        QVERIFY2(qAbs(vhi - 28.315) < 0.01, qPrintable(QString::number(vhi)));
         s.expectedPercent = 25;
         QVERIFY(s.expectedWithin());
         s.expectedPercent = 27.5;
+        QVERIFY(!s.expectedWithin(1.96));
+        QVERIFY(s.expectedWithin());
+        s.expectedPercent = 28.5;
         QVERIFY(!s.expectedWithin());
         bc::SplitStats all;
         all.v2 = 100;
         QCOMPARE(all.interval().second, 100.0);
-        QVERIFY(all.interval().first > 96 && all.interval().first < 97);
+        QVERIFY(all.interval(1.96).first > 96 && all.interval(1.96).first < 97);
+        QVERIFY(all.interval().first < all.interval(1.96).first);
         bc::SplitStats none;
         QCOMPARE(none.interval(), std::make_pair(0.0, 100.0));
     }

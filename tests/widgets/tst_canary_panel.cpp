@@ -63,7 +63,7 @@ private Q_SLOTS:
         QCOMPARE(stats.completed, 2000);
         QCOMPARE(stats.errors, 0);
         const QString share = panel.findChild<QLabel *>(u"canaryShare"_s)->text();
-        QVERIFY2(share.contains(u"(95% interval) of 2000 answers"_s), qPrintable(share));
+        QVERIFY2(share.contains(u"(99.9% interval) of 2000 answers"_s), qPrintable(share));
         QVERIFY2(panel.findChild<QLabel *>(u"canaryLatency"_s)->text().contains(u"p95"_s), "latency per version");
 
         if (const QByteArray out = qgetenv("BC_SCREENSHOT_DIR"); !out.isEmpty())

@@ -215,7 +215,7 @@ PanelInfo CanaryPanel::describe()
         .icon = u"canary"_s,
         .summary = u"Roll a new version of a service out to a share of the traffic, check the split, then promote or roll back."_s,
         .features = {u"Replica counts for a requested share within a pod budget, or exact mesh weights"_s,
-                     u"A live check of the split with its 95% interval and latency per version"_s,
+                     u"A live check of the split with its 99.9% interval and latency per version"_s,
                      u"Promote and roll back without lowering capacity"_s},
         .needs = {u"productcatalogservice and productcatalogservice-v2 deployed (Deploy panel, with the canary)"_s,
                   u"The frontend's external address"_s},
@@ -309,7 +309,7 @@ void CanaryPanel::showStats(const SplitStats &s)
     m_verifyProgress->setRange(0, std::max(1, s.requested));
     m_verifyProgress->setValue(s.completed);
     const auto [lo, hi] = s.interval();
-    QString text = tr("v2 %1% [%2 – %3] (95% interval) of %4 answers")
+    QString text = tr("v2 %1% [%2 – %3] (99.9% interval) of %4 answers")
                        .arg(s.observedPercent(), 0, 'f', 1)
                        .arg(lo, 0, 'f', 1)
                        .arg(hi, 0, 'f', 1)

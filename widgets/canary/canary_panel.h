@@ -25,7 +25,7 @@ struct CanaryState;
 struct SplitStats;
 
 // Canary: the two versions of productcatalogservice, a slider for v2's share with the pod budget, and
-// what the planner can give; Apply, Verify (live share with its 95% interval and latency per version),
+// what the planner can give; Apply, Verify (live share with its 99.9% interval and latency per version),
 // Promote and Roll back with confirmation, progress and cancel.
 class CanaryPanel : public Panel
 {
