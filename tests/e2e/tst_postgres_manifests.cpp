@@ -193,10 +193,19 @@ private Q_SLOTS:
             u"gs://my-order-backups/"_s);
 
         // The password goes through stdin only: not on any command line the log shows.
+        QStringList commandLines;
+        const auto logged = connect(m_context.log(), &bc::CommandLog::commandStarted, this,
+            [&commandLines](quint64, const QString &line, bool) { commandLines << line; });
         Waiter<QString> secret;
         cnpg.createDatabaseSecret(u"orderlog-db"_s, u"Sup3r-secret-pw"_s, secret.callback());
         QVERIFY(secret.wait(60000));
         QVERIFY2(*secret.result, secret.why().constData());
+        disconnect(logged);
+        QVERIFY2(!commandLines.isEmpty() && commandLines.last().contains(u" apply "_s), qPrintable(commandLines.join(u'\n')));
+        for (const QString &line : std::as_const(commandLines)) {
+            QVERIFY2(!line.contains(u"Sup3r-secret-pw"_s), qPrintable(line));
+            QVERIFY2(!line.contains(QString::fromLatin1(QByteArray("Sup3r-secret-pw").toBase64())), qPrintable(line));
+        }
         Waiter<QString> switched;
         Waiter<QString> orderlog;
         m_client->apply({QStringLiteral(BC_SOURCE_DIR) + u"/manifests/orderlog.yaml"_s}, false, orderlog.callback());
