@@ -160,6 +160,14 @@ OrdersPanel::OrdersPanel(QWidget *parent)
             return;
         }
         m_showedError = true;
+        if (error.kind == Error::Kind::Invalid && error.message.contains(u"refused the login"_s)) {
+            // A wrong password is not kept for the next connection (keychain or memory): asked again.
+            m_vault->remove(m_conninfo->text());
+            banner()->showError(Error {error.kind, error.message + u" "_s + tr("The password kept for it is forgotten."),
+                error.detail});
+            updateStatus();
+            return;
+        }
         // While the port-forward is down its banner names the cause; the forward reconnects by itself.
         if (!m_forward || m_forward->isForwarding())
             banner()->showError(error, tr("Retry now"));
