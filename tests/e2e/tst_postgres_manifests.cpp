@@ -256,7 +256,7 @@ private Q_SLOTS:
         const QByteArray keyMaterial = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC-not-a-real-key";
         QFile keyFile(m_dir.filePath(u"gcs-key.json"_s));
         QVERIFY(keyFile.open(QIODevice::WriteOnly));
-        const QByteArray key = R"({"type": "service_account", "project_id": "p", "private_key": ")" + keyMaterial + R"("})";
+        const QByteArray key = "{\"type\": \"service_account\", \"project_id\": \"p\", \"private_key\": \"" + keyMaterial + "\"}";
         keyFile.write(key);
         keyFile.close();
         Waiter<QString> creds;
