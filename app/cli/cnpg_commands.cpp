@@ -122,6 +122,8 @@ void cnpgCommand(CliCall &call)
     } else if (action == u"backups") {
         if (alone())
             cnpg->listBackups([&call](const Result<QList<CnpgBackup>> &r) {
+                if (call.context()->dryRun())
+                    return call.finish(0); // kubectl did not run: nothing to read
                 if (!r)
                     return call.fail(r.error());
                 for (const CnpgBackup &b : r.value())
@@ -129,8 +131,7 @@ void cnpgCommand(CliCall &call)
                                       b.stoppedAt.isValid() ? b.stoppedAt.toString(Qt::ISODate) : b.error)
                                       .trimmed()
                                << Qt::endl;
-                if (!call.context()->dryRun())
-                    call.out() << u"%1 backups"_s.arg(r.value().size()) << Qt::endl;
+                call.out() << u"%1 backups"_s.arg(r.value().size()) << Qt::endl;
                 call.finish(0);
             });
     } else if (action == u"restore") {
