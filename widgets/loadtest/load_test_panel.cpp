@@ -347,7 +347,13 @@ QWidget *LoadTestPanel::createTables()
     auto *runsLayout = new QHBoxLayout(runsPage);
     m_runs = new QListWidget(runsPage);
     m_runs->setObjectName(u"runs"_s);
-    runsLayout->addWidget(m_runs, 1);
+    // Which run the charts draw, above the list (the button column is too short for it).
+    m_chartsSource = new QLabel(runsPage);
+    m_chartsSource->setObjectName(u"chartsSource"_s);
+    auto *listColumn = new QVBoxLayout;
+    listColumn->addWidget(m_chartsSource);
+    listColumn->addWidget(m_runs, 1);
+    runsLayout->addLayout(listColumn, 1);
     auto *buttons = new QVBoxLayout;
     auto *open = new QPushButton(tr("Open report"), runsPage);
     auto *show = new QPushButton(tr("Show this run"), runsPage);
@@ -370,10 +376,6 @@ QWidget *LoadTestPanel::createTables()
     connect(refresh, &QPushButton::clicked, this, &LoadTestPanel::refreshRuns);
     for (QPushButton *b : {open, show, live, compare, exportPng, refresh})
         buttons->addWidget(b);
-    m_chartsSource = new QLabel(runsPage);
-    m_chartsSource->setObjectName(u"chartsSource"_s);
-    m_chartsSource->setWordWrap(true);
-    buttons->addWidget(m_chartsSource);
     buttons->addStretch();
     runsLayout->addLayout(buttons);
     tabs->addTab(runsPage, tr("Saved runs"));

@@ -326,11 +326,14 @@ void OrdersPanel::buildClusterRow()
     });
     button(tr("Backups"), &OrdersPanel::listBackups);
     button(tr("Restore…"), &OrdersPanel::restore);
+    // Its own line under the row (the row is full at 1280 px), shown only while an action runs.
     m_clusterAction = new QLabel(this);
     m_clusterAction->setObjectName(u"clusterAction"_s);
-    row->addWidget(m_clusterAction);
-    if (auto *layout = qobject_cast<QVBoxLayout *>(m_rootLayout))
+    m_clusterAction->hide();
+    if (auto *layout = qobject_cast<QVBoxLayout *>(m_rootLayout)) {
         layout->insertLayout(1, row);
+        layout->insertWidget(2, m_clusterAction);
+    }
 }
 
 bool OrdersPanel::clusterActionAllowed(const QString &action)
@@ -356,6 +359,7 @@ CnpgController *OrdersPanel::beginClusterAction(const QString &action)
         return nullptr;
     m_runningAction = action;
     m_clusterAction->setText(tr("Running: %1").arg(action));
+    m_clusterAction->show();
     return cnpg();
 }
 
@@ -373,6 +377,7 @@ void OrdersPanel::finishClusterAction()
 {
     m_runningAction.clear();
     m_clusterAction->clear();
+    m_clusterAction->hide();
 }
 
 void OrdersPanel::clusterDone(const QString &what, const Error *error)
