@@ -11,8 +11,10 @@ QList<CommandSpec> allCommands()
     all += clusterCommands();
     all += sandboxCommands();
     all += deployCommands();
+    all += workloadCommands();
     all += canaryCommands();
     all += ordersCommands();
+    all += cnpgCommands();
     all += podsCommands();
     return all;
 }

@@ -8,6 +8,7 @@
 #include <QCoreApplication>
 #include <QTimer>
 
+#include <algorithm>
 #include <cstdio>
 
 using namespace Qt::StringLiterals;
@@ -90,11 +91,11 @@ bool isGlobalFlag(const QString &a)
     return a == u"--version" || a == u"-v" || a == u"--help" || a == u"-h" || a == u"help";
 }
 
-void printUsage(QTextStream &out)
+void printUsage(QTextStream &out, const QList<CommandSpec> &commands)
 {
     out << u"Usage: boutique-control [COMMAND] [OPTIONS]\n\n"_s
         << u"With no command, opens the %1 window. Commands run headless:\n\n"_s.arg(QLatin1StringView(kProductName));
-    for (const CommandSpec &spec : allCommands())
+    for (const CommandSpec &spec : commands)
         out << u"  %1%2\n"_s.arg(spec.name, -12).arg(spec.summary);
     out << u"\nEvery command takes --help. Commands that run tools take --dry-run.\n"_s
         << u"  --version    Print the product name and version.\n"_s
@@ -118,9 +119,20 @@ bool wantsHeadless(int argc, char **argv)
     return true;      // a command word; unknown ones get a clear error rather than a window
 }
 
-int run(int argc, char **argv)
+int run(int argc, char **argv, const QList<CommandSpec> &extra, const ApplicationFactory &widgetApplication)
 {
-    QCoreApplication app(argc, argv);
+    const QList<CommandSpec> commands = allCommands() + extra;
+    const QString word = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QString();
+    const auto it = std::find_if(commands.cbegin(), commands.cend(),
+                                 [&](const CommandSpec &spec) { return spec.name == word; });
+    std::unique_ptr<QCoreApplication> app;
+    if (it != commands.cend() && it->needsWidgets && widgetApplication) {
+        if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+            qputenv("QT_QPA_PLATFORM", "offscreen"); // headless: draws into images, opens no window
+        app = widgetApplication(argc, argv);
+    } else {
+        app = std::make_unique<QCoreApplication>(argc, argv);
+    }
     setApplicationIdentity();
     const QStringList args = QCoreApplication::arguments();
     const QString first = args.value(1);
@@ -132,12 +144,9 @@ int run(int argc, char **argv)
         return 0;
     }
     if (first == u"--help" || first == u"-h" || first == u"help") {
-        printUsage(out);
+        printUsage(out, commands);
         return 0;
     }
-    const QList<CommandSpec> commands = allCommands();
-    const auto it = std::find_if(commands.cbegin(), commands.cend(),
-                                 [&](const CommandSpec &spec) { return spec.name == first; });
     if (it == commands.cend()) {
         err << u"boutique-control: unknown command '%1' (see: boutique-control --help)"_s.arg(first) << Qt::endl;
         return 2;
@@ -147,7 +156,7 @@ int run(int argc, char **argv)
     commandArgs.prepend(u"boutique-control %1"_s.arg(first));
     CliCall call(first, commandArgs, &context);
     it->handler(call);
-    const int code = app.exec();
+    const int code = app->exec();
     return code;
 }
 

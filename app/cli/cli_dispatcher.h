@@ -6,6 +6,9 @@
 #include <QTextStream>
 
 #include <functional>
+#include <memory>
+
+class QCoreApplication;
 
 namespace bc {
 class RunContext;
@@ -53,12 +56,17 @@ struct CommandSpec
     QString name;    // "deploy", "canary", ...
     QString summary; // one line for `boutique-control help`
     Handler handler;
+    bool needsWidgets = false; // runs on a QApplication (offscreen unless QT_QPA_PLATFORM says otherwise)
 };
+
+// Makes the application object of a command that needsWidgets; only the GUI executable links Widgets.
+using ApplicationFactory = std::function<std::unique_ptr<QCoreApplication>(int &argc, char **argv)>;
 
 // Every headless command of the product. Areas add theirs in cli_commands.cpp.
 QList<CommandSpec> allCommands();
 
 bool wantsHeadless(int argc, char **argv);
-int run(int argc, char **argv);
+// `extra`: commands of the executable itself (they may need widgets, made by `widgetApplication`).
+int run(int argc, char **argv, const QList<CommandSpec> &extra = {}, const ApplicationFactory &widgetApplication = {});
 
 } // namespace bc::cli

@@ -13,4 +13,6 @@ QList<CommandSpec> podsCommands();
 QList<CommandSpec> deployCommands();
 QList<CommandSpec> sandboxCommands();
 QList<CommandSpec> ordersCommands();
+QList<CommandSpec> workloadCommands();
+QList<CommandSpec> cnpgCommands();
 } // namespace bc::cli

@@ -10,11 +10,13 @@
 #include "backend/load/load_session.h"
 #include "backend/load/locust_client.h"
 #include "backend/load/locust_runner.h"
+#include "backend/load/run_comparison.h"
 #include "backend/load/run_store.h"
 #include "backend/process/run_context.h"
 
 #include <QCommandLineParser>
 #include <QDir>
+#include <QFileInfo>
 #include <QRegularExpression>
 #include <QSocketNotifier>
 
@@ -177,6 +179,24 @@ void reportCommand(CliCall &call, const QString &dir)
     call.finish(0);
 }
 
+// A run folder, or the id of a run in the default store.
+QString runDir(const QString &arg)
+{
+    if (QFileInfo(arg).isDir())
+        return QFileInfo(arg).absoluteFilePath();
+    return QDir(RunStore::defaultRoot()).filePath(arg);
+}
+
+void compareCommand(CliCall &call, const QString &a, const QString &b)
+{
+    const auto first = RunSummary::read(runDir(a));
+    const auto second = RunSummary::read(runDir(b));
+    if (!first || !second)
+        return call.fail(first ? second.error() : first.error(), 1);
+    call.out() << formatComparison(first.value(), second.value());
+    call.finish(0);
+}
+
 void listCommand(CliCall &call)
 {
     const RunStore store;
@@ -222,8 +242,10 @@ void loadCommand(CliCall &call)
                     "  load run [--host URL | --kubeconfig FILE --context NAME] [--users N] [--spawn-rate R] [--time T] [--workers W] [--ramp SPEC] "
                     "[--out DIR]\n"
                     "  load report DIR     rebuild report.html and the CSV files of a saved run\n"
-                    "  load list           list saved runs"_s,
-                    u"run|report|list [DIR]"_s))
+                    "  load list           list saved runs\n"
+                    "  load compare A B    two saved runs side by side (folders or ids of load list), with the change\n"
+                    "Chart images of a saved run: boutique-control charts RUN."_s,
+                    u"run|report|list|compare [DIR...]"_s))
         return;
     const QStringList pos = p.positionalArguments();
     const QString sub = pos.value(0);
@@ -254,8 +276,13 @@ void loadCommand(CliCall &call)
     }
     if (sub == u"list")
         return listCommand(call);
-    call.fail(sub.isEmpty() ? u"Say what to do: load run, load report DIR or load list."_s
-                            : u"Unknown load command \"%1\" (run, report, list)."_s.arg(sub),
+    if (sub == u"compare") {
+        if (pos.size() != 3)
+            return call.fail(u"Usage: boutique-control load compare RUN_A RUN_B"_s, 2);
+        return compareCommand(call, pos.value(1), pos.value(2));
+    }
+    call.fail(sub.isEmpty() ? u"Say what to do: load run, load report DIR, load list or load compare A B."_s
+                            : u"Unknown load command \"%1\" (run, report, list, compare)."_s.arg(sub),
               2);
 }
 

@@ -102,22 +102,17 @@ void CnpgController::createBackupCredentials(const QString &keyFile, KubeClient:
         done(Error {Error::Kind::Invalid, u"Cannot read the key file %1."_s.arg(keyFile), f.errorString()});
         return;
     }
-    const QJsonObject key = QJsonDocument::fromJson(f.readAll()).object();
+    const QByteArray content = f.readAll();
+    const QJsonObject key = QJsonDocument::fromJson(content).object();
     if (key.value(u"type"_s).toString() != u"service_account") {
         done(Error {Error::Kind::Invalid, u"%1 is not a service-account JSON key file."_s.arg(keyFile)});
         return;
     }
-    KubeClient *client = &m_client;
-    // Rendered by kubectl (client side), then applied from stdin: the key never enters argv.
-    m_client.run(m_client.target().namespacedArguments() + QStringList {u"create"_s, u"secret"_s, u"generic"_s, u"backup-creds"_s, u"--from-file=gcsCredentials="_s + keyFile,
-                     u"--dry-run=client"_s, u"-o"_s, u"yaml"_s},
-        30s, [client, done](const Result<QByteArray> &yaml) {
-            if (!yaml) {
-                done(yaml.error());
-                return;
-            }
-            client->applyManifest(yaml.value(), false, done);
-        });
+    // Built here and sent on kubectl's stdin only: no rendered copy on stdout (which the console shows).
+    const QJsonObject secret {{u"apiVersion"_s, u"v1"_s}, {u"kind"_s, u"Secret"_s},
+        {u"metadata"_s, QJsonObject {{u"name"_s, u"backup-creds"_s}}}, {u"type"_s, u"Opaque"_s},
+        {u"data"_s, QJsonObject {{u"gcsCredentials"_s, QString::fromLatin1(content.toBase64())}}}};
+    applySecret(u"backup-creds"_s, secret, std::move(done));
 }
 
 void CnpgController::createDatabaseSecret(const QString &clusterName, const QString &password,
@@ -131,12 +126,36 @@ void CnpgController::createDatabaseSecret(const QString &clusterName, const QStr
         done(Error {Error::Kind::Invalid, u"The database password needs at least 8 characters."_s});
         return;
     }
-    QJsonObject data {{u"username"_s, u"orderlog"_s}, {u"user"_s, u"orderlog"_s}, {u"password"_s, password},
-        {u"host"_s, clusterName + u"-rw"_s}, {u"port"_s, u"5432"_s}, {u"dbname"_s, u"orderlog"_s}};
-    QJsonObject secret {{u"apiVersion"_s, u"v1"_s}, {u"kind"_s, u"Secret"_s},
+    const QList<std::pair<QString, QString>> values {{u"username"_s, u"orderlog"_s}, {u"user"_s, u"orderlog"_s},
+        {u"password"_s, password}, {u"host"_s, clusterName + u"-rw"_s}, {u"port"_s, u"5432"_s}, {u"dbname"_s, u"orderlog"_s}};
+    QJsonObject data;
+    for (const auto &[k, v] : values)
+        data.insert(k, QString::fromLatin1(v.toUtf8().toBase64()));
+    // `data`, not `stringData`: the values are stored as sent, and nothing is kept in plain text.
+    const QJsonObject secret {{u"apiVersion"_s, u"v1"_s}, {u"kind"_s, u"Secret"_s},
         {u"metadata"_s, QJsonObject {{u"name"_s, u"orderlog-db"_s}, {u"labels"_s, QJsonObject {{u"cnpg.io/reload"_s, u"true"_s}}}}},
-        {u"type"_s, u"kubernetes.io/basic-auth"_s}, {u"stringData"_s, data}};
-    m_client.applyManifest(QJsonDocument(secret).toJson(QJsonDocument::Compact), false, done);
+        {u"type"_s, u"kubernetes.io/basic-auth"_s}, {u"data"_s, data}};
+    applySecret(u"orderlog-db"_s, secret, std::move(done));
+}
+
+void CnpgController::applySecret(const QString &name, const QJsonObject &secret, KubeClient::Done<QString> done)
+{
+    // A client-side apply copies the whole object into the last-applied-configuration annotation, and
+    // a server-side apply refreshes that annotation when it is already there (an older version of this
+    // app, or a hand-run `kubectl apply`). So the annotation goes first, then a server-side apply that
+    // writes none; the Secret's content travels on stdin only, never in argv.
+    KubeClient *client = &m_client;
+    const QByteArray body = QJsonDocument(secret).toJson(QJsonDocument::Compact);
+    const QByteArray dropAnnotation = QJsonDocument(QJsonObject {{u"metadata"_s,
+        QJsonObject {{u"annotations"_s, QJsonObject {{QString::fromLatin1(kLastAppliedAnnotation), QJsonValue::Null}}}}}})
+                                          .toJson(QJsonDocument::Compact);
+    m_client.patch(u"secret"_s, name, u"merge"_s, dropAnnotation, [client, body, done](const Result<QString> &r) {
+        if (!r && !(r.error().message + r.error().detail).contains(u"(NotFound)"_s)) {
+            done(r.error());
+            return;
+        }
+        client->applyManifest(body, true, done);
+    });
 }
 
 void CnpgController::createCluster(KubeClient::Done<QString> done)

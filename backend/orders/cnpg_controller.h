@@ -3,12 +3,14 @@
 // The order log's PostgreSQL on the cluster (CloudNativePG): install the operator, create the Cluster
 // and its daily ScheduledBackup from manifests/postgres/, back up now, list backups, restore into a new
 // Cluster and point orderlog-server at it. Every call goes through KubeClient (real kubectl).
-// Secrets: the GCS key file is passed to kubectl by path (--from-file), the database password only
-// through stdin (applyManifest) and never appears in argv, the log or settings.
+// Secrets (orderlog-db, backup-creds) are built here and applied server-side through stdin: never in
+// argv, the log, settings or the last-applied-configuration annotation. The GCS key is read from the
+// path the user chose and sent to the cluster only; it is never copied to another file.
 
 #include "backend/kube/kube_client.h"
 
 #include <QDateTime>
+#include <QJsonObject>
 #include <QObject>
 
 namespace bc {
@@ -27,6 +29,7 @@ class CnpgController : public QObject
 {
     Q_OBJECT
 public:
+    static constexpr const char *kLastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration";
     static constexpr const char *kDefaultOperatorUrl
         = "https://raw.githubusercontent.com/cloudnative-pg/cloudnative-pg/release-1.21/releases/cnpg-1.21.1.yaml";
 
@@ -53,6 +56,8 @@ public:
     static Result<QList<CnpgBackup>> parseBackups(const QByteArray &json);
 
 private:
+    void applySecret(const QString &name, const QJsonObject &secret, KubeClient::Done<QString> done);
+
     KubeClient m_client;
     QString m_bucket = QStringLiteral("orderlog-backups");
 };

@@ -30,7 +30,7 @@ QString PasswordVault::keyFor(const QString &conninfo)
     return redactPatterns(conninfo.simplified());
 }
 
-void PasswordVault::store(const QString &conninfo, const QString &password)
+void PasswordVault::store(const QString &conninfo, const QString &password, std::function<void(bool)> done)
 {
     const QString key = keyFor(conninfo);
     memory().insert(key, password);
@@ -40,9 +40,31 @@ void PasswordVault::store(const QString &conninfo, const QString &password)
     job->setKey(key);
     job->setTextData(password);
     QPointer<PasswordVault> self(this);
-    connect(job, &QKeychain::Job::finished, this, [self](QKeychain::Job *j) {
+    connect(job, &QKeychain::Job::finished, this, [self, done](QKeychain::Job *j) {
         if (self)
             self->m_keychainWorks = j->error() == QKeychain::NoError;
+        if (done)
+            done(j->error() == QKeychain::NoError);
+    });
+    job->start();
+}
+
+void PasswordVault::remove(const QString &conninfo, std::function<void(bool)> done)
+{
+    const QString key = keyFor(conninfo);
+    memory().remove(key);
+    auto *job = new QKeychain::DeletePasswordJob(kService, this);
+    job->setInsecureFallback(false);
+    job->setAutoDelete(true);
+    job->setKey(key);
+    QPointer<PasswordVault> self(this);
+    connect(job, &QKeychain::Job::finished, this, [self, done](QKeychain::Job *j) {
+        // Nothing to delete is as good as deleted.
+        const bool gone = j->error() == QKeychain::NoError || j->error() == QKeychain::EntryNotFound;
+        if (self && gone)
+            self->m_keychainWorks = true;
+        if (done)
+            done(gone);
     });
     job->start();
 }

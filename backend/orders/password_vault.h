@@ -21,9 +21,13 @@ public:
 
     static QString keyFor(const QString &conninfo); // redacted conninfo, trimmed
 
-    void store(const QString &conninfo, const QString &password);
+    // done(true) when the keychain kept it (memory always does).
+    void store(const QString &conninfo, const QString &password, std::function<void(bool)> done = {});
     // done(password) from the keychain or memory; std::nullopt when neither has one.
     void load(const QString &conninfo, std::function<void(std::optional<QString>)> done);
+    // Forgets it in the keychain and in memory (a password the database refused); done(true) when the
+    // keychain has none left for this conninfo.
+    void remove(const QString &conninfo, std::function<void(bool)> done = {});
     // Whether the last keychain call worked (false until one did).
     bool keychainWorks() const { return m_keychainWorks; }
 

@@ -59,6 +59,8 @@ QStringList SandboxController::arguments(const SandboxOptions &options)
         args << u"--postgres"_s << options.postgresAddress;
     if (!options.orderlogAddress.isEmpty())
         args << u"--orderlog"_s << options.orderlogAddress;
+    for (const QString &fault : options.faults)
+        args << u"--fault"_s << fault;
     return args;
 }
 

@@ -27,6 +27,7 @@ struct SandboxOptions
     // Also run the sandbox's own PostgreSQL and orderlog-server (the app's "Local sandbox"); their
     // addresses then fill postgresAddress and orderlogAddress.
     bool withOrderLog = false;
+    QStringList faults = {}; // --fault values, e.g. "productcatalogservice@v2:error=0.5"
     QString stateDirectory = {}; // default: <AppDataLocation>/sandbox
 
     QString kubeconfigPath() const;

@@ -8,6 +8,7 @@
 #include "infra/sandbox/port_forward_service.h"
 #include "infra/sandbox/protobuf_decoder.h"
 #include "infra/sandbox/resource_registry.h"
+#include "infra/sandbox/secret_data.h"
 #include "infra/sandbox/selector.h"
 #include "infra/sandbox/table_printer.h"
 #include "infra/sandbox/upgrading_http_server.h"
@@ -871,6 +872,7 @@ struct ApiServer::Impl {
         if (r.type.resource == "customresourcedefinitions")
             ResourceRegistry::typesFromCrd(obj); // validates
         sim.admit(r.type, obj);
+        foldSecretStringData(r.type, obj);
         ClusterSimulator::validate(r.type, obj);
         if (dryRun) {
             if (store.get(r.type.key(), r.ns, name))
@@ -970,6 +972,7 @@ struct ApiServer::Impl {
             return;
         }
         Json next = keepServerFields(r, live->obj, std::move(obj));
+        foldSecretStringData(r.type, next);
         ClusterSimulator::validate(r.type, next);
         const SnapshotPtr s = store.replace(r.type.key(), std::move(next), true);
         afterWrite(r, s);
@@ -1039,6 +1042,7 @@ struct ApiServer::Impl {
                     keep["status"] = next.value("status", Json::object());
                     next = std::move(keep);
                 }
+                foldSecretStringData(r.type, next);
                 ClusterSimulator::validate(r.type, next);
                 o = std::move(next);
                 return true;
@@ -1065,6 +1069,7 @@ struct ApiServer::Impl {
                 throw ApiError(409, "Conflict",
                                "Operation cannot be fulfilled on " + qualified(r.type) + " \"" + r.name
                                    + "\": the object has been modified; please apply your changes to the latest version and try again");
+            foldSecretStringData(r.type, next);
             ClusterSimulator::validate(r.type, next);
             o = std::move(next);
             return true;

@@ -37,7 +37,8 @@ void usage(std::ostream &out)
            "  --verbose              log every request to stderr\n"
            "  --no-storefront        do not serve the simulated Online Boutique on the frontend LoadBalancer\n"
            "  --orderlog HOST:PORT   real orderlog-server that checkouts log to (when an orderlog Service exists)\n"
-           "  --fault SVC:latency=MS,error=RATE   slow down / fail calls to a Service (repeatable)\n"
+           "  --fault SVC:latency=MS,error=RATE   slow down / fail calls to a Service (repeatable;\n"
+           "                         SVC@v2: only the calls its v2 pods serve)\n"
            "  --cost-scale X         CPU charged per call (default 1; 0 = no CPU model, pure HTTP throughput)\n";
 }
 

@@ -14,6 +14,8 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QDirIterator>
+#include <QStandardPaths>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -59,6 +61,20 @@ class TstPostgresManifests : public QObject
             return {};
         }
         return QJsonDocument::fromJson(w.result->value()).object();
+    }
+
+    // The whole object as the API server returns it, managedFields included.
+    QByteArray rawObject(const QString &resource, const QString &name)
+    {
+        Waiter<QByteArray> w;
+        m_client->run(m_client->target().namespacedArguments()
+                + QStringList {u"get"_s, resource, name, u"-o"_s, u"json"_s, u"--show-managed-fields"_s},
+            30s, w.callback());
+        if (!w.wait() || !*w.result) {
+            qWarning() << "kubectl get" << resource << name << "failed:" << w.why();
+            return {};
+        }
+        return w.result->value();
     }
 
     // SHOW port through the forwarded local port: the PostgreSQL behind the forward answers.
@@ -177,10 +193,19 @@ private Q_SLOTS:
             u"gs://my-order-backups/"_s);
 
         // The password goes through stdin only: not on any command line the log shows.
+        QStringList commandLines;
+        const auto logged = connect(m_context.log(), &bc::CommandLog::commandStarted, this,
+            [&commandLines](quint64, const QString &line, bool) { commandLines << line; });
         Waiter<QString> secret;
         cnpg.createDatabaseSecret(u"orderlog-db"_s, u"Sup3r-secret-pw"_s, secret.callback());
         QVERIFY(secret.wait(60000));
         QVERIFY2(*secret.result, secret.why().constData());
+        disconnect(logged);
+        QVERIFY2(!commandLines.isEmpty() && commandLines.last().contains(u" apply "_s), qPrintable(commandLines.join(u'\n')));
+        for (const QString &line : std::as_const(commandLines)) {
+            QVERIFY2(!line.contains(u"Sup3r-secret-pw"_s), qPrintable(line));
+            QVERIFY2(!line.contains(QString::fromLatin1(QByteArray("Sup3r-secret-pw").toBase64())), qPrintable(line));
+        }
         Waiter<QString> switched;
         Waiter<QString> orderlog;
         m_client->apply({QStringLiteral(BC_SOURCE_DIR) + u"/manifests/orderlog.yaml"_s}, false, orderlog.callback());
@@ -197,6 +222,100 @@ private Q_SLOTS:
         cnpg.restore(u"Bad Name!"_s, bad.callback());
         QVERIFY(bad.wait(1000));
         QCOMPARE(bad.result->error().kind, bc::Error::Kind::Invalid);
+    }
+
+    // Issue 20 point 1: the Secrets are applied server-side, so no copy of their content lands in the
+    // last-applied-configuration annotation (nor anywhere else in the object, managedFields included),
+    // and neither the password nor the key is on a command line or an output line the log shows. The
+    // Secret first exists as an older app left it (client-side apply): its annotation goes too.
+    void secretsKeepTheirContentInDataOnly()
+    {
+        const QString oldPassword = u"0ld-client-side-pw"_s;
+        const QJsonObject old {{u"apiVersion"_s, u"v1"_s}, {u"kind"_s, u"Secret"_s},
+            {u"metadata"_s, QJsonObject {{u"name"_s, u"orderlog-db"_s}}},
+            {u"stringData"_s, QJsonObject {{u"password"_s, oldPassword}}}};
+        Waiter<QString> clientSide;
+        m_client->applyManifest(QJsonDocument(old).toJson(QJsonDocument::Compact), false, clientSide.callback());
+        QVERIFY(clientSide.wait(60000));
+        QVERIFY2(*clientSide.result, clientSide.why().constData());
+        QVERIFY2(rawObject(u"secret"_s, u"orderlog-db"_s).contains(oldPassword.toUtf8()),
+            "a client-side apply should have left the password in the annotation (the leak this test guards)");
+
+        QStringList logged;
+        const auto started = connect(m_context.log(), &bc::CommandLog::commandStarted, this,
+            [&logged](quint64, const QString &line, bool) { logged << line; });
+        const auto output = connect(m_context.log(), &bc::CommandLog::commandOutput, this,
+            [&logged](quint64, const QString &line, bool) { logged << line; });
+        const QString password = u"N3w-server-side-pw"_s;
+        bc::CnpgController cnpg(&m_context, m_sandbox->target());
+        Waiter<QString> secret;
+        cnpg.createDatabaseSecret(u"orderlog-db"_s, password, secret.callback());
+        QVERIFY(secret.wait(60000));
+        QVERIFY2(*secret.result, secret.why().constData());
+
+        const QByteArray keyMaterial = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC-not-a-real-key";
+        QFile keyFile(m_dir.filePath(u"gcs-key.json"_s));
+        QVERIFY(keyFile.open(QIODevice::WriteOnly));
+        const QByteArray key = "{\"type\": \"service_account\", \"project_id\": \"p\", \"private_key\": \"" + keyMaterial + "\"}";
+        keyFile.write(key);
+        keyFile.close();
+        Waiter<QString> creds;
+        cnpg.createBackupCredentials(keyFile.fileName(), creds.callback());
+        QVERIFY(creds.wait(60000));
+        QVERIFY2(*creds.result, creds.why().constData());
+        disconnect(started);
+        disconnect(output);
+
+        QVERIFY(logged.size() >= 4); // two commands per Secret: drop the annotation, apply server-side
+        QVERIFY2(logged.filter(u"--server-side"_s).size() == 2, qPrintable(logged.join(u'\n')));
+        for (const QByteArray &secretText : {password.toUtf8(), password.toUtf8().toBase64(), keyMaterial, key.toBase64()})
+            for (const QString &line : logged)
+                QVERIFY2(!line.contains(QString::fromLatin1(secretText)), qPrintable(u"logged: "_s + line));
+
+        const QByteArray db = rawObject(u"secret"_s, u"orderlog-db"_s);
+        const QJsonObject dbObject = QJsonDocument::fromJson(db).object();
+        QCOMPARE(dbObject.value(u"data"_s)[u"password"_s].toString().toLatin1(), password.toUtf8().toBase64());
+        QCOMPARE(db.count(password.toUtf8().toBase64()), 1); // in data, nowhere else
+        QVERIFY2(!db.contains(password.toUtf8()), db.constData());
+        QVERIFY2(!db.contains(oldPassword.toUtf8()), db.constData());
+        QVERIFY2(!db.contains(oldPassword.toUtf8().toBase64()), db.constData());
+        QVERIFY(!dbObject.value(u"metadata"_s)[u"annotations"_s].toObject().contains(
+            QString::fromLatin1(bc::CnpgController::kLastAppliedAnnotation)));
+        QVERIFY(!dbObject.contains(u"stringData"_s));
+        QCOMPARE(dbObject.value(u"metadata"_s)[u"labels"_s][u"cnpg.io/reload"_s].toString(), u"true"_s);
+
+        const QByteArray backup = rawObject(u"secret"_s, u"backup-creds"_s);
+        QCOMPARE(QByteArray::fromBase64(QJsonDocument::fromJson(backup).object().value(u"data"_s)[u"gcsCredentials"_s]
+                                            .toString().toLatin1()),
+            key);
+        QCOMPARE(backup.count(key.toBase64()), 1);
+        QVERIFY2(!backup.contains(keyMaterial), backup.constData());
+        QVERIFY2(!backup.contains("last-applied-configuration"), backup.constData());
+        // The key is read where the user keeps it and sent to the cluster only: no copy in any file of
+        // this test's directory (the sandbox's state included) or of the app's own locations.
+        QStringList roots {m_dir.path()};
+        for (const auto location : {QStandardPaths::AppDataLocation, QStandardPaths::AppConfigLocation,
+                 QStandardPaths::CacheLocation})
+            roots << QStandardPaths::writableLocation(location);
+        for (const QString &root : roots) {
+            QDirIterator it(root, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+            while (it.hasNext()) {
+                const QString path = it.next();
+                QFile f(path);
+                if (path == keyFile.fileName() || f.size() > 64 * 1024 * 1024 || !f.open(QIODevice::ReadOnly))
+                    continue;
+                QVERIFY2(!f.readAll().contains(keyMaterial), qPrintable(u"a copy of the key in "_s + path));
+            }
+        }
+
+        // A second run (the Secret exists, created server-side) changes the value in place.
+        Waiter<QString> again;
+        cnpg.createDatabaseSecret(u"orderlog-db"_s, u"Th1rd-password"_s, again.callback());
+        QVERIFY(again.wait(60000));
+        QVERIFY2(*again.result, again.why().constData());
+        const QByteArray third = rawObject(u"secret"_s, u"orderlog-db"_s);
+        QCOMPARE(third.count(QByteArray("Th1rd-password").toBase64()), 1);
+        QVERIFY(!third.contains(password.toUtf8().toBase64()));
     }
 
     // Issue #10: the real `kubectl port-forward svc/orderlog-db-rw` (the sandbox's CNPG stand-in

@@ -23,6 +23,7 @@ private Q_SLOTS:
     void undecodableRequestsGetAStatus_data();
     void undecodableRequestsGetAStatus();
     void yamlThatIsNotUtf8IsNotStored();
+    void secretStringDataIsFoldedIntoData();
 
 private:
     httplib::Response serve(const std::string &method, const std::string &path, const std::string &contentType,
@@ -92,6 +93,34 @@ void TstApiServer::yamlThatIsNotUtf8IsNotStored()
     QCOMPARE(serve("POST", "/api/v1/namespaces/default/configmaps", "application/yaml", yaml).status, 400);
     QCOMPARE(serve("GET", "/api/v1/namespaces/default/configmaps/bytes", "application/json", "").status, 404);
     QCOMPARE(serve("GET", "/api/v1/namespaces/default/configmaps", "application/json", "").status, 200);
+}
+
+// As on a real API server, stringData is write-only: merged into data on create and on patch,
+// never stored or returned (issue 20 point 1: a Secret keeps its values in data only).
+void TstApiServer::secretStringDataIsFoldedIntoData()
+{
+    const std::string body = R"({"apiVersion":"v1","kind":"Secret","metadata":{"name":"s"},)"
+                             R"("data":{"a":"b2xk","keep":"eA=="},"stringData":{"a":"plain-pw"}})";
+    const httplib::Response created = serve("POST", "/api/v1/namespaces/default/secrets", "application/json", body);
+    QCOMPARE(created.status, 201);
+    for (const httplib::Response &res :
+         {created, serve("GET", "/api/v1/namespaces/default/secrets/s", "application/json", "")}) {
+        const Json obj = Json::parse(res.body);
+        QVERIFY2(!obj.contains("stringData"), res.body.c_str());
+        QCOMPARE(obj["data"]["a"].get<std::string>(), std::string("cGxhaW4tcHc=")); // base64("plain-pw")
+        QCOMPARE(obj["data"]["keep"].get<std::string>(), std::string("eA=="));
+        QVERIFY(res.body.find("plain-pw") == std::string::npos);
+    }
+    const httplib::Response patched = serve("PATCH", "/api/v1/namespaces/default/secrets/s",
+        "application/merge-patch+json", R"({"stringData":{"b":"two"}})");
+    QCOMPARE(patched.status, 200);
+    const Json obj = Json::parse(patched.body);
+    QVERIFY(!obj.contains("stringData"));
+    QCOMPARE(obj["data"]["b"].get<std::string>(), std::string("dHdv"));
+    QCOMPARE(obj["data"]["a"].get<std::string>(), std::string("cGxhaW4tcHc="));
+    const httplib::Response bad = serve("POST", "/api/v1/namespaces/default/secrets", "application/json",
+        R"({"apiVersion":"v1","kind":"Secret","metadata":{"name":"t"},"stringData":{"a":1}})");
+    QCOMPARE(bad.status, 422);
 }
 
 QTEST_GUILESS_MAIN(TstApiServer)

@@ -37,7 +37,8 @@ public:
 
     // Starts the sandbox (fast pods: 1 s start delay, time scale 0.25) and deploys the demo, waiting
     // for every deployment. Returns an empty string on success, else why it could not.
-    QString start(bool withCanary = true)
+    // `faults`: the sandbox's --fault values (e.g. "productcatalogservice@v2:error=0.6").
+    QString start(bool withCanary = true, const QStringList &faults = {})
     {
         using namespace std::chrono_literals;
         qRegisterMetaType<Status>();
@@ -47,6 +48,7 @@ public:
         options.stateDirectory = m_dir.path();
         options.podStartDelaySeconds = 1;
         options.timeScale = 0.25;
+        options.faults = faults;
         QSignalSpy target(&m_session, &ClusterSession::targetChanged);
         m_session.useSandbox(options);
         if (!target.wait(30000))

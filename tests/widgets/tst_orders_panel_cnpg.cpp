@@ -13,6 +13,7 @@
 #include <QCheckBox>
 #include <QFileDialog>
 #include <QJsonArray>
+#include <QLabel>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLineEdit>
@@ -129,6 +130,59 @@ private Q_SLOTS:
         QCOMPARE(dialogs.titles().first(), u"Service-account key for the backup bucket"_s);
         QTest::qWait(300);
         QVERIFY(get(kube, {u"secret"_s, u"backup-creds"_s}).isEmpty());
+
+        session.disconnect();
+        QTRY_COMPARE_WITH_TIMEOUT(session.sandbox()->state(), bc::SandboxController::State::Stopped, 20000);
+    }
+    // Issue 20 point 8: a second cluster action while one runs is refused, and says which one runs;
+    // the running create is not cut short (before, each click deleted the controller of the last one,
+    // killing its kubectl). Once it has finished, the next action is accepted.
+    void secondActionIsRefusedWhileOneRuns()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        bc::RunContext context;
+        bc::ClusterSession session(&context);
+        bc::OrdersPanel panel(&context, &session);
+        panel.resize(1280, 700);
+        panel.show();
+        bc::SandboxOptions options;
+        options.stateDirectory = dir.path();
+        options.withOrderLog = false;
+        options.podStartDelaySeconds = 0.5;
+        QSignalSpy target(&session, &bc::ClusterSession::targetChanged);
+        session.useSandbox(options);
+        QVERIFY(target.wait(60000));
+
+        panel.findChild<QLineEdit *>(u"password"_s)->setText(u"sandbox-pass-2"_s);
+        auto *running = panel.findChild<QLabel *>(u"clusterAction"_s);
+        QVERIFY(running);
+        QVERIFY(running->text().isEmpty());
+        button(&panel, u"Create cluster…"_s)->click();
+        QCOMPARE(running->text(), u"Running: Create cluster"_s);
+        button(&panel, u"Backup now"_s)->click(); // kubectl of the create is still running
+        if (const QByteArray out = qgetenv("BC_SCREENSHOT_DIR"); !out.isEmpty())
+            QVERIFY(panel.grab().save(QString::fromLocal8Bit(out) + u"/orders-action-refused.png"_s));
+        QCOMPARE(panel.banner()->level(), bc::InlineBanner::Level::Error);
+        QVERIFY2(panel.banner()->message().contains(
+                     u"\"Backup now\" was not started: \"Create cluster\" is still running"_s),
+            qPrintable(panel.banner()->message()));
+        button(&panel, u"Backups"_s)->click();
+        QVERIFY2(panel.banner()->message().contains(u"\"Backups\" was not started"_s), qPrintable(panel.banner()->message()));
+
+        QTRY_VERIFY_WITH_TIMEOUT(
+            panel.banner()->message().contains(u"Cluster orderlog-db created, without backups"_s), 60000);
+        QVERIFY(running->text().isEmpty());
+        bc::KubeClient kube(&context, session.target());
+        QCOMPARE(get(kube, {u"clusters.postgresql.cnpg.io"_s, u"orderlog-db"_s})
+                     .value(u"metadata"_s)[u"name"_s].toString(),
+            u"orderlog-db"_s); // the create ran to its end
+        QVERIFY(get(kube, {u"backups.postgresql.cnpg.io"_s}).value(u"items"_s).toArray().isEmpty()); // refused: none
+
+        button(&panel, u"Backup now"_s)->click(); // nothing runs now: accepted
+        QTRY_VERIFY_WITH_TIMEOUT(panel.banner()->message().contains(u"Backup orderlog-db-manual-"_s), 60000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            get(kube, {u"backups.postgresql.cnpg.io"_s}).value(u"items"_s).toArray().size(), 1, 30000);
 
         session.disconnect();
         QTRY_COMPARE_WITH_TIMEOUT(session.sandbox()->state(), bc::SandboxController::State::Stopped, 20000);

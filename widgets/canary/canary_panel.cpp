@@ -101,6 +101,7 @@ CanaryPanel::CanaryPanel(RunContext *context, ClusterSession *session, QWidget *
     auto *check = new QGroupBox(tr("Verify the split on /product/OLJCESPC7Z"), content);
     auto *cGrid = new QGridLayout(check);
     m_requests = new QSpinBox(check);
+    m_requests->setObjectName(u"canaryRequests"_s);
     m_requests->setRange(10, 100000);
     m_requests->setValue(2000);
     m_requests->setSuffix(tr(" requests"));
@@ -109,8 +110,10 @@ CanaryPanel::CanaryPanel(RunContext *context, ClusterSession *session, QWidget *
     m_concurrency->setValue(8);
     m_concurrency->setSuffix(tr(" in flight"));
     m_autoRollback = new QCheckBox(tr("Roll back when v2's error rate exceeds"), check);
+    m_autoRollback->setObjectName(u"canaryAutoRollback"_s);
     m_autoRollback->setToolTip(tr("Failed pages do not say which version served them: every failure counts against v2."));
     m_errorThreshold = new QDoubleSpinBox(check);
+    m_errorThreshold->setObjectName(u"canaryErrorThreshold"_s);
     m_errorThreshold->setRange(0, 100);
     m_errorThreshold->setValue(5);
     m_errorThreshold->setSuffix(u" %"_s);

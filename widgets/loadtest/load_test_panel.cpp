@@ -83,6 +83,7 @@ LoadTestPanel::LoadTestPanel(RunContext *context, ClusterSession *cluster, QWidg
     }
     refreshRuns();
     updateButtons();
+    updateChartsSource();
 }
 
 LoadTestPanel::~LoadTestPanel() = default;
@@ -203,6 +204,56 @@ void LoadTestPanel::showHistory(const LoadHistory *history)
 {
     m_shownHistory = history;
     refreshCharts();
+    updateChartsSource();
+}
+
+QString LoadTestPanel::shownRunDir() const
+{
+    if (m_openedRun && m_shownHistory == m_openedRun.get())
+        return m_openedRunDir;
+    if (m_shownHistory) // a history given by showHistory(): no folder of its own
+        return {};
+    return m_session ? m_session->runDir() : QString();
+}
+
+void LoadTestPanel::showSelectedRun()
+{
+    QListWidgetItem *item = m_runs->currentItem();
+    if (!item) {
+        banner()->showMessage(InlineBanner::Level::Info, tr("Select a saved run first."));
+        return;
+    }
+    const QString dir = item->data(Qt::UserRole).toString();
+    const auto samples = RunFolder(dir).readHistory();
+    if (!samples) {
+        banner()->showError(samples.error());
+        return;
+    }
+    auto history = std::make_unique<LoadHistory>(std::max<qsizetype>(LoadHistory::kRingCapacity, samples.value().size()));
+    for (const LoadSample &sample : samples.value())
+        history->append(sample);
+    m_openedRun = std::move(history);
+    m_openedRunDir = dir;
+    showHistory(m_openedRun.get());
+}
+
+void LoadTestPanel::showLiveRun()
+{
+    m_openedRunDir.clear();
+    showHistory(nullptr);
+    m_openedRun.reset();
+}
+
+void LoadTestPanel::updateChartsSource()
+{
+    const QString dir = shownRunDir();
+    if (m_openedRun && m_shownHistory == m_openedRun.get())
+        m_chartsSource->setText(tr("Charts show the saved run %1.").arg(QFileInfo(dir).fileName()));
+    else if (m_shownHistory)
+        m_chartsSource->setText(tr("Charts show a history that belongs to no saved run."));
+    else
+        m_chartsSource->setText(dir.isEmpty() ? tr("Charts show the live run (none yet).")
+                                              : tr("Charts show the live run %1.").arg(QFileInfo(dir).fileName()));
 }
 
 void LoadTestPanel::bindCharts()
@@ -296,20 +347,34 @@ QWidget *LoadTestPanel::createTables()
     auto *runsLayout = new QHBoxLayout(runsPage);
     m_runs = new QListWidget(runsPage);
     m_runs->setObjectName(u"runs"_s);
-    runsLayout->addWidget(m_runs, 1);
+    // Which run the charts draw, above the list (the button column is too short for it).
+    m_chartsSource = new QLabel(runsPage);
+    m_chartsSource->setObjectName(u"chartsSource"_s);
+    auto *listColumn = new QVBoxLayout;
+    listColumn->addWidget(m_chartsSource);
+    listColumn->addWidget(m_runs, 1);
+    runsLayout->addLayout(listColumn, 1);
     auto *buttons = new QVBoxLayout;
     auto *open = new QPushButton(tr("Open report"), runsPage);
+    auto *show = new QPushButton(tr("Show this run"), runsPage);
+    show->setObjectName(u"showRun"_s);
+    show->setToolTip(tr("Draw the selected saved run alone on the charts"));
+    auto *live = new QPushButton(tr("Show live run"), runsPage);
+    live->setObjectName(u"showLive"_s);
     auto *compare = new QPushButton(tr("Compare on charts"), runsPage);
     auto *exportPng = new QPushButton(tr("Save chart images"), runsPage);
+    exportPng->setToolTip(tr("Save the charts as PNG files in the folder of the run they show"));
     auto *refresh = new QPushButton(tr("Refresh"), runsPage);
     connect(open, &QPushButton::clicked, this, [this] {
         if (QListWidgetItem *item = m_runs->currentItem())
             QDesktopServices::openUrl(QUrl::fromLocalFile(item->data(Qt::UserRole).toString() + u"/report.html"_s));
     });
+    connect(show, &QPushButton::clicked, this, &LoadTestPanel::showSelectedRun);
+    connect(live, &QPushButton::clicked, this, &LoadTestPanel::showLiveRun);
     connect(compare, &QPushButton::clicked, this, &LoadTestPanel::compareSelectedRun);
     connect(exportPng, &QPushButton::clicked, this, &LoadTestPanel::exportChartImages);
     connect(refresh, &QPushButton::clicked, this, &LoadTestPanel::refreshRuns);
-    for (QPushButton *b : {open, compare, exportPng, refresh})
+    for (QPushButton *b : {open, show, live, compare, exportPng, refresh})
         buttons->addWidget(b);
     buttons->addStretch();
     runsLayout->addLayout(buttons);
@@ -404,6 +469,7 @@ void LoadTestPanel::startRun()
         return;
     }
     banner()->dismiss();
+    showLiveRun(); // a new run is drawn as it happens, whatever saved run was shown
     if (m_session)
         m_session->deleteLater();
     m_endpoints->clear();
@@ -419,6 +485,7 @@ void LoadTestPanel::startRun()
     connect(m_session->client(), &LocustClient::snapshotReceived, m_versions, &VersionStatsView::showSnapshot);
     Q_EMIT runStarted(m_session);
     const Status started = m_session->start(settings, dir.value());
+    updateChartsSource();
     if (!started) {
         banner()->showError(started.error());
         return;
@@ -514,13 +581,14 @@ void LoadTestPanel::compareSelectedRun()
     m_latencyChart->refreshNow();
 }
 
-void LoadTestPanel::exportChartImages()
+QStringList LoadTestPanel::exportChartImages()
 {
-    QString dir = m_runs->currentItem() ? m_runs->currentItem()->data(Qt::UserRole).toString()
-                                        : (m_session ? m_session->runDir() : QString());
+    // The images go with the run the charts draw, never with whichever run is selected in the list.
+    const QString dir = shownRunDir();
     if (dir.isEmpty()) {
-        banner()->showMessage(InlineBanner::Level::Info, tr("Select a saved run first."));
-        return;
+        banner()->showMessage(InlineBanner::Level::Info,
+            tr("The charts show no saved run: start a run, or select one and press \"Show this run\"."));
+        return {};
     }
     QStringList saved;
     const QList<QPair<LiveChart *, QString>> charts{{m_rpsChart, u"chart-requests.png"_s},
@@ -533,7 +601,12 @@ void LoadTestPanel::exportChartImages()
         if (chart->grab().save(path))
             saved.append(name);
     }
-    banner()->showMessage(InlineBanner::Level::Info, tr("Saved %1 in %2").arg(saved.join(u", "_s), dir));
+    if (saved.size() == charts.size())
+        banner()->showMessage(InlineBanner::Level::Info, tr("Saved %1 in %2").arg(saved.join(u", "_s), dir));
+    else
+        banner()->showError(Error {Error::Kind::Failed, tr("Could not write every chart image in %1 (saved: %2).")
+                                                            .arg(dir, saved.isEmpty() ? tr("none") : saved.join(u", "_s))});
+    return saved;
 }
 
 } // namespace bc

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 
 #include "backend/load/load_session.h"
 #include "widgets/common/panel.h"
@@ -56,6 +57,8 @@ public:
     void setRunsRoot(const QString &root); // default: RunStore::defaultRoot()
     // Draw this history instead of the run's (nullptr: the run's again); for the chart benchmark.
     void showHistory(const LoadHistory *history);
+    // The folder of the run the charts draw (live, or opened with "Show this run"); empty: none.
+    QString shownRunDir() const;
 
 Q_SIGNALS:
     void runStarted(bc::LoadSession *session); // the session of the run that starts now
@@ -66,7 +69,9 @@ public Q_SLOTS:
     void startRunAgainst(const QString &host); // fills an empty target host first
     void stopRun();
     void refreshRuns();
-    void exportChartImages();
+    QStringList exportChartImages(); // into shownRunDir(); returns the file names written
+    void showSelectedRun();   // the selected saved run alone on the charts
+    void showLiveRun();
     void refreshCharts(); // now, rather than on the charts' next tick
 
 private:
@@ -83,6 +88,7 @@ private:
     void useShopAddress(bool quiet, std::function<void()> then = {});
     void compareSelectedRun();
     const LoadHistory *shownHistory() const;
+    void updateChartsSource();
     void rankEndpoints();
 
     RunContext *m_context;
@@ -106,6 +112,9 @@ private:
     LiveChart *m_endpointChart = nullptr;
     QList<qsizetype> m_slowest; // indexes into shownHistory()->endpointTraces(), slowest first
     const LoadHistory *m_shownHistory = nullptr;
+    std::unique_ptr<LoadHistory> m_openedRun; // a saved run opened with "Show this run"
+    QString m_openedRunDir;
+    QLabel *m_chartsSource = nullptr;
     EndpointStatsModel *m_endpoints = nullptr;
     VersionStatsView *m_versions = nullptr;
     QTableView *m_endpointView = nullptr;

@@ -160,6 +160,14 @@ OrdersPanel::OrdersPanel(QWidget *parent)
             return;
         }
         m_showedError = true;
+        if (error.kind == Error::Kind::Invalid && error.message.contains(u"refused the login"_s)) {
+            // A wrong password is not kept for the next connection (keychain or memory): asked again.
+            m_vault->remove(m_conninfo->text());
+            banner()->showError(Error {error.kind, error.message + u" "_s + tr("The password kept for it is forgotten."),
+                error.detail});
+            updateStatus();
+            return;
+        }
         // While the port-forward is down its banner names the cause; the forward reconnects by itself.
         if (!m_forward || m_forward->isForwarding())
             banner()->showError(error, tr("Retry now"));
@@ -299,7 +307,7 @@ void OrdersPanel::buildClusterRow()
     button(tr("Connect via port-forward"), &OrdersPanel::connectThroughCluster);
     button(tr("Install operator"), [this] {
         QSettings().setValue(u"orders/cnpgOperatorUrl"_s, m_operatorUrl->text().trimmed());
-        if (auto *c = cnpg())
+        if (auto *c = beginClusterAction(tr("Install operator")))
             c->installOperator(m_operatorUrl->text(), [this](const Result<QString> &r) {
                 clusterDone(tr("CloudNativePG operator installed."), r ? nullptr : &r.error());
             });
@@ -309,25 +317,55 @@ void OrdersPanel::buildClusterRow()
     row->addWidget(m_bucket);
     button(tr("Create cluster…"), &OrdersPanel::createCluster);
     button(tr("Backup now"), [this] {
-        if (auto *c = cnpg())
+        if (auto *c = beginClusterAction(tr("Backup now")))
             c->backupNow(u"orderlog-db"_s, [this](const Result<QString> &r) {
                 clusterDone(r ? tr("Backup %1 requested.").arg(r.value()) : QString(), r ? nullptr : &r.error());
-                listBackups();
+                if (r)
+                    listBackups();
             });
     });
     button(tr("Backups"), &OrdersPanel::listBackups);
     button(tr("Restore…"), &OrdersPanel::restore);
-    if (auto *layout = qobject_cast<QVBoxLayout *>(m_rootLayout))
+    // Its own line under the row (the row is full at 1280 px), shown only while an action runs.
+    m_clusterAction = new QLabel(this);
+    m_clusterAction->setObjectName(u"clusterAction"_s);
+    m_clusterAction->hide();
+    if (auto *layout = qobject_cast<QVBoxLayout *>(m_rootLayout)) {
         layout->insertLayout(1, row);
+        layout->insertWidget(2, m_clusterAction);
+    }
+}
+
+bool OrdersPanel::clusterActionAllowed(const QString &action)
+{
+    if (!m_session || !m_session->hasTarget()) {
+        banner()->showError(Error {Error::Kind::Invalid, tr("Choose a cluster first (Cluster panel).")});
+        return false;
+    }
+    // One cluster action at a time: a second one is refused, never allowed to cut the first short
+    // (a create or a restore is several kubectl steps; stopping half-way leaves half a cluster).
+    if (!m_runningAction.isEmpty()) {
+        banner()->showError(Error {Error::Kind::Invalid,
+            tr("\"%1\" was not started: \"%2\" is still running. Try again when it has finished.")
+                .arg(action, m_runningAction)});
+        return false;
+    }
+    return true;
+}
+
+CnpgController *OrdersPanel::beginClusterAction(const QString &action)
+{
+    if (!clusterActionAllowed(action))
+        return nullptr;
+    m_runningAction = action;
+    m_clusterAction->setText(tr("Running: %1").arg(action));
+    m_clusterAction->show();
+    return cnpg();
 }
 
 CnpgController *OrdersPanel::cnpg()
 {
-    if (!m_session || !m_session->hasTarget()) {
-        banner()->showError(Error {Error::Kind::Invalid, tr("Choose a cluster first (Cluster panel).")});
-        return nullptr;
-    }
-    delete m_cnpg;
+    delete m_cnpg; // only between actions: nothing of the previous one is still running
     m_cnpg = new CnpgController(m_context, m_session->target(), this);
     m_cnpg->setBucket(m_backupToGcs->isChecked() ? m_bucket->text() : QString()); // empty: no backups
     if (m_backupToGcs->isChecked())
@@ -335,8 +373,16 @@ CnpgController *OrdersPanel::cnpg()
     return m_cnpg;
 }
 
+void OrdersPanel::finishClusterAction()
+{
+    m_runningAction.clear();
+    m_clusterAction->clear();
+    m_clusterAction->hide();
+}
+
 void OrdersPanel::clusterDone(const QString &what, const Error *error)
 {
+    finishClusterAction();
     if (error)
         banner()->showError(*error);
     else
@@ -374,14 +420,25 @@ void OrdersPanel::connectThroughCluster()
 
 void OrdersPanel::createCluster()
 {
-    CnpgController *c = cnpg();
-    if (!c)
+    const QString action = tr("Create cluster");
+    if (!clusterActionAllowed(action))
         return;
     if (m_password->text().size() < 8) {
         banner()->showError(Error {Error::Kind::Invalid, tr("Type the database password (8 characters or more) first.")});
         return;
     }
     const QString password = m_password->text();
+    // Only a GCS backup needs the bucket's service-account key; asked for before the action starts.
+    QString keyFile;
+    if (m_backupToGcs->isChecked()) {
+        keyFile = QFileDialog::getOpenFileName(this, tr("Service-account key for the backup bucket"), {},
+            tr("JSON key (*.json)"));
+        if (keyFile.isEmpty())
+            return;
+    }
+    CnpgController *c = beginClusterAction(action);
+    if (!c)
+        return;
     const bool backups = !c->bucket().isEmpty();
     auto createWithSecret = [this, c, password, backups] {
         c->createDatabaseSecret(u"orderlog-db"_s, password, [this, c, backups](const Result<QString> &r2) {
@@ -398,11 +455,6 @@ void OrdersPanel::createCluster()
         createWithSecret();
         return;
     }
-    // Only a GCS backup needs the bucket's service-account key.
-    const QString keyFile = QFileDialog::getOpenFileName(this, tr("Service-account key for the backup bucket"), {},
-        tr("JSON key (*.json)"));
-    if (keyFile.isEmpty())
-        return;
     c->createBackupCredentials(keyFile, [this, createWithSecret](const Result<QString> &r) {
         if (!r)
             return clusterDone({}, &r.error());
@@ -412,12 +464,13 @@ void OrdersPanel::createCluster()
 
 void OrdersPanel::listBackups()
 {
-    CnpgController *c = cnpg();
+    CnpgController *c = beginClusterAction(tr("Backups"));
     if (!c)
         return;
     c->listBackups([this](const Result<QList<CnpgBackup>> &r) {
         if (!r)
             return clusterDone({}, &r.error());
+        finishClusterAction();
         QStringList lines {tr("Backups:")};
         for (const CnpgBackup &b : r.value())
             lines << u"  %1  %2  %3  %4"_s.arg(b.name, b.cluster, b.phase.isEmpty() ? tr("pending") : b.phase,
@@ -430,13 +483,16 @@ void OrdersPanel::listBackups()
 
 void OrdersPanel::restore()
 {
-    CnpgController *c = cnpg();
-    if (!c)
+    const QString action = tr("Restore");
+    if (!clusterActionAllowed(action))
         return;
     bool ok = false;
     const QString name = QInputDialog::getText(this, tr("Restore the order log"),
         tr("Name of the new cluster, bootstrapped from the backups:"), QLineEdit::Normal, u"orderlog-db-restored"_s, &ok);
     if (!ok || name.isEmpty())
+        return;
+    CnpgController *c = beginClusterAction(action);
+    if (!c)
         return;
     c->restore(name, [this, c, name](const Result<QString> &r) {
         if (!r)

@@ -52,6 +52,9 @@ private:
     void connectToSandboxDatabase();
     QString sandboxPasswordFor(const KubeTarget &target) const;
     void buildClusterRow();
+    bool clusterActionAllowed(const QString &action); // false (and says why) while another one runs
+    CnpgController *beginClusterAction(const QString &action); // nullptr when refused
+    void finishClusterAction();
     CnpgController *cnpg();
     void connectThroughCluster();
     void createCluster();
@@ -91,6 +94,8 @@ private:
     QLineEdit *m_operatorUrl = nullptr;
     QLineEdit *m_bucket = nullptr;
     QCheckBox *m_backupToGcs = nullptr; // off on the local sandbox: it has no GCS
+    QLabel *m_clusterAction = nullptr; // "Running: <action>" while a cluster action runs
+    QString m_runningAction; // the cluster action running now; empty when none
     bool m_showedError = false;
     bool m_forwarded = false; // the current port-forward has forwarded at least once
     bool m_forwardDropped = false; // since the last time it forwarded

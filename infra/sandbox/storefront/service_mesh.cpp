@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -300,6 +301,20 @@ std::string ServiceMesh::call(Trace &trace, const std::string &service, const st
     const PodEndpoint *pod = candidates[candidates.size() == 1 ? 0 : randomIndex(candidates.size())];
     if (picked)
         *picked = pod;
+    if (pod->v2) { // `--fault SVC@v2:...`: a canary that fails, while v1 serves as before
+        std::optional<FaultSpec> v2Fault;
+        {
+            std::lock_guard lock(m_mutex);
+            if (const auto f = m_faults.find(service + "@v2"); f != m_faults.end())
+                v2Fault = f->second;
+        }
+        if (v2Fault) {
+            trace.t += v2Fault->latencyMs / 1000.0;
+            if (v2Fault->errorRate > 0 && random01() < v2Fault->errorRate)
+                return "rpc error: code = Unavailable desc = fault injected into " + service + "/" + method + " (v2 pod "
+                       + pod->name + ")";
+        }
+    }
     const double cost = cpuSeconds * m_costScale;
     if (cost <= 0)
         return {};

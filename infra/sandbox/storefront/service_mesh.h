@@ -15,6 +15,7 @@ class ClusterSimulator;
 namespace bc::sandbox::storefront {
 
 // `--fault SERVICE:latency=MS,error=RATE`: extra latency per call and a share of calls that fail.
+// `SERVICE@v2:...` applies to the calls its v2 pods serve (image tag or CANARY_VERSION v2*) only.
 struct FaultSpec {
     double latencyMs = 0;
     double errorRate = 0; // 0..1
