@@ -4,6 +4,7 @@
 #include "infra/sandbox/container_runtime.h"
 #include "infra/sandbox/object_store.h"
 #include "infra/sandbox/quantity.h"
+#include "infra/sandbox/rollout_history.h"
 #include "infra/sandbox/selector.h"
 
 #include <algorithm>
@@ -661,6 +662,8 @@ void ClusterSimulator::reconcileDeployments(const std::vector<Json> &deployments
             if (str(rs["metadata"]["labels"], "pod-template-hash") == hash)
                 newRs = &rs;
         }
+        if (!newRs)
+            newRs = rollout::matchingTemplate(owned, tmpl); // `rollout undo` brought an old template back
         std::string newRsName;
         long long revision = maxRevision;
         if (!newRs) {
@@ -703,9 +706,10 @@ void ClusterSimulator::reconcileDeployments(const std::vector<Json> &deployments
             } catch (const ApiError &) {
                 continue;
             }
-        } else {
-            const Json *ann = at(*newRs, "metadata.annotations");
-            revision = ann ? std::atoll(str(*ann, "deployment.kubernetes.io/revision").c_str()) : maxRevision;
+        } else if ((revision = rollout::revisionOf(*newRs)) < maxRevision) {
+            revision = maxRevision + 1; // an old template is the newest revision again
+            m_store.mutate(kReplicaSets, ns, str((*newRs)["metadata"], "name"),
+                           [&](Json &o) { return rollout::setRevision(o, revision); });
         }
         newRsName = str((*newRs)["metadata"], "name");
         const long long newAvailable = intAt(*newRs, "status.availableReplicas");
@@ -730,6 +734,8 @@ void ClusterSimulator::reconcileDeployments(const std::vector<Json> &deployments
                 if (rs != newRs && str((*rs)["metadata"], "name") != newRsName
                     && (newAvailable >= desired || str(d["spec"]["strategy"], "type") == "Recreate"))
                     scaleRs(*rs, 0);
+            for (const std::string &old : rollout::beyondHistoryLimit(owned, newRs, intAt(d, "spec.revisionHistoryLimit", 10)))
+                m_store.remove(kReplicaSets, ns, old);
         } catch (const ApiError &) {
         }
         long long replicas = 0, ready = 0, available = 0, updated = 0;
