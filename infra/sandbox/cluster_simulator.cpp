@@ -2,6 +2,7 @@
 
 #include "infra/sandbox/api_error.h"
 #include "infra/sandbox/container_runtime.h"
+#include "infra/sandbox/job_controller.h"
 #include "infra/sandbox/object_store.h"
 #include "infra/sandbox/quantity.h"
 #include "infra/sandbox/rollout_history.h"
@@ -153,6 +154,18 @@ void setConditions(Json &status, Json conditions)
     status["conditions"] = std::move(conditions);
 }
 
+const ResourceType &podType()
+{
+    static const ResourceType t = [] {
+        ResourceType p;
+        p.version = "v1";
+        p.resource = "pods";
+        p.kind = "Pod";
+        return p;
+    }();
+    return t;
+}
+
 std::string timeNow()
 {
     return ObjectStore::now();
@@ -162,6 +175,10 @@ std::string timeNow()
 ClusterSimulator::ClusterSimulator(ObjectStore &store, ResourceRegistry &registry, SimulatorOptions options)
     : m_store(store), m_registry(registry), m_options(std::move(options)), m_lastMetrics(Clock::now())
 {
+    m_jobs = std::make_unique<JobController>(
+        store, JobController::Hooks{[this](Json &pod) { admit(podType(), pod); },
+                                    [this](const Json &o, const std::string &type, const std::string &reason,
+                                           const std::string &message) { recordEvent(o, type, reason, message, "job-controller"); }});
 }
 
 ClusterSimulator::~ClusterSimulator()
@@ -327,6 +344,8 @@ void ClusterSimulator::bootstrap()
 
 void ClusterSimulator::admit(const ResourceType &type, Json &obj)
 {
+    if (type.group == "batch" && type.resource == "jobs")
+        return JobController::admit(obj);
     if (!type.group.empty() && type.group != "apps")
         return;
     std::lock_guard lock(m_mutex);
@@ -587,6 +606,7 @@ void ClusterSimulator::reconcileControllers()
     replicasets = toJson(m_store.list(kReplicaSets));
     Pods pods = m_store.list(kPods);
     reconcileReplicaSets(replicasets, pods);
+    m_jobs->reconcile();
     pods = m_store.list(kPods);
     schedule(pods, toJson(m_store.list(kNodes)));
     runKubelet(pods);
@@ -806,14 +826,7 @@ void ClusterSimulator::createPodFor(const Json &rs)
                                            {"controller", true},
                                            {"blockOwnerDeletion", true}}};
     pod["spec"] = tmpl["spec"];
-    static const ResourceType podType = [] {
-        ResourceType t;
-        t.version = "v1";
-        t.resource = "pods";
-        t.kind = "Pod";
-        return t;
-    }();
-    admit(podType, pod);
+    admit(podType(), pod);
     const SnapshotPtr created = m_store.create(kPods, pod);
     recordEvent(rs, "Normal", "SuccessfulCreate", "Created pod: " + str(created->obj["metadata"], "name"),
                 "replicaset-controller");

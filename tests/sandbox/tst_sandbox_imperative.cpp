@@ -228,6 +228,41 @@ private Q_SLOTS:
         QCOMPARE(rev(sets[QStringLiteral("nginx:1.28")]), QStringLiteral("4"));
     }
 
+    void createJobRunsToCompletion()
+    {
+        run({QStringLiteral("create"), QStringLiteral("job"), QStringLiteral("hello"), QStringLiteral("--image=busybox:1.36"),
+             QStringLiteral("--"), QStringLiteral("sh"), QStringLiteral("-c"), QStringLiteral("echo hello from the job")},
+            QStringLiteral("job.batch/hello created"));
+        const auto condition = [&] {
+            const QJsonObject job = get(QStringLiteral("job"), QStringLiteral("hello"));
+            const QJsonArray conds = at(job, QStringLiteral("status.conditions")).toArray();
+            QStringList types; // kubectl wait --for=condition=complete reads the same
+            for (const QJsonValue &c : conds)
+                if (c[QStringLiteral("status")].toString() == QStringLiteral("True"))
+                    types << c[QStringLiteral("type")].toString();
+            return types.join(u',') + u'/' + QString::number(at(job, QStringLiteral("status.succeeded")).toInt());
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(condition(), QStringLiteral("SuccessCriteriaMet,Complete/1"), 20000);
+        const QJsonObject job = get(QStringLiteral("job"), QStringLiteral("hello"));
+        QCOMPARE(at(job, QStringLiteral("spec.completions")).toInt(), 1);
+        QCOMPARE(at(job, QStringLiteral("spec.backoffLimit")).toInt(), 6);
+        const QString uid = text(job, QStringLiteral("metadata.uid"));
+        QCOMPARE(text(job, QStringLiteral("spec.selector.matchLabels.batch.kubernetes.io/controller-uid")), QString());
+        QCOMPARE(at(job, QStringLiteral("spec.selector.matchLabels")).toObject().value(QStringLiteral("batch.kubernetes.io/controller-uid")).toString(),
+                 uid);
+        // One pod, Succeeded, and its output is the job's log.
+        const QJsonArray pods = m_sandbox.json({QStringLiteral("get"), QStringLiteral("pods"), QStringLiteral("-l"),
+                                                QStringLiteral("job-name=hello")})[QStringLiteral("items")].toArray();
+        QCOMPARE(pods.size(), 1);
+        QCOMPARE(text(pods[0], QStringLiteral("status.phase")), QStringLiteral("Succeeded"));
+        QCOMPARE(at(pods[0], QStringLiteral("status.containerStatuses.0.state.terminated.exitCode")).toInt(-1), 0);
+        const auto logs = m_sandbox.kubectl({QStringLiteral("logs"), QStringLiteral("job/hello")});
+        QVERIFY2(logs.ok(), qPrintable(logs.errText()));
+        QVERIFY(logs.text().contains(QStringLiteral("hello from the job")));
+        const auto table = m_sandbox.kubectl({QStringLiteral("get"), QStringLiteral("job"), QStringLiteral("hello")});
+        QVERIFY(table.text().contains(QRegularExpression(QStringLiteral("hello\\s+Complete\\s+1/1\\s"))));
+    }
+
     void scaleChangesThePodCount()
     {
         run({QStringLiteral("scale"), QStringLiteral("deployment"), QStringLiteral("web"), QStringLiteral("--replicas=3")},
