@@ -639,7 +639,8 @@ struct ApiServer::Impl {
                     valid = valid || str(c, "name") == container;
         if (!valid)
             throw ApiError::badRequest("container " + container + " is not valid for pod " + r.name);
-        if (str(pod->obj["status"], "phase") != "Running")
+        if (const std::string phase = str(pod->obj["status"], "phase");
+            phase != "Running" && phase != "Succeeded" && phase != "Failed")
             throw ApiError::badRequest("container \"" + container + "\" in pod \"" + r.name
                                        + "\" is waiting to start: ContainerCreating");
         std::vector<std::string> lines;

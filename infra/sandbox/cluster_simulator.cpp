@@ -2,8 +2,10 @@
 
 #include "infra/sandbox/api_error.h"
 #include "infra/sandbox/container_runtime.h"
+#include "infra/sandbox/job_controller.h"
 #include "infra/sandbox/object_store.h"
 #include "infra/sandbox/quantity.h"
+#include "infra/sandbox/rollout_history.h"
 #include "infra/sandbox/selector.h"
 
 #include <algorithm>
@@ -152,6 +154,18 @@ void setConditions(Json &status, Json conditions)
     status["conditions"] = std::move(conditions);
 }
 
+const ResourceType &podType()
+{
+    static const ResourceType t = [] {
+        ResourceType p;
+        p.version = "v1";
+        p.resource = "pods";
+        p.kind = "Pod";
+        return p;
+    }();
+    return t;
+}
+
 std::string timeNow()
 {
     return ObjectStore::now();
@@ -161,6 +175,10 @@ std::string timeNow()
 ClusterSimulator::ClusterSimulator(ObjectStore &store, ResourceRegistry &registry, SimulatorOptions options)
     : m_store(store), m_registry(registry), m_options(std::move(options)), m_lastMetrics(Clock::now())
 {
+    m_jobs = std::make_unique<JobController>(
+        store, JobController::Hooks{[this](Json &pod) { admit(podType(), pod); },
+                                    [this](const Json &o, const std::string &type, const std::string &reason,
+                                           const std::string &message) { recordEvent(o, type, reason, message, "job-controller"); }});
 }
 
 ClusterSimulator::~ClusterSimulator()
@@ -326,6 +344,8 @@ void ClusterSimulator::bootstrap()
 
 void ClusterSimulator::admit(const ResourceType &type, Json &obj)
 {
+    if (type.group == "batch" && type.resource == "jobs")
+        return JobController::admit(obj);
     if (!type.group.empty() && type.group != "apps")
         return;
     std::lock_guard lock(m_mutex);
@@ -586,6 +606,7 @@ void ClusterSimulator::reconcileControllers()
     replicasets = toJson(m_store.list(kReplicaSets));
     Pods pods = m_store.list(kPods);
     reconcileReplicaSets(replicasets, pods);
+    m_jobs->reconcile();
     pods = m_store.list(kPods);
     schedule(pods, toJson(m_store.list(kNodes)));
     runKubelet(pods);
@@ -661,6 +682,8 @@ void ClusterSimulator::reconcileDeployments(const std::vector<Json> &deployments
             if (str(rs["metadata"]["labels"], "pod-template-hash") == hash)
                 newRs = &rs;
         }
+        if (!newRs)
+            newRs = rollout::matchingTemplate(owned, tmpl); // `rollout undo` brought an old template back
         std::string newRsName;
         long long revision = maxRevision;
         if (!newRs) {
@@ -703,9 +726,10 @@ void ClusterSimulator::reconcileDeployments(const std::vector<Json> &deployments
             } catch (const ApiError &) {
                 continue;
             }
-        } else {
-            const Json *ann = at(*newRs, "metadata.annotations");
-            revision = ann ? std::atoll(str(*ann, "deployment.kubernetes.io/revision").c_str()) : maxRevision;
+        } else if ((revision = rollout::revisionOf(*newRs)) < maxRevision) {
+            revision = maxRevision + 1; // an old template is the newest revision again
+            m_store.mutate(kReplicaSets, ns, str((*newRs)["metadata"], "name"),
+                           [&](Json &o) { return rollout::setRevision(o, revision); });
         }
         newRsName = str((*newRs)["metadata"], "name");
         const long long newAvailable = intAt(*newRs, "status.availableReplicas");
@@ -730,6 +754,8 @@ void ClusterSimulator::reconcileDeployments(const std::vector<Json> &deployments
                 if (rs != newRs && str((*rs)["metadata"], "name") != newRsName
                     && (newAvailable >= desired || str(d["spec"]["strategy"], "type") == "Recreate"))
                     scaleRs(*rs, 0);
+            for (const std::string &old : rollout::beyondHistoryLimit(owned, newRs, intAt(d, "spec.revisionHistoryLimit", 10)))
+                m_store.remove(kReplicaSets, ns, old);
         } catch (const ApiError &) {
         }
         long long replicas = 0, ready = 0, available = 0, updated = 0;
@@ -800,14 +826,7 @@ void ClusterSimulator::createPodFor(const Json &rs)
                                            {"controller", true},
                                            {"blockOwnerDeletion", true}}};
     pod["spec"] = tmpl["spec"];
-    static const ResourceType podType = [] {
-        ResourceType t;
-        t.version = "v1";
-        t.resource = "pods";
-        t.kind = "Pod";
-        return t;
-    }();
-    admit(podType, pod);
+    admit(podType(), pod);
     const SnapshotPtr created = m_store.create(kPods, pod);
     recordEvent(rs, "Normal", "SuccessfulCreate", "Created pod: " + str(created->obj["metadata"], "name"),
                 "replicaset-controller");

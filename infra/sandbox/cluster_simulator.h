@@ -18,6 +18,7 @@
 
 namespace bc::sandbox {
 
+class JobController;
 class ObjectStore;
 class PodRuntime;
 struct Snapshot;
@@ -141,6 +142,7 @@ private:
 
     ObjectStore &m_store;
     ResourceRegistry &m_registry;
+    std::unique_ptr<JobController> m_jobs;
     SimulatorOptions m_options;
 
     mutable std::recursive_mutex m_mutex; // controllers call the public helpers while holding it

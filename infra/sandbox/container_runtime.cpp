@@ -270,6 +270,9 @@ PodRuntime::PodRuntime(const Json &pod, double timeScale)
     , m_uid(str(pod["metadata"], "uid"))
     , m_timeScale(timeScale)
 {
+    m_restartPolicy = str(pod["spec"], "restartPolicy");
+    if (m_restartPolicy.empty())
+        m_restartPolicy = "Always";
     for (const auto &c : pod["spec"]["containers"]) {
         Container run;
         run.name = str(c, "name");
@@ -363,6 +366,12 @@ void PodRuntime::terminate(Container &c, int exitCode, Clock::time_point now)
                         {"finishedAt", timeNow()},
                         {"reason", exitCode == 0 ? "Completed" : "Error"},
                         {"startedAt", c.startedAt}};
+    if (m_restartPolicy == "Never" || (m_restartPolicy == "OnFailure" && exitCode == 0)) {
+        c.state = Container::State::Terminated; // the kubelet does not restart it: the pod completes
+        c.ready = false;
+        c.next = Clock::time_point::max();
+        return;
+    }
     ++c.restarts;
     c.state = Container::State::CrashBackOff;
     c.ready = false;
@@ -391,11 +400,13 @@ void PodRuntime::step(Container &c, Clock::time_point now, std::vector<RuntimeEv
         return;
     case State::PullBackOff: pull(c, now, events); return;
     case State::CrashBackOff: start(c, now, events, logs); return;
+    case State::Terminated: return;
     case State::Running: break;
     }
     if (c.exit && c.next <= now) {
         terminate(c, c.exit->exitCode, now);
-        events.push_back({"Warning", "BackOff", "Back-off restarting failed container " + c.name + " in pod " + podRef()});
+        if (c.state != State::Terminated)
+            events.push_back({"Warning", "BackOff", "Back-off restarting failed container " + c.name + " in pod " + podRef()});
         return;
     }
     const auto probeMessage = [](const char *kind, const Probe &p) {
@@ -439,6 +450,12 @@ bool PodRuntime::started() const
 
 std::string PodRuntime::phase() const
 {
+    const auto ended = [](const Container &c) { return c.state == Container::State::Terminated; };
+    if (!m_containers.empty() && std::all_of(m_containers.begin(), m_containers.end(), ended))
+        return std::all_of(m_containers.begin(), m_containers.end(),
+                           [](const Container &c) { return c.lastTerminated.value("exitCode", 1) == 0; })
+            ? "Succeeded"
+            : "Failed";
     return started() ? "Running" : "Pending";
 }
 
@@ -479,8 +496,10 @@ Json PodRuntime::containerStatuses() const
         case State::CrashBackOff:
             st["state"] = {{"waiting", {{"message", c.message}, {"reason", "CrashLoopBackOff"}}}};
             break;
+        case State::Terminated: st["state"] = {{"terminated", c.lastTerminated}}; break;
         }
-        st["lastState"] = c.lastTerminated.is_null() ? Json::object() : Json{{"terminated", c.lastTerminated}};
+        st["lastState"] = c.lastTerminated.is_null() || c.state == State::Terminated ? Json::object()
+                                                                                     : Json{{"terminated", c.lastTerminated}};
         out.push_back(st);
     }
     return out;

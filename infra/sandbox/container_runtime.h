@@ -59,7 +59,8 @@ public:
     bool due(Clock::time_point now) const;
 
     // Pod status parts as the kubelet reports them.
-    std::string phase() const; // Pending until a container started once, then Running
+    std::string phase() const; // Pending until a container started once, then Running; Succeeded/Failed
+                               // once every container ended for good (restartPolicy Never/OnFailure)
     bool started() const;
     bool ready() const;
     std::string notReadyMessage() const; // "containers with unready status: [app]"
@@ -78,7 +79,7 @@ private:
         std::string name, image, pullError;
         std::optional<ExitPlan> exit;
         Probe readiness, liveness;
-        enum class State { Creating, PullFailed, PullBackOff, Running, CrashBackOff } state = State::Creating;
+        enum class State { Creating, PullFailed, PullBackOff, Running, CrashBackOff, Terminated } state = State::Creating;
         std::string message;
         Clock::time_point next{};
         Clock::time_point nextReadiness{}, nextLiveness{};
@@ -99,6 +100,7 @@ private:
     std::string podRef() const; // name_namespace(uid), as the kubelet names a pod in messages
 
     std::string m_ns, m_name, m_uid;
+    std::string m_restartPolicy; // Always, OnFailure, Never
     double m_timeScale;
     std::vector<Container> m_containers;
 };

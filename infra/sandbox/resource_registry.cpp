@@ -38,6 +38,7 @@ ResourceRegistry::ResourceRegistry()
     add(make("", "v1", "nodes", "Node", false, {"no"}, {"status"}));
     add(make("apps", "v1", "deployments", "Deployment", true, {"deploy"}, {"status", "scale"}));
     add(make("apps", "v1", "replicasets", "ReplicaSet", true, {"rs"}, {"status", "scale"}));
+    add(make("batch", "v1", "jobs", "Job", true, {}, {"status"}));
     add(make("apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition",
              false, {"crd", "crds"}, {"status"}));
     ResourceType pm = make("metrics.k8s.io", "v1beta1", "pods", "PodMetrics", true);

@@ -47,6 +47,36 @@ long long intAt(const Json &obj, const char *path)
 }
 } // namespace
 
+// kubectl's Job columns: STATUS (Complete, Failed, Suspended, Running), COMPLETIONS, DURATION.
+static Json jobRow(const Json &job, const std::string &ageCell)
+{
+    std::string status = "Running";
+    if (const Json *conds = at(job, "status.conditions"); conds && conds->is_array())
+        for (const Json &c : *conds)
+            if (str(c, "status") == "True" && (str(c, "type") == "Complete" || str(c, "type") == "Failed"))
+                status = str(c, "type");
+    if (status == "Running" && at(job, "spec.suspend") && job["spec"]["suspend"] == true)
+        status = "Suspended";
+    const Json *completions = at(job, "spec.completions");
+    const Json *succeeded = at(job, "status.succeeded");
+    const std::string done = std::to_string(succeeded && succeeded->is_number_integer() ? succeeded->get<long long>() : 0);
+    const Json *start = at(job, "status.startTime");
+    const Json *end = at(job, "status.completionTime");
+    std::string duration;
+    if (start && start->is_string()) {
+        const long long from = TablePrinter::parseTime(start->get<std::string>());
+        const long long to = end && end->is_string() ? TablePrinter::parseTime(end->get<std::string>())
+                                                     : static_cast<long long>(std::time(nullptr));
+        const long long secs = std::max(0LL, to - from);
+        duration = secs < 120 ? std::to_string(secs) + "s" : std::to_string(secs / 60) + "m";
+    }
+    const Json &spec = job.contains("spec") ? job["spec"] : Json::object();
+    const auto [containers, images] = containersImages(at(spec, "template.spec") ? spec["template"]["spec"] : Json::object());
+    return {str(job["metadata"], "name"), status,
+            done + "/" + (completions && completions->is_number_integer() ? std::to_string(completions->get<long long>()) : "1"),
+            duration, ageCell, containers, images, spec.contains("selector") ? selectorString(spec["selector"]) : "<none>"};
+}
+
 long long TablePrinter::parseTime(const std::string &s)
 {
     std::tm tm{};
@@ -143,6 +173,9 @@ Json TablePrinter::columns(const ResourceType &type)
         return {col("Name", "string", 0, "name"), col("Desired", "integer"), col("Current", "integer"),
                 col("Ready", "integer"), col("Age"), col("Containers", "string", 1), col("Images", "string", 1),
                 col("Selector", "string", 1)};
+    if (type.group == "batch" && r == "jobs")
+        return {col("Name", "string", 0, "name"), col("Status"), col("Completions"), col("Duration"), col("Age"),
+                col("Containers", "string", 1), col("Images", "string", 1), col("Selector", "string", 1)};
     if (type.group.empty() && r == "services")
         return {col("Name", "string", 0, "name"), col("Type"), col("Cluster-IP"), col("External-IP"),
                 col("Port(s)"), col("Age"), col("Selector", "string", 1)};
@@ -215,6 +248,8 @@ Json TablePrinter::row(const ResourceType &type, const Json &obj)
         else
             cells = {name, want, intAt(obj, "status.replicas"), intAt(obj, "status.readyReplicas"), ageCell,
                      containers, images, sel};
+    } else if (type.group == "batch" && r == "jobs") {
+        cells = jobRow(obj, ageCell);
     } else if (type.group.empty() && r == "services") {
         const Json &spec = obj["spec"];
         const std::string svcType = spec.contains("type") ? str(spec, "type") : "ClusterIP";

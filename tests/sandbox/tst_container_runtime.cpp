@@ -79,6 +79,48 @@ private Q_SLOTS:
         QVERIFY(rt.due(now + std::chrono::milliseconds(11)));
     }
 
+    void restartPolicyEndsThePod_data()
+    {
+        QTest::addColumn<QString>("policy");
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<QString>("phase"); // "" = restarted (CrashLoopBackOff)
+        QTest::newRow("Never, success") << "Never" << 0 << "Succeeded";
+        QTest::newRow("Never, failure") << "Never" << 3 << "Failed";
+        QTest::newRow("OnFailure, success") << "OnFailure" << 0 << "Succeeded";
+        QTest::newRow("OnFailure, failure") << "OnFailure" << 3 << "";
+        QTest::newRow("Always, success") << "Always" << 0 << "";
+    }
+
+    void restartPolicyEndsThePod()
+    {
+        QFETCH(QString, policy);
+        QFETCH(int, exitCode);
+        QFETCH(QString, phase);
+        Json pod = Json::parse(R"({"metadata":{"name":"p","namespace":"ns","uid":"u1"},
+            "spec":{"containers":[{"name":"job","image":"busybox","command":["sh","-c"]}]}})");
+        pod["spec"]["restartPolicy"] = policy.toStdString();
+        pod["spec"]["containers"][0]["command"].push_back("echo done; exit " + std::to_string(exitCode));
+        PodRuntime rt(pod, 0.001);
+        std::vector<RuntimeEvent> events;
+        std::vector<LogLine> logs;
+        const auto now = PodRuntime::Clock::now();
+        QVERIFY(rt.advance(now, events, logs));
+        const Json cs = rt.containerStatuses()[0];
+        if (phase.isEmpty()) {
+            QCOMPARE(rt.phase(), std::string("Running"));
+            QCOMPARE(cs["state"]["waiting"]["reason"].get<std::string>(), std::string("CrashLoopBackOff"));
+            QCOMPARE(cs["restartCount"].get<int>(), 1);
+            return;
+        }
+        QCOMPARE(QString::fromStdString(rt.phase()), phase);
+        QCOMPARE(cs["state"]["terminated"]["exitCode"].get<int>(), exitCode);
+        QCOMPARE(cs["state"]["terminated"]["reason"].get<std::string>(), std::string(exitCode ? "Error" : "Completed"));
+        QCOMPARE(cs["restartCount"].get<int>(), 0);
+        QVERIFY(!rt.ready());
+        QCOMPARE(events.back().reason, std::string("Started")); // no BackOff: nothing restarts
+        QVERIFY(!rt.due(now + std::chrono::hours(1)));
+    }
+
     void imagePullBackOff()
     {
         const Json pod = Json::parse(R"({"metadata":{"name":"p","namespace":"ns","uid":"u1"},

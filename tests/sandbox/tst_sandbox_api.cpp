@@ -3,6 +3,7 @@
 #include "tests/sandbox/sandbox_fixture.h"
 
 #include <QJsonArray>
+#include <QMap>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
@@ -125,21 +126,27 @@ private Q_SLOTS:
         r = m_sandbox.kubectl({QStringLiteral("rollout"), QStringLiteral("status"), QStringLiteral("deploy/web"),
                                QStringLiteral("--timeout=60s")});
         QVERIFY2(r.ok(), qPrintable(r.errText()));
-        // The rollout's result: a ReplicaSet of web runs the new image. (Whether the old ReplicaSet is kept
-        // at 0 replicas, as revisionHistoryLimit says, is not checked: the simulator sometimes drops it.)
-        const auto newImageRunning = [&] {
+        // The rollout's result: the new ReplicaSet runs nginx:1.28, the old one is kept at 0 replicas
+        // (revisionHistoryLimit 10) with its revision, for `rollout undo`.
+        const auto rolledOut = [&] {
             const QJsonArray sets = m_sandbox.json({QStringLiteral("get"), QStringLiteral("rs"), QStringLiteral("-l"),
                                                     QStringLiteral("app=web")})[QStringLiteral("items")].toArray();
-            return std::any_of(sets.begin(), sets.end(), [](const QJsonValue &rs) {
-                const QJsonObject o = rs.toObject();
-                return o[QStringLiteral("status")].toObject()[QStringLiteral("readyReplicas")].toInt() >= 1
-                    && o[QStringLiteral("spec")].toObject()[QStringLiteral("template")].toObject()[QStringLiteral("spec")]
-                               .toObject()[QStringLiteral("containers")].toArray()[0].toObject()[QStringLiteral("image")]
-                               .toString()
-                        == QStringLiteral("nginx:1.28");
-            });
+            QMap<QString, QJsonObject> byImage;
+            for (const QJsonValue &rs : sets)
+                byImage[rs[QStringLiteral("spec")][QStringLiteral("template")][QStringLiteral("spec")]
+                            [QStringLiteral("containers")][0][QStringLiteral("image")].toString()] = rs.toObject();
+            const QJsonObject now = byImage.value(QStringLiteral("nginx:1.28"));
+            const QJsonObject old = byImage.value(QStringLiteral("nginx:1.27"));
+            const auto revision = [](const QJsonObject &rs) {
+                return rs[QStringLiteral("metadata")][QStringLiteral("annotations")]
+                    [QStringLiteral("deployment.kubernetes.io/revision")].toString();
+            };
+            return sets.size() == 2 && now[QStringLiteral("status")][QStringLiteral("readyReplicas")].toInt() == 2
+                && old[QStringLiteral("spec")][QStringLiteral("replicas")].toInt(-1) == 0
+                && old[QStringLiteral("status")][QStringLiteral("replicas")].toInt(-1) == 0 && revision(old) == QStringLiteral("1")
+                && revision(now) == QStringLiteral("2");
         };
-        QTRY_VERIFY_WITH_TIMEOUT(newImageRunning(), 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(rolledOut(), 15000);
     }
 
     void serverSideTableColumns()
