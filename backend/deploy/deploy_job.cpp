@@ -61,7 +61,10 @@ void DeployJob::wireCheckoutTap()
 {
     const QString assignment = u"%1=%2"_s.arg(QLatin1String(ManifestSet::kCheckoutVariable),
                                               QLatin1String(ManifestSet::kCheckoutTapAddress));
-    m_client->setEnv(QLatin1String(ManifestSet::kFrontendDeployment), {assignment}, [this](const Result<QString> &out) {
+    // kubectl set env: a strategic merge patch of the container's env, hence a new frontend rollout.
+    const QStringList args = m_target.namespacedArguments()
+        << u"set"_s << u"env"_s << u"deployment/%1"_s.arg(QLatin1String(ManifestSet::kFrontendDeployment)) << assignment;
+    m_client->run(args, std::chrono::seconds(60), [this](const Result<QByteArray> &out) {
         if (m_cancelled)
             return;
         if (!out) {
@@ -71,7 +74,7 @@ void DeployJob::wireCheckoutTap()
             fail(error);
             return;
         }
-        Q_EMIT applied(out.value());
+        Q_EMIT applied(QString::fromUtf8(out.value()));
         followRollout();
     });
 }

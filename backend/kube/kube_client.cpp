@@ -195,16 +195,6 @@ void KubeClient::scale(const QString &deployment, int replicas, Done<QString> do
     run(scaleArguments(deployment, replicas), kWriteTimeout, asText(std::move(done)));
 }
 
-QStringList KubeClient::setEnvArguments(const QString &deployment, const QStringList &assignments) const
-{
-    return m_target.namespacedArguments() << u"set"_s << u"env"_s << u"deployment/%1"_s.arg(deployment) << assignments;
-}
-
-void KubeClient::setEnv(const QString &deployment, const QStringList &assignments, Done<QString> done)
-{
-    run(setEnvArguments(deployment, assignments), kWriteTimeout, asText(std::move(done)));
-}
-
 void KubeClient::rolloutRestart(const QString &deployment, Done<QString> done)
 {
     QStringList args = m_target.namespacedArguments();

@@ -37,8 +37,6 @@ public:
     QStringList getArguments(const QString &resource, const QString &selector = {}, bool allNamespaces = false) const;
     QStringList applyArguments(const QStringList &files, bool serverSide = false) const;
     QStringList scaleArguments(const QString &deployment, int replicas) const;
-    // kubectl set env deployment/NAME VAR=VALUE...: a new rollout when a value changes.
-    QStringList setEnvArguments(const QString &deployment, const QStringList &assignments) const;
 
     void listPods(const QString &selector, Done<QList<Pod>> done);
     void listDeployments(const QString &selector, Done<QList<Deployment>> done);
@@ -54,7 +52,6 @@ public:
     void applyManifest(const QByteArray &yaml, bool serverSide, Done<QString> done); // from stdin
     void deleteFiles(const QStringList &files, Done<QString> done);
     void scale(const QString &deployment, int replicas, Done<QString> done);
-    void setEnv(const QString &deployment, const QStringList &assignments, Done<QString> done);
     void rolloutRestart(const QString &deployment, Done<QString> done);
     void deleteObject(const QString &resource, const QString &name, Done<QString> done);
     void patch(const QString &resource, const QString &name, const QString &type, const QByteArray &patch,
