@@ -35,6 +35,14 @@ CheckoutTap::CheckoutTap(
     , m_log(std::move(log))
 { }
 
+void CheckoutTap::noteLogged(const std::string &orderId)
+{
+    // The first orders one by one (an operator sees the tap work), then one line per thousand.
+    const std::uint64_t n = ++m_logged;
+    if (n <= kOrdersLoggedOneByOne || n % 1000 == 0)
+        m_log("checkout tap: order " + orderId + " logged via PlaceOrder (" + std::to_string(n) + " since start)");
+}
+
 ::grpc::ServerUnaryReactor *CheckoutTap::PlaceOrder(
     ::grpc::CallbackServerContext *context, const ::grpc::ByteBuffer *request, ::grpc::ByteBuffer *response)
 {
@@ -93,6 +101,8 @@ CheckoutTap::CheckoutTap(
                     if (!result)
                         m_log("checkout tap: order " + orderId
                             + " placed but not logged: " + result.error().message);
+                    else
+                        noteLogged(orderId);
                     reactor->Finish(::grpc::Status::OK);
                 });
         });

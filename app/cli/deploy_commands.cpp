@@ -29,6 +29,11 @@ void deployCommand(CliCall &call)
     const QCommandLineOption manifest(u"manifest"_s, u"minimal (the lab's services) or full (upstream release)."_s,
                                       u"EDITION"_s, u"minimal"_s);
     const QCommandLineOption withCanary(u"with-canary"_s, u"Also deploy productcatalogservice v2 (at 0 replicas)."_s);
+    const QCommandLineOption withOrderLog(u"with-order-log"_s,
+        u"Also deploy the order log (manifests/orderlog.yaml: orderlog-server, its checkout tap in front of "
+        "checkoutservice) and point the frontend's CHECKOUT_SERVICE_ADDR at it (kubectl set env). Needs the "
+        "orderlog image and the orderlog-db Secret. Any deploy whose files hold the frontend and orderlog.yaml "
+        "is wired the same way; one without orderlog.yaml points the frontend back at checkoutservice."_s);
     const QCommandLineOption file({u"f"_s, u"file"_s}, u"Apply this manifest instead of a shipped edition (repeatable)."_s,
                                   u"FILE"_s);
     const QCommandLineOption wait(u"wait"_s, u"Return when every deployment is available and the storefront has its "
@@ -37,7 +42,7 @@ void deployCommand(CliCall &call)
     const QCommandLineOption serverSide(u"server-side"_s, u"Use server-side apply."_s);
     const QCommandLineOption timeout(u"timeout"_s, u"With --wait: give up after SECONDS, rollout and address together (default 600)."_s, u"SECONDS"_s,
                                      u"600"_s);
-    for (const auto &o : {manifest, withCanary, file, wait, serverSide, timeout})
+    for (const auto &o : {manifest, withCanary, withOrderLog, file, wait, serverSide, timeout})
         parser.addOption(o);
     if (!call.parse(parser, u"Deploy Online Boutique with kubectl apply and follow its rollout."_s))
         return;
@@ -49,9 +54,12 @@ void deployCommand(CliCall &call)
             call.fail(edition.error(), 2);
             return;
         }
-        files = ManifestSet::files(edition.value(), parser.isSet(withCanary));
-    } else if (parser.isSet(withCanary)) {
-        files.append(ManifestSet::files(ManifestSet::Edition::Minimal, true).last());
+        files = ManifestSet::files(edition.value(), parser.isSet(withCanary), parser.isSet(withOrderLog));
+    } else {
+        if (parser.isSet(withCanary))
+            files.append(ManifestSet::files(ManifestSet::Edition::Minimal, true).last());
+        if (parser.isSet(withOrderLog) && !files.contains(ManifestSet::orderLogFile()))
+            files.append(ManifestSet::orderLogFile());
     }
     bool ok = false;
     const int seconds = parser.value(timeout).toInt(&ok);

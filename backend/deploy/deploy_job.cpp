@@ -40,6 +40,7 @@ void DeployJob::start()
     m_hasStorefront = std::any_of(objects.value().cbegin(), objects.value().cend(), [](const ManifestObject &o) {
         return o.kind == u"Service" && o.name == QLatin1String(StorefrontAddress::kService);
     });
+    m_wiresCheckoutTap = ManifestSet::wiresCheckoutTap(objects.value());
     setPhase(Phase::Applying);
     m_client->apply(m_request.files, m_request.serverSide, [this](const Result<QString> &out) {
         if (m_cancelled)
@@ -49,29 +50,59 @@ void DeployJob::start()
             return;
         }
         Q_EMIT applied(out.value());
-        if (!m_request.wait || m_deployments.isEmpty()) {
-            setPhase(Phase::Done);
-            Q_EMIT finished(ok());
+        if (m_wiresCheckoutTap)
+            wireCheckoutTap();
+        else
+            followRollout();
+    });
+}
+
+void DeployJob::wireCheckoutTap()
+{
+    const QString assignment = u"%1=%2"_s.arg(QLatin1String(ManifestSet::kCheckoutVariable),
+                                              QLatin1String(ManifestSet::kCheckoutTapAddress));
+    // kubectl set env: a strategic merge patch of the container's env, hence a new frontend rollout.
+    const QStringList args = m_target.namespacedArguments()
+        << u"set"_s << u"env"_s << u"deployment/%1"_s.arg(QLatin1String(ManifestSet::kFrontendDeployment)) << assignment;
+    m_client->run(args, std::chrono::seconds(60), [this](const Result<QByteArray> &out) {
+        if (m_cancelled)
+            return;
+        if (!out) {
+            Error error = out.error();
+            error.message = u"The order log is deployed, but the frontend could not be pointed at its checkout tap: "_s
+                + error.message;
+            fail(error);
             return;
         }
-        setPhase(Phase::WaitingForRollout);
-        m_waiting.start();
-        m_tracker = new RolloutTracker(m_context, m_target, m_deployments, this);
-        m_tracker->setTimeout(m_request.timeout);
-        m_tracker->setProblemGrace(m_request.problemGrace);
-        connect(m_tracker, &RolloutTracker::progressChanged, this, &DeployJob::progressChanged);
-        connect(m_tracker, &RolloutTracker::finished, this, [this](const Status &status) {
-            if (status && m_hasStorefront && !(m_context && m_context->dryRun())) {
-                waitForStorefront();
-            } else if (status) {
-                setPhase(Phase::Done);
-                Q_EMIT finished(status);
-            } else {
-                fail(status.error());
-            }
-        });
-        m_tracker->start();
+        Q_EMIT applied(QString::fromUtf8(out.value()));
+        followRollout();
     });
+}
+
+void DeployJob::followRollout()
+{
+    if (!m_request.wait || m_deployments.isEmpty()) {
+        setPhase(Phase::Done);
+        Q_EMIT finished(ok());
+        return;
+    }
+    setPhase(Phase::WaitingForRollout);
+    m_waiting.start();
+    m_tracker = new RolloutTracker(m_context, m_target, m_deployments, this);
+    m_tracker->setTimeout(m_request.timeout);
+    m_tracker->setProblemGrace(m_request.problemGrace);
+    connect(m_tracker, &RolloutTracker::progressChanged, this, &DeployJob::progressChanged);
+    connect(m_tracker, &RolloutTracker::finished, this, [this](const Status &status) {
+        if (status && m_hasStorefront && !(m_context && m_context->dryRun())) {
+            waitForStorefront();
+        } else if (status) {
+            setPhase(Phase::Done);
+            Q_EMIT finished(status);
+        } else {
+            fail(status.error());
+        }
+    });
+    m_tracker->start();
 }
 
 void DeployJob::waitForStorefront()

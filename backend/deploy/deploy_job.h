@@ -26,7 +26,8 @@ struct DeployRequest
     std::chrono::milliseconds problemGrace = std::chrono::seconds(45);
 };
 
-// Deploy = read the manifests (a malformed one stops here, before kubectl runs), kubectl apply, then
+// Deploy = read the manifests (a malformed one stops here, before kubectl runs), kubectl apply, with
+// the order log point the frontend at its checkout tap (ManifestSet::wiresCheckoutTap), then
 // follow the rollout of every deployment they declare and, when they declare the storefront's
 // LoadBalancer, wait for its external address too. The Deploy panel and `boutique-control deploy`
 // both run this.
@@ -56,6 +57,8 @@ Q_SIGNALS:
 private:
     void setPhase(Phase phase);
     void fail(const Error &error);
+    void wireCheckoutTap();
+    void followRollout();
     void waitForStorefront();
 
     QPointer<RunContext> m_context;
@@ -66,6 +69,7 @@ private:
     StorefrontAddress *m_address = nullptr;
     QElapsedTimer m_waiting;
     bool m_hasStorefront = false; // the manifests declare Service frontend-external
+    bool m_wiresCheckoutTap = false;
     QString m_storefrontUrl;
     QStringList m_deployments;
     Phase m_phase = Phase::Checking;

@@ -49,8 +49,19 @@ QStringList ManifestSet::files(Edition edition, bool withCanary, bool withOrderL
     if (withCanary)
         list.append(dir.filePath(u"productcatalogservice-v2.yaml"_s));
     if (withOrderLog)
-        list.append(dir.filePath(u"orderlog.yaml"_s));
+        list.append(orderLogFile());
     return list;
+}
+
+QString ManifestSet::orderLogFile()
+{
+    return QDir(manifestDirectory()).filePath(u"orderlog.yaml"_s);
+}
+
+bool ManifestSet::wiresCheckoutTap(const QList<ManifestObject> &objects)
+{
+    const QStringList deployments = deploymentNames(objects);
+    return deployments.contains(QLatin1String(kFrontendDeployment)) && deployments.contains(u"orderlog"_s);
 }
 
 Result<QList<ManifestObject>> ManifestSet::inspect(const QString &path)

@@ -215,7 +215,11 @@ void DetachedSandbox::startDatabase(int attempt)
 void DetachedSandbox::startOrderlog()
 {
     Q_EMIT progress(tr("Starting orderlog-server…"));
-    const auto pid = launch(LocalOrderlog::commandFor(LocalOrderlog::locateBinary(), m_database.access(m_databasePort)),
+    // Its checkout tap forwards to the checkoutservice stand-in the cluster serves here once it starts.
+    if (m_options.checkoutAddress.isEmpty())
+        m_options.checkoutAddress = u"127.0.0.1:%1"_s.arg(LocalDatabaseSetup::freeLoopbackPort());
+    const auto pid = launch(LocalOrderlog::commandFor(LocalOrderlog::locateBinary(), m_database.access(m_databasePort),
+                                                      m_options.checkoutAddress),
                             u"orderlog"_s);
     if (!pid)
         return fail(pid.error());

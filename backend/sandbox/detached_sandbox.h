@@ -32,7 +32,8 @@ struct DetachedSandboxStatus
 
 // The local sandbox as daemons that outlive the process that started them (`boutique-control sandbox
 // start`): with SandboxOptions::withOrderLog the same parts, order and command lines as
-// SandboxController (PostgreSQL, orderlog-server, then boutique-sandbox with --postgres/--orderlog),
+// SandboxController (PostgreSQL, orderlog-server with --checkout-upstream, then boutique-sandbox with
+// --postgres/--orderlog/--checkout-listen),
 // each in a session of its own with a pid file and a log in the sandbox directory; else the cluster
 // alone. A failure in any step stops the parts already started. The database password stays in its
 // 0600 file and in orderlog-server's environment.

@@ -38,10 +38,13 @@ int LocalOrderlog::parseListeningLine(const QString &line)
     return m.hasMatch() ? m.captured(1).toInt() : 0;
 }
 
-Command LocalOrderlog::commandFor(const QString &binary, const LocalDatabaseAccess &database)
+Command LocalOrderlog::commandFor(const QString &binary, const LocalDatabaseAccess &database,
+                                  const QString &checkoutUpstream)
 {
     Command command{binary, {u"--listen"_s, u"127.0.0.1"_s, u"--port"_s, u"0"_s, u"--writers"_s, u"2"_s,
                              u"--drain-seconds"_s, u"1"_s, u"--db"_s, database.conninfo()}};
+    if (!checkoutUpstream.isEmpty())
+        command.arguments << u"--checkout-upstream"_s << checkoutUpstream;
     if (!database.password.isEmpty()) {
         command.environment.insert(u"PGPASSWORD"_s, database.password);
         command.secrets = {database.password};
@@ -60,7 +63,7 @@ qint64 LocalOrderlog::pid() const
     return m_runner ? m_runner->processId() : 0;
 }
 
-void LocalOrderlog::start(const LocalDatabaseAccess &database)
+void LocalOrderlog::start(const LocalDatabaseAccess &database, const QString &checkoutUpstream)
 {
     if (m_runner)
         return;
@@ -72,9 +75,10 @@ void LocalOrderlog::start(const LocalDatabaseAccess &database)
                             u"orderlog-server was not found beside the app or on PATH; build it (./boutique build)."_s});
         return;
     }
-    const Command command = commandFor(binary, database);
+    const Command command = commandFor(binary, database, checkoutUpstream);
     m_runner = new CommandRunner(m_context, this);
     m_runner->setKillGrace(3s);
+    connect(m_runner, &CommandRunner::stderrLine, this, &LocalOrderlog::logLine);
     connect(m_runner, &CommandRunner::stdoutLine, this, [this](const QString &line) {
         if (m_port > 0)
             return;

@@ -23,9 +23,12 @@ public:
     // "listening on 127.0.0.1:PORT" -> PORT, or 0
     static int parseListeningLine(const QString &line);
     // orderlog-server on a free loopback port writing to database; its password goes in PGPASSWORD.
-    static Command commandFor(const QString &binary, const LocalDatabaseAccess &database);
+    // checkoutUpstream (loopback HOST:PORT, the sandbox's checkoutservice stand-in): also run the
+    // checkout tap, forwarding PlaceOrder there (--checkout-upstream).
+    static Command commandFor(const QString &binary, const LocalDatabaseAccess &database,
+                              const QString &checkoutUpstream = {});
 
-    void start(const LocalDatabaseAccess &database);
+    void start(const LocalDatabaseAccess &database, const QString &checkoutUpstream = {});
     void stop();
     bool isRunning() const { return m_port > 0; }
     bool isActive() const { return m_runner; }
@@ -36,6 +39,7 @@ Q_SIGNALS:
     void ready(const QString &address);
     void failed(const bc::Error &error); // could not start, or stopped on its own
     void stopped();
+    void logLine(const QString &line); // its stderr, one line at a time ("... checkout tap: order ...")
 
 private:
     QPointer<RunContext> m_context;

@@ -1,6 +1,7 @@
 #include "backend/sandbox/sandbox_controller.h"
 
 #include "backend/process/command_runner.h"
+#include "backend/sandbox/local_database_setup.h"
 #include "backend/sandbox/local_orderlog.h"
 
 #include <QCoreApplication>
@@ -61,6 +62,8 @@ QStringList SandboxController::arguments(const SandboxOptions &options)
         args << u"--orderlog"_s << options.orderlogAddress;
     for (const QString &fault : options.faults)
         args << u"--fault"_s << fault;
+    if (!options.checkoutAddress.isEmpty())
+        args << u"--checkout-listen"_s << options.checkoutAddress;
     return args;
 }
 
@@ -87,8 +90,11 @@ SandboxController::SandboxController(RunContext *context, QObject *parent)
         if (m_state != State::Starting || m_error)
             return;
         m_options.postgresAddress = access.address();
+        // The sandbox serves checkoutservice here once it starts; the tap's channel connects lazily.
+        if (m_options.checkoutAddress.isEmpty())
+            m_options.checkoutAddress = u"127.0.0.1:%1"_s.arg(LocalDatabaseSetup::freeLoopbackPort());
         Q_EMIT progress(tr("Starting orderlog-server…"));
-        m_orderlog->start(access);
+        m_orderlog->start(access, m_options.checkoutAddress);
     });
     connect(m_orderlog, &LocalOrderlog::ready, this, [this](const QString &address) {
         if (m_state != State::Starting || m_error)

@@ -23,9 +23,12 @@ struct SandboxOptions
     double timeScale = 1;
     bool withCrds = true;
     QString postgresAddress = {}; // loopback HOST:PORT: CNPG instance pods forward 5432 to this PostgreSQL
-    QString orderlogAddress = {}; // loopback HOST:PORT of an orderlog-server that checkouts log to
+    QString orderlogAddress = {}; // loopback HOST:PORT of the orderlog-server behind Service orderlog
+    // Loopback HOST:PORT of the sandbox's checkoutservice stand-in (--checkout-listen); empty: a free one.
+    QString checkoutAddress = {};
     // Also run the sandbox's own PostgreSQL and orderlog-server (the app's "Local sandbox"); their
-    // addresses then fill postgresAddress and orderlogAddress.
+    // addresses then fill postgresAddress and orderlogAddress, and checkoutAddress gets a free port
+    // that orderlog-server's checkout tap forwards to (--checkout-upstream).
     bool withOrderLog = false;
     QStringList faults = {}; // --fault values, e.g. "productcatalogservice@v2:error=0.5"
     QString stateDirectory = {}; // default: <AppDataLocation>/sandbox
@@ -37,9 +40,10 @@ struct SandboxOptions
 
 // The "Local sandbox" environment: runs boutique-sandbox as a child of the app (stopped with it) and
 // hands out the KubeTarget that points kubectl at it through the sandbox's own kubeconfig. With
-// SandboxOptions::withOrderLog it first starts a private PostgreSQL and the real orderlog-server, so
-// storefront checkouts land in a database the Order log panel reads; a failure of any of the three
-// stops the others.
+// SandboxOptions::withOrderLog it first starts a private PostgreSQL and the real orderlog-server with
+// its checkout tap in front of the sandbox's checkoutservice, so storefront checkouts (once the
+// frontend is wired to the tap by a deploy with the order log) land in a database the Order log
+// panel reads; a failure of any of the three stops the others.
 class SandboxController : public QObject
 {
     Q_OBJECT

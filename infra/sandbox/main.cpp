@@ -36,7 +36,10 @@ void usage(std::ostream &out)
            "  --exit-with-parent     stop (and save state) when the process that started it dies\n"
            "  --verbose              log every request to stderr\n"
            "  --no-storefront        do not serve the simulated Online Boutique on the frontend LoadBalancer\n"
-           "  --orderlog HOST:PORT   real orderlog-server that checkouts log to (when an orderlog Service exists)\n"
+           "  --orderlog HOST:PORT   real orderlog-server behind Service orderlog (its checkout tap, when the\n"
+           "                         frontend's CHECKOUT_SERVICE_ADDR is orderlog:50051)\n"
+           "  --checkout-listen HOST:PORT  loopback address of the checkoutservice stand-in (gRPC; default\n"
+           "                         127.0.0.1:0 = a free port, printed); give it to orderlog-server --checkout-upstream\n"
            "  --fault SVC:latency=MS,error=RATE   slow down / fail calls to a Service (repeatable;\n"
            "                         SVC@v2: only the calls its v2 pods serve)\n"
            "  --cost-scale X         CPU charged per call (default 1; 0 = no CPU model, pure HTTP throughput)\n";
@@ -137,6 +140,8 @@ int main(int argc, char **argv)
             withStorefront = a == "--storefront";
         else if (a == "--orderlog")
             shop.orderlogAddress = value("HOST:PORT");
+        else if (a == "--checkout-listen")
+            shop.checkoutListen = value("HOST:PORT");
         else if (a == "--cost-scale")
             shop.costScale = number("a factor", 0, 1000);
         else if (a == "--fault") {
@@ -177,14 +182,26 @@ int main(int argc, char **argv)
         std::cerr << "boutique-sandbox: " << e.what() << "\n";
         return 1;
     }
+    shop.log = [](const std::string &line) { std::printf("%s\n", line.c_str()); std::fflush(stdout); };
+    std::unique_ptr<bc::sandbox::storefront::Storefront> storefront;
+    if (withStorefront) {
+        // Before "listening": a client that sees the sandbox ready can place orders.
+        storefront = std::make_unique<bc::sandbox::storefront::Storefront>(sandbox, shop);
+        if (const std::string e = storefront->startCheckout(); !e.empty()) {
+            std::cerr << "boutique-sandbox: --checkout-listen: " << e << "\n";
+            storefront.reset();
+            sandbox.stop();
+            return 1;
+        }
+        if (!storefront->checkoutAddress().empty())
+            std::cout << "checkoutservice stand-in serving gRPC at " << storefront->checkoutAddress() << std::endl;
+    }
     std::cout << "boutique-sandbox listening on http://" << opts.host << ":" << port;
     if (!opts.kubeconfigPath.empty())
         std::cout << " (kubeconfig " << opts.kubeconfigPath << ")";
     std::cout << std::endl;
-    shop.log = [](const std::string &line) { std::printf("%s\n", line.c_str()); std::fflush(stdout); };
-    std::unique_ptr<bc::sandbox::storefront::Storefront> storefront;
-    if (withStorefront)
-        (storefront = std::make_unique<bc::sandbox::storefront::Storefront>(sandbox, shop))->start();
+    if (storefront)
+        storefront->start();
 
     for (;;) {
         const timespec wait{5, 0};

@@ -48,6 +48,39 @@ private Q_SLOTS:
         QCOMPARE(ManifestSet::deploymentNames(objects.value()).size(), 12); // 11 services + loadgenerator
     }
 
+    void theOrderLogWiresTheCheckoutTap()
+    {
+        // Both editions with orderlog.yaml: the frontend is pointed at the tap; without it, it is not.
+        for (const auto edition : {ManifestSet::Edition::Minimal, ManifestSet::Edition::Full}) {
+            const QStringList files = ManifestSet::files(edition, false, true);
+            QCOMPARE(files.last(), ManifestSet::orderLogFile());
+            const auto with = ManifestSet::inspectAll(files);
+            QVERIFY(with);
+            QVERIFY(ManifestSet::wiresCheckoutTap(with.value()));
+            const auto without = ManifestSet::inspectAll(ManifestSet::files(edition, true, false));
+            QVERIFY(without);
+            QVERIFY(!ManifestSet::wiresCheckoutTap(without.value()));
+        }
+        const auto alone = ManifestSet::inspect(ManifestSet::orderLogFile()); // no frontend to point
+        QVERIFY(alone);
+        QVERIFY(!ManifestSet::wiresCheckoutTap(alone.value()));
+        // The tap in front of the unchanged upstream checkoutservice, at the address set env gives.
+        QFile orderlog(ManifestSet::orderLogFile());
+        QVERIFY(orderlog.open(QIODevice::ReadOnly));
+        const QByteArray yaml = orderlog.readAll();
+        QVERIFY(yaml.contains("\"--checkout-upstream=checkoutservice:5050\""));
+        QVERIFY(yaml.contains("port: 50051"));
+        QCOMPARE(QLatin1String(ManifestSet::kCheckoutTapAddress), u"orderlog:50051"_s);
+        for (const auto edition : {ManifestSet::Edition::Minimal, ManifestSet::Edition::Full}) {
+            QFile shop(ManifestSet::files(edition, false).first());
+            QVERIFY(shop.open(QIODevice::ReadOnly));
+            const QByteArray text = shop.readAll();
+            const qsizetype at = text.indexOf("name: CHECKOUT_SERVICE_ADDR");
+            QVERIFY(at > 0); // the shop's own value, which an apply without the order log restores
+            QVERIFY(text.mid(at, 80).contains(ManifestSet::kCheckoutServiceAddress));
+        }
+    }
+
     void editionNames()
     {
         QCOMPARE(ManifestSet::editionFromName(u"full"_s).value(), ManifestSet::Edition::Full);

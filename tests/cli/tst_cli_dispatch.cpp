@@ -94,6 +94,41 @@ private Q_SLOTS:
         QVERIFY(bad.err.contains(u"0 to 100"_s));
     }
 
+    void deployWithTheOrderLogPrintsTheTapWiring()
+    {
+        // The same kubectl lines for the sandbox and for a GKE context: the apply with orderlog.yaml, then
+        // the frontend pointed at the tap.
+        const QString kubeconfig = u"/nonexistent/bc-dry-run/kubeconfig"_s;
+        QList<QStringList> perTarget;
+        for (const QString &context : {u"boutique-sandbox"_s, u"gke_my-project_europe-west1-b_boutique"_s}) {
+            const Run r = runApp({u"deploy"_s, u"--with-order-log"_s, u"--dry-run"_s, u"--kubeconfig"_s, kubeconfig,
+                                  u"--context"_s, context});
+            QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+            QStringList lines = r.out.trimmed().split(u'\n');
+            QCOMPARE(lines.size(), 2); // without --wait: the apply and the wiring
+            const QString target = u"kubectl --kubeconfig %1 --context %2 -n default "_s.arg(kubeconfig, context);
+            QVERIFY2(lines.at(0).startsWith(target + u"apply -f "_s), qPrintable(lines.at(0)));
+            QVERIFY2(lines.at(0).contains(u"/minimal.yaml -f "_s) && lines.at(0).endsWith(u"/orderlog.yaml"_s),
+                     qPrintable(lines.at(0)));
+            QCOMPARE(lines.at(1), target + u"set env deployment/frontend CHECKOUT_SERVICE_ADDR=orderlog:50051"_s);
+            lines.replaceInStrings(context, u"CONTEXT"_s);
+            perTarget.append(lines);
+        }
+        QCOMPARE(perTarget.at(0), perTarget.at(1));
+        // Files given by hand are wired the same way once they hold the frontend and orderlog.yaml.
+        const Run byHand = runApp({u"deploy"_s, u"-f"_s, QStringLiteral(BC_SOURCE_DIR "/manifests/minimal.yaml"),
+                                   u"--with-order-log"_s, u"--dry-run"_s, u"--context"_s, u"gke_p_z_c"_s});
+        QVERIFY2(byHand.code == 0, qPrintable(byHand.err));
+        QVERIFY2(byHand.out.contains(u"set env deployment/frontend CHECKOUT_SERVICE_ADDR=orderlog:50051"_s),
+                 qPrintable(byHand.out));
+        // Without the order log: the apply alone; the shop's manifests carry checkoutservice:5050.
+        const Run plain = runApp({u"deploy"_s, u"--dry-run"_s, u"--context"_s, u"gke_p_z_c"_s});
+        QCOMPARE(plain.code, 0);
+        QCOMPARE(plain.out.trimmed().count(u'\n'), 0);
+        QVERIFY(!plain.out.contains(u"orderlog"_s));
+        QVERIFY(!plain.out.contains(u"set env"_s));
+    }
+
     void toolsListsEveryTool()
     {
         const Run r = runApp({u"tools"_s});

@@ -168,6 +168,10 @@ private Q_SLOTS:
         QVERIFY(lines.at(3).contains(u"boutique-sandbox --port 0"_s));
         QVERIFY(lines.at(3).contains(u" --postgres 127.0.0.1:"_s));
         QVERIFY(lines.at(3).contains(u" --orderlog "_s));
+        // orderlog-server's checkout tap forwards to the port the cluster serves checkoutservice on.
+        const QString upstream = captured(lines.at(2), uR"( --checkout-upstream (127\.0\.0\.1:\d+))"_s);
+        QVERIFY2(!upstream.isEmpty(), qPrintable(lines.at(2)));
+        QCOMPARE(captured(lines.at(3), uR"( --checkout-listen (127\.0\.0\.1:\d+))"_s), upstream);
         QVERIFY(!r.out.contains(password()));
         const Run status = sandbox(u"status"_s); // a dry run touches nothing
         QCOMPARE(status.out.count(u": running at "_s), 3);
@@ -182,6 +186,8 @@ private Q_SLOTS:
                                   u"--kubeconfig"_s, kubeconfig(), u"--context"_s, u"boutique-sandbox"_s});
         QVERIFY2(deployed.code == 0, qPrintable(deployed.out + deployed.err));
         QVERIFY(deployed.out.contains(u"orderlog 1/1 ready, available"_s));
+        // The files hold the frontend and orderlog.yaml: the frontend is pointed at the checkout tap.
+        QVERIFY2(deployed.out.contains(u"deployment.apps/frontend env updated"_s), qPrintable(deployed.out));
 
         QString frontend;
         QTRY_VERIFY_WITH_TIMEOUT(!(frontend = frontendUrl()).isEmpty(), 20000);
@@ -217,6 +223,11 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT((listed = ordersList(m_started, m_orderId)).out.contains(m_orderId), 10000);
         QCOMPARE(listed.code, 0);
         QVERIFY2(listed.out.contains(u"cli-stack@example.com"_s), qPrintable(listed.out));
+        // It came through the detached orderlog-server's tap (its log in the sandbox directory).
+        QFile log(stateDir() + u"/orderlog.log"_s);
+        QVERIFY(log.open(QIODevice::ReadOnly));
+        const QString text = QString::fromUtf8(log.readAll());
+        QVERIFY2(text.contains(u"checkout tap: order %1 logged via PlaceOrder"_s.arg(m_orderId)), qPrintable(text.right(2000)));
     }
 
     void stopLeavesNoProcessAndRestartKeepsTheOrder()

@@ -1,8 +1,11 @@
 // The app's "Local sandbox" with its order log, end to end: SandboxController starts a real PostgreSQL 15
-// (LocalDatabase, not the pg fixture), the real orderlog-server and the real boutique-sandbox; the
-// shipped manifests with the orderlog Service are deployed with the real kubectl; a checkout posted to
-// the storefront over HTTP is read back with OrdersRepository through the sandbox's own connection.
-// Stopping leaves no process behind; a restart keeps the order (the data directory is reused).
+// (LocalDatabase, not the pg fixture), the real orderlog-server with its checkout tap and the real
+// boutique-sandbox; the shipped manifests with the orderlog Service are deployed with the real kubectl,
+// which points the frontend's CHECKOUT_SERVICE_ADDR at the tap; a checkout posted to the storefront over
+// HTTP goes over gRPC through orderlog-server's tap to the sandbox's checkoutservice and is read back
+// with OrdersRepository through the sandbox's own connection. Deploying without the order log points
+// the frontend back at checkoutservice: orders are then placed but not logged. Stopping leaves no
+// process behind; a restart keeps the order (the data directory is reused).
 #include "backend/deploy/deploy_job.h"
 #include "backend/deploy/manifest_set.h"
 #include "backend/kube/kube_client.h"
@@ -22,6 +25,7 @@
 #include <QTest>
 #include <QUrlQuery>
 
+#include <algorithm>
 #include <optional>
 
 #include <unistd.h>
@@ -37,6 +41,7 @@ private Q_SLOTS:
     {
         qRegisterMetaType<bc::Status>();
         qRegisterMetaType<bc::OrderPageData>();
+        qRegisterMetaType<bc::OrderSummary>();
         qRegisterMetaType<bc::Error>();
         QVERIFY(m_dir.isValid());
         // The postgres user must be able to enter it when the test runs as root (else the data would go
@@ -78,9 +83,20 @@ private Q_SLOTS:
         QCOMPARE(passwordFile.permissions() & ~(QFile::ReadUser | QFile::WriteUser),
                  QFile::ReadOwner | QFile::WriteOwner);
         QVERIFY(m_sandbox->orderlog()->isRunning());
-        // The password is on no command line of the stack.
-        for (const bc::test::ProcessInfo &p : bc::test::liveProcesses())
+        // The password is on no command line of the stack; the tap forwards to the sandbox's checkout.
+        QString upstream, listen;
+        const auto argument = [](const QString &commandLine, const QString &option) {
+            return commandLine.section(option + u' ', 1).section(u' ', 0, 0);
+        };
+        for (const bc::test::ProcessInfo &p : bc::test::liveProcesses()) {
             QVERIFY2(!p.commandLine.contains(db->password), qPrintable(p.commandLine.left(80)));
+            if (p.commandLine.contains(u"orderlog-server "_s) && p.commandLine.contains(db->conninfo()))
+                upstream = argument(p.commandLine, u"--checkout-upstream"_s);
+            if (p.commandLine.contains(u"boutique-sandbox "_s) && p.commandLine.contains(m_dir.path()))
+                listen = argument(p.commandLine, u"--checkout-listen"_s);
+        }
+        QVERIFY2(upstream.startsWith(u"127.0.0.1:"_s), qPrintable(upstream));
+        QCOMPARE(listen, upstream);
     }
 
     void aTcpLoginNeedsThePassword()
@@ -98,46 +114,14 @@ private Q_SLOTS:
         }
     }
 
-    void checkoutInTheStorefrontIsLogged()
+    void checkoutInTheStorefrontIsLoggedThroughTheTap()
     {
-        const bc::DeployRequest request{bc::ManifestSet::files(bc::ManifestSet::Edition::Minimal, false, true), false,
-                                        true, 90s};
-        QVERIFY(request.files.last().endsWith(u"orderlog.yaml"_s));
-        bc::DeployJob job(&m_context, m_sandbox->target(), request);
-        QSignalSpy finished(&job, &bc::DeployJob::finished);
-        job.start();
-        QVERIFY(finished.wait(90000));
-        const auto status = finished.first().first().value<bc::Status>();
-        QVERIFY2(status, qPrintable(status ? QString() : status.error().message));
-        QVERIFY(job.deployments().contains(u"orderlog"_s));
+        QString why = deploy(true);
+        QVERIFY2(why.isEmpty(), qPrintable(why));
+        QCOMPARE(frontendCheckoutAddress(), u"orderlog:50051"_s);
+        QSignalSpy orderlogLines(m_sandbox->orderlog(), &bc::LocalOrderlog::logLine);
 
-        QString frontend;
-        QTRY_VERIFY_WITH_TIMEOUT(!(frontend = frontendUrl()).isEmpty(), 30000);
-        QVERIFY2(frontend.startsWith(u"http://127."_s), qPrintable(frontend)); // loopback only
-
-        QNetworkAccessManager http; // keeps the shop_session-id cookie between requests
-        auto post = [&](const QString &path, const QList<std::pair<QString, QString>> &form) {
-            QNetworkRequest request(QUrl(frontend + path));
-            request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/x-www-form-urlencoded"_s);
-            request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
-            QUrlQuery query;
-            for (const auto &[k, v] : form)
-                query.addQueryItem(k, v);
-            QNetworkReply *reply = http.post(request, query.toString(QUrl::FullyEncoded).toUtf8());
-            QSignalSpy done(reply, &QNetworkReply::finished);
-            (void)done.wait(15000);
-            const int code = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-            const QString body = QString::fromUtf8(reply->readAll());
-            reply->deleteLater();
-            return std::pair{code, body};
-        };
-        QCOMPARE(post(u"/cart"_s, {{u"product_id"_s, u"OLJCESPC7Z"_s}, {u"quantity"_s, u"2"_s}}).first, 302);
-        const auto [code, body] = post(u"/cart/checkout"_s,
-            {{u"email"_s, u"sandbox-e2e@example.com"_s}, {u"street_address"_s, u"1600 Amphitheatre Parkway"_s},
-             {u"zip_code"_s, u"94043"_s}, {u"city"_s, u"Mountain View"_s}, {u"state"_s, u"CA"_s},
-             {u"country"_s, u"United States"_s}, {u"credit_card_number"_s, u"4432-8015-6152-0454"_s},
-             {u"credit_card_expiration_month"_s, u"1"_s}, {u"credit_card_expiration_year"_s, u"2039"_s},
-             {u"credit_card_cvv"_s, u"672"_s}});
+        const auto [code, body] = placeOrder(u"sandbox-e2e@example.com"_s);
         QCOMPARE(code, 200);
         static const QRegularExpression idRe(u"order-id\">([0-9a-f-]{36})<"_s);
         m_orderId = idRe.match(body).captured(1);
@@ -148,6 +132,55 @@ private Q_SLOTS:
         QCOMPARE(row->email, u"sandbox-e2e@example.com"_s);
         QCOMPARE(row->itemCount, 2);
         QCOMPARE(row->city, u"Mountain View"_s);
+        QCOMPARE(row->country, u"United States"_s);
+        QCOMPARE(row->currency, u"USD"_s);
+        QCOMPARE(row->totalText(), u"48.97"_s); // 2 x 19.99 + 8.99 shipping, as the page says
+        QVERIFY2(body.contains(u"$48.97"_s), qPrintable(body.left(600)));
+        // orderlog-server says the order came to it as hipstershop.CheckoutService/PlaceOrder.
+        QTRY_VERIFY_WITH_TIMEOUT(std::any_of(orderlogLines.cbegin(), orderlogLines.cend(),
+                                             [&](const QList<QVariant> &line) {
+                                                 return line.first().toString().contains(
+                                                     u"checkout tap: order %1 logged via PlaceOrder"_s.arg(m_orderId));
+                                             }),
+                                 5000);
+    }
+
+    void withoutTheTapOrdersArePlacedButNotLogged()
+    {
+        // Deploying the shop without the order log points the frontend back at checkoutservice.
+        QString why = deploy(false);
+        QVERIFY2(why.isEmpty(), qPrintable(why));
+        QCOMPARE(frontendCheckoutAddress(), u"checkoutservice:5050"_s);
+        const qint64 before = orderCount();
+        QVERIFY(before >= 1);
+        const auto [code, body] = placeOrder(u"not-logged@example.com"_s);
+        QCOMPARE(code, 200); // the shop works without the order log
+        static const QRegularExpression idRe(u"order-id\">([0-9a-f-]{36})<"_s);
+        const QString id = idRe.match(body).captured(1);
+        QVERIFY2(!id.isEmpty(), qPrintable(body.left(400)));
+        QVERIFY(!readOrder(id, 2000));
+        QCOMPARE(orderCount(), before);
+
+        // With the order log again, the tap logs once more (the later tests restart this stack).
+        why = deploy(true);
+        QVERIFY2(why.isEmpty(), qPrintable(why));
+        QCOMPARE(frontendCheckoutAddress(), u"orderlog:50051"_s);
+        const QString logged = idRe.match(placeOrder(u"logged-again@example.com"_s).second).captured(1);
+        QVERIFY(!logged.isEmpty());
+        QVERIFY(readOrder(logged));
+        QCOMPARE(orderCount(), before + 1);
+    }
+
+    void aBrokenTapFailsTheCheckoutWithTheShopsErrorPage()
+    {
+        // The frontend pointed at a Service with no ready pods: the dial error, as upstream shows it.
+        QVERIFY(kubectl({u"scale"_s, u"deployment/orderlog"_s, u"--replicas=0"_s}).isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(placeOrder(u"no-tap@example.com"_s).first == 500, 20000);
+        const auto [code, body] = placeOrder(u"no-tap@example.com"_s);
+        QCOMPARE(code, 500);
+        QVERIFY2(body.contains(u"failed to complete the order: rpc error: code = Unavailable"_s), qPrintable(body));
+        QVERIFY(kubectl({u"scale"_s, u"deployment/orderlog"_s, u"--replicas=1"_s}).isEmpty());
+        QTRY_COMPARE_WITH_TIMEOUT(placeOrder(u"tap-back@example.com"_s).first, 200, 30000);
     }
 
     void stopLeavesNoProcessAndRestartKeepsTheOrder()
@@ -239,6 +272,117 @@ private Q_SLOTS:
     }
 
 private:
+    // Deploys the minimal shop, with or without the order log, and waits for the rollout.
+    QString deploy(bool withOrderLog)
+    {
+        const bc::DeployRequest request{
+            bc::ManifestSet::files(bc::ManifestSet::Edition::Minimal, false, withOrderLog), false, true, 90s};
+        bc::DeployJob job(&m_context, m_sandbox->target(), request);
+        QSignalSpy finished(&job, &bc::DeployJob::finished);
+        QSignalSpy applied(&job, &bc::DeployJob::applied);
+        job.start();
+        if (!finished.wait(90000))
+            return u"the deploy did not finish within 90 s"_s;
+        const auto status = finished.first().first().value<bc::Status>();
+        if (!status)
+            return status.error().message;
+        if (withOrderLog && !job.deployments().contains(u"orderlog"_s))
+            return u"the deploy did not include orderlog"_s;
+        // kubectl apply, then (with the order log) kubectl set env.
+        if (applied.size() != (withOrderLog ? 2 : 1))
+            return u"%1 kubectl outputs"_s.arg(applied.size());
+        // Every frontend pod left carries the address (the storefront routes by the serving pod's env).
+        const QString expected = withOrderLog ? u"orderlog:50051"_s : u"checkoutservice:5050"_s;
+        QString seen;
+        const bool settled = QTest::qWaitFor(
+            [&] {
+                QByteArray out;
+                if (!kubectl({u"get"_s, u"pods"_s, u"-l"_s, u"app=frontend"_s, u"-o"_s,
+                              u"jsonpath={.items[*].spec.containers[0].env[?(@.name==\"CHECKOUT_SERVICE_ADDR\")].value}"_s},
+                             &out)
+                         .isEmpty())
+                    return false;
+                seen = QString::fromUtf8(out).trimmed();
+                return seen == expected;
+            },
+            30000);
+        return settled ? QString() : u"the frontend pods point at \"%1\", not %2"_s.arg(seen, expected);
+    }
+
+    // kubectl ARGS on the sandbox; "" or the error.
+    QString kubectl(const QStringList &args, QByteArray *out = nullptr)
+    {
+        bc::KubeClient client(&m_context, m_sandbox->target());
+        std::optional<bc::Result<QByteArray>> result;
+        client.run(client.target().namespacedArguments() + args, 30s,
+                   [&](const bc::Result<QByteArray> &r) { result = r; });
+        if (!QTest::qWaitFor([&] { return result.has_value(); }, 35000))
+            return u"kubectl did not finish"_s;
+        if (!*result)
+            return result->error().message;
+        if (out)
+            *out = result->value();
+        return {};
+    }
+
+    QString frontendCheckoutAddress()
+    {
+        QByteArray out;
+        const QString why = kubectl({u"get"_s, u"deployment/frontend"_s, u"-o"_s,
+                                     u"jsonpath={.spec.template.spec.containers[0].env[?(@.name==\"CHECKOUT_SERVICE_ADDR\")].value}"_s},
+                                    &out);
+        return why.isEmpty() ? QString::fromUtf8(out).trimmed() : why;
+    }
+
+    // A new shopper puts 2 x OLJCESPC7Z (19.99 USD) in the cart and checks out: status and page.
+    std::pair<int, QString> placeOrder(const QString &email)
+    {
+        const QString frontend = frontendUrl();
+        if (!frontend.startsWith(u"http://127."_s)) // loopback only
+            return {0, u"no loopback storefront address: "_s + frontend};
+        QNetworkAccessManager http; // keeps the shop_session-id cookie between requests
+        auto post = [&](const QString &path, const QList<std::pair<QString, QString>> &form) {
+            QNetworkRequest request(QUrl(frontend + path));
+            request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/x-www-form-urlencoded"_s);
+            request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
+            QUrlQuery query;
+            for (const auto &[k, v] : form)
+                query.addQueryItem(k, v);
+            QNetworkReply *reply = http.post(request, query.toString(QUrl::FullyEncoded).toUtf8());
+            QSignalSpy done(reply, &QNetworkReply::finished);
+            (void)done.wait(15000);
+            const int code = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            const QString body = QString::fromUtf8(reply->readAll());
+            reply->deleteLater();
+            return std::pair{code, body};
+        };
+        const auto added = post(u"/cart"_s, {{u"product_id"_s, u"OLJCESPC7Z"_s}, {u"quantity"_s, u"2"_s}});
+        if (added.first != 302)
+            return added;
+        return post(u"/cart/checkout"_s,
+            {{u"email"_s, email}, {u"street_address"_s, u"1600 Amphitheatre Parkway"_s},
+             {u"zip_code"_s, u"94043"_s}, {u"city"_s, u"Mountain View"_s}, {u"state"_s, u"CA"_s},
+             {u"country"_s, u"United States"_s}, {u"credit_card_number"_s, u"4432-8015-6152-0454"_s},
+             {u"credit_card_expiration_month"_s, u"1"_s}, {u"credit_card_expiration_year"_s, u"2039"_s},
+             {u"credit_card_cvv"_s, u"672"_s}});
+    }
+
+    // Rows in the sandbox's order log (-1 if it cannot be read).
+    qint64 orderCount()
+    {
+        const bc::LocalDatabaseAccess *db = m_sandbox->orderDatabase();
+        if (!db)
+            return -1;
+        bc::OrdersRepository repository;
+        QSignalSpy summary(&repository, &bc::OrdersRepository::summaryReady);
+        QSignalSpy failed(&repository, &bc::OrdersRepository::requestFailed);
+        repository.setConnection(db->conninfo(), db->password);
+        repository.requestSummary({});
+        if (!QTest::qWaitFor([&] { return !summary.isEmpty() || !failed.isEmpty(); }, 10000) || summary.isEmpty())
+            return -1;
+        return summary.first().at(1).value<bc::OrderSummary>().orders;
+    }
+
     QString start()
     {
         QSignalSpy ready(m_sandbox, &bc::SandboxController::ready);
@@ -263,7 +407,7 @@ private:
         return service->value().externalUrl();
     }
 
-    std::optional<bc::OrderRow> readOrder(const QString &orderId)
+    std::optional<bc::OrderRow> readOrder(const QString &orderId, int timeoutMs = 10000)
     {
         const bc::LocalDatabaseAccess *db = m_sandbox->orderDatabase();
         if (!db)
@@ -286,7 +430,7 @@ private:
                     found = data.rows.first();
                 return found.has_value();
             },
-            10000);
+            timeoutMs);
         return found;
     }
 

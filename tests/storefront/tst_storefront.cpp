@@ -1,6 +1,7 @@
 // The simulated Online Boutique storefront of boutique-sandbox, end to end: the real sandbox binary,
 // the real kubectl applying manifests/minimal.yaml (+ the v2 canary and the Istio route), a real
-// orderlog-server on the pg fixture's PostgreSQL, and plain HTTP on the LoadBalancer's loopback address.
+// orderlog-server on the pg fixture's PostgreSQL whose checkout tap forwards to the sandbox's
+// checkoutservice stand-in, and plain HTTP on the LoadBalancer's loopback address.
 #include "tests/orderlog/server_process.h"
 #include "tests/storefront/storefront_test_support.h"
 #include "tests/support/pg_test_db.h"
@@ -8,6 +9,11 @@
 #include <QRegularExpression>
 
 #include <chrono>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 using namespace std::chrono_literals;
 using namespace Qt::StringLiterals;
@@ -66,6 +72,23 @@ httplib::Params checkoutForm(const std::string &card, const std::string &month =
             {"credit_card_expiration_year", year}, {"credit_card_cvv", "672"}};
 }
 
+// A loopback port nothing listens on right now (for the sandbox's --checkout-listen).
+int freeLoopbackPort()
+{
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    int port = 0;
+    if (fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof a) == 0
+        && ::getsockname(fd, reinterpret_cast<sockaddr *>(&a), &len) == 0)
+        port = ntohs(a.sin_port);
+    if (fd >= 0)
+        ::close(fd);
+    return port;
+}
+
 QString productName(const std::string &body)
 {
     static const QRegularExpression h2(QStringLiteral("<h2>([^<]*)</h2>"));
@@ -81,14 +104,17 @@ private Q_SLOTS:
     void initTestCase()
     {
         m_conninfo = bc::test::createTestDatabase("storefront");
-        QVERIFY2(m_orderlog.start(m_conninfo), qPrintable(m_orderlog.errorOutput()));
+        // orderlog-server's checkout tap forwards to the stand-in the sandbox serves on this port.
+        const QString checkout = QStringLiteral("127.0.0.1:%1").arg(freeLoopbackPort());
+        QVERIFY2(m_orderlog.start(m_conninfo, {QStringLiteral("--checkout-upstream"), checkout}),
+                 qPrintable(m_orderlog.errorOutput()));
         QString error;
         // Cost scale 0.02: the same graph and routing at 1/50 of the CPU, so thousands of requests fit
         // in seconds; tst_storefront_locust and bench/storefront run the full cost model.
         QVERIFY2(m_sb.start({QStringLiteral("--with-crds"), QStringLiteral("--pod-start-delay"), QStringLiteral("1"),
                              QStringLiteral("--lb-delay"), QStringLiteral("0.2"), QStringLiteral("--cost-scale"),
                              QStringLiteral("0.02"), QStringLiteral("--orderlog"),
-                             QString::fromStdString(m_orderlog.address())},
+                             QString::fromStdString(m_orderlog.address()), QStringLiteral("--checkout-listen"), checkout},
                             &error),
                  qPrintable(error));
         QVERIFY2(bc::test::deployBoutique(m_sb, {bc::test::manifest("productcatalogservice-v2.yaml")}, m_url, &error),
@@ -195,7 +221,8 @@ private Q_SLOTS:
 
     void checkoutValidatesTheCardAndLogsTheOrder()
     {
-        // orderlog Service + Deployment in the sandbox: the storefront then logs to the real server.
+        // orderlog Service + Deployment in the sandbox, the frontend's CHECKOUT_SERVICE_ADDR pointed at it:
+        // checkout goes through the real server's tap to the sandbox's checkoutservice.
         const QByteArray yaml = R"(apiVersion: apps/v1
 kind: Deployment
 metadata: {name: orderlog, labels: {app: orderlog}}
@@ -220,6 +247,7 @@ spec:
         const auto applied = m_sb.kubectl({QStringLiteral("apply"), QStringLiteral("-f"), QStringLiteral("-")}, 60000, yaml);
         QVERIFY2(applied.ok(), qPrintable(applied.errText()));
         QVERIFY(bc::test::SandboxFixture::waitFor([&] { return readyEndpoints(u"orderlog"_s) == 1; }, 30000));
+        QVERIFY2(pointFrontendAt("orderlog:50051"), "the frontend was not rolled out with the tap's address");
 
         Shopper s(m_url);
         QCOMPARE(s.post("/cart", {{"product_id", "OLJCESPC7Z"}, {"quantity", "2"}})->status, 302);
@@ -255,6 +283,29 @@ spec:
             QCOMPARE(r[0][1].as<std::string>(), std::string("someone@example.com"));
             QCOMPARE(r[0][2].as<std::string>(), std::string("USD"));
         }
+        // orderlog-server says they came to it as hipstershop.CheckoutService/PlaceOrder.
+        QString serverLog;
+        const auto taplogged = [&] {
+            serverLog += m_orderlog.errorOutput();
+            for (const std::string &id : ids)
+                if (!serverLog.contains(QStringLiteral("checkout tap: order %1 logged via PlaceOrder")
+                                            .arg(QString::fromStdString(id))))
+                    return false;
+            return true;
+        };
+        QVERIFY2(bc::test::SandboxFixture::waitFor(taplogged, 5000), qPrintable(serverLog));
+
+        // Back to checkoutservice: the order is placed, and not logged.
+        QVERIFY2(pointFrontendAt("checkoutservice:5050"), "the frontend was not rolled back to checkoutservice");
+        QCOMPARE(s.post("/cart", {{"product_id", "66VCHSJNUP"}, {"quantity", "1"}})->status, 302);
+        auto direct = s.post("/cart/checkout", checkoutForm("4432-8015-6152-0454"));
+        QVERIFY(direct);
+        QCOMPARE(direct->status, 200);
+        static const QRegularExpression idRe(QStringLiteral("order-id\">([0-9a-f-]{36})<"));
+        const std::string directId = idRe.match(QString::fromStdString(direct->body)).captured(1).toStdString();
+        QVERIFY(!directId.empty());
+        pqxx::work tx(c);
+        QCOMPARE(tx.exec_params1("SELECT count(*) FROM logs WHERE order_id = $1", directId)[0].as<int>(), 0);
     }
 
     void deletedPodFailsUntilItsReplacementIsReady()
@@ -347,6 +398,23 @@ private:
                 return -1;
         }
         return ok == requests ? double(v2) / requests : -1;
+    }
+
+    // kubectl set env on the frontend, then every frontend pod carries the address.
+    bool pointFrontendAt(const char *address)
+    {
+        if (!m_sb.kubectl({QStringLiteral("set"), QStringLiteral("env"), QStringLiteral("deployment/frontend"),
+                           QStringLiteral("CHECKOUT_SERVICE_ADDR=") + QLatin1String(address)})
+                 .ok())
+            return false;
+        return bc::test::SandboxFixture::waitFor(
+            [&] {
+                const auto r = m_sb.kubectl({QStringLiteral("get"), QStringLiteral("pods"), QStringLiteral("-l"),
+                                             QStringLiteral("app=frontend"), QStringLiteral("-o"),
+                                             QStringLiteral("jsonpath={.items[*].spec.containers[0].env[?(@.name==\"CHECKOUT_SERVICE_ADDR\")].value}")});
+                return r.ok() && r.out.trimmed() == address;
+            },
+            30000);
     }
 
     bc::test::SandboxFixture m_sb;

@@ -1,5 +1,8 @@
 // The storefront's rules in-process: card checks as upstream paymentservice, currency conversion
-// and rendering as the frontend shows it, the bundled catalog, and --fault parsing.
+// and rendering as the frontend shows it, the bundled catalog, --fault parsing, carts, and the
+// gRPC status texts and Service names of checkout.
+#include "infra/sandbox/storefront/cart_store.h"
+#include "infra/sandbox/storefront/checkout_route.h"
 #include "infra/sandbox/storefront/payment.h"
 #include "infra/sandbox/storefront/service_mesh.h"
 #include "infra/sandbox/storefront/shop_data.h"
@@ -64,6 +67,45 @@ private Q_SLOTS:
         QVERIFY(!parseFault("cartservice:latency=-1", svc, spec).empty());
         QVERIFY(!parseFault("cartservice:speed=3", svc, spec).empty());
         QVERIFY(!parseFault("cartservice:latency=abc", svc, spec).empty());
+    }
+
+    void carts()
+    {
+        CartStore carts;
+        carts.add("u1", "OLJCESPC7Z", 2);
+        carts.add("u2", "66VCHSJNUP", 1);
+        carts.add("u1", "66VCHSJNUP", 1);
+        carts.add("u1", "OLJCESPC7Z", 3);
+        const CartStore::Cart cart = carts.get("u1");
+        QCOMPARE(cart.size(), std::size_t(2));
+        QCOMPARE(cart[0], (std::pair<std::string, int>{"OLJCESPC7Z", 5})); // added up, in the order added
+        QCOMPARE(cart[1], (std::pair<std::string, int>{"66VCHSJNUP", 1}));
+        carts.empty("u1");
+        QVERIFY(carts.get("u1").empty());
+        QCOMPARE(carts.get("u2").size(), std::size_t(1));
+    }
+
+    void checkoutStatusesAndServices()
+    {
+        // As Go's status.Error prints them, and back (the mesh's dial errors use the same text).
+        const RpcFailure down{14, "connection error: no such host"};
+        QCOMPARE(down.text(), std::string("rpc error: code = Unavailable desc = connection error: no such host"));
+        const RpcFailure back = parseRpcError(down.text());
+        QCOMPARE(back.code, 14);
+        QCOMPARE(back.message, down.message);
+        QCOMPARE(parseRpcError("rpc error: code = DeadlineExceeded desc = overloaded").code, 4);
+        const RpcFailure odd = parseRpcError("something else");
+        QCOMPARE(odd.code, 2); // Unknown
+        QCOMPARE(odd.message, std::string("something else"));
+        QCOMPARE((RpcFailure{13, "x"}.text()), std::string("rpc error: code = Internal desc = x"));
+        QCOMPARE(CheckoutRoute::serviceOf("orderlog:50051"), std::string("orderlog"));
+        QCOMPARE(CheckoutRoute::serviceOf("checkoutservice.default.svc.cluster.local:5050"),
+                 std::string("checkoutservice"));
+        QCOMPARE(CheckoutRoute::serviceOf(CheckoutRoute::kDefaultAddress), std::string("checkoutservice"));
+        const std::string id = uuid4();
+        QCOMPARE(id.size(), std::size_t(36));
+        QCOMPARE(id[14], '4');
+        QVERIFY(id != uuid4());
     }
 };
 

@@ -165,9 +165,11 @@ void DeployPanel::buildUi()
     m_canary->setObjectName(u"withCanary"_s);
     m_orderlog = new QCheckBox(u"With order log"_s);
     m_orderlog->setObjectName(u"withOrderlog"_s);
-    m_orderlog->setToolTip(u"Also deploy the orderlog Service (manifests/orderlog.yaml), so every checkout is logged "
-                           "and shows in the Order log panel. Chosen for the local sandbox; on another cluster it "
-                           "needs the orderlog image and the orderlog-db Secret."_s);
+    m_orderlog->setToolTip(u"Also deploy orderlog-server (manifests/orderlog.yaml) with its checkout tap in front of "
+                           "checkoutservice, and point the frontend's CHECKOUT_SERVICE_ADDR at it (kubectl set env), so "
+                           "every checkout is logged and shows in the Order log panel. Deploying without it points the "
+                           "frontend back at checkoutservice. Chosen for the local sandbox; on another cluster it needs "
+                           "the orderlog image and the orderlog-db Secret."_s);
     m_deploy = new QPushButton(u"Deploy"_s);
     m_deploy->setObjectName(u"deployButton"_s);
     m_deploy->setDefault(true);

@@ -77,9 +77,12 @@ PodEndpoint endpointFor(const Json &pod)
             && startsWithV2(image.substr(colon + 1)))
             ep.v2 = true;
         if (const Json *env = at(c, "env"); env && env->is_array())
-            for (const auto &e : *env)
+            for (const auto &e : *env) {
+                if (const Json *value = at(e, "value"); value && value->is_string())
+                    ep.env[str(e, "name")] = value->get<std::string>();
                 if (str(e, "name") == "CANARY_VERSION" && startsWithV2(str(e, "value")))
                     ep.v2 = true;
+            }
         if (const Json *limit = at(c, "resources.limits.cpu"))
             ep.cpuLimit = quantityOf(*limit);
         else if (const Json *request = at(c, "resources.requests.cpu"))

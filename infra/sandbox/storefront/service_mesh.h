@@ -29,6 +29,7 @@ struct PodEndpoint {
     double cpuLimit = 1.0; // cores; the queueing model's service rate
     bool v2 = false;       // image tag v2*, env CANARY_VERSION=v2*
     std::map<std::string, std::string> labels;
+    std::map<std::string, std::string> env; // its first container's env entries with a literal value
 };
 
 // What the storefront needs of the cluster, rebuilt from the object store when it changes.

@@ -3,71 +3,25 @@
 #include "infra/sandbox/cluster_simulator.h"
 #include "infra/sandbox/object_store.h"
 #include "infra/sandbox/sandbox.h"
-#include "infra/sandbox/storefront/payment.h"
+#include "infra/sandbox/storefront/call_costs.h"
+#include "infra/sandbox/storefront/checkout_route.h"
 #include "infra/sandbox/storefront/shop_data.h"
 
 #include <httplib.h>
 
-#ifdef BC_STOREFRONT_ORDERLOG
-#include "orderlog/proto/orderlog.grpc.pb.h"
-#include <grpcpp/grpcpp.h>
-#endif
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <random>
 #include <sstream>
-#include <unordered_map>
 
 namespace bc::sandbox::storefront {
 
 namespace {
 
-// CPU seconds per call (before --cost-scale); see README.md for how they were chosen.
-namespace cost {
-constexpr double kFrontendHome = 0.0032, kFrontendPage = 0.002, kFrontendPost = 0.001, kFrontendTiny = 0.0002;
-constexpr double kSupportedCurrencies = 0.0004, kConvert = 0.00085;
-constexpr double kGetProduct = 0.0004, kListProducts = 0.0006;
-constexpr double kCart = 0.0008, kRedis = 0.0001;
-constexpr double kShipping = 0.0004, kCheckout = 0.002, kPayment = 0.0006, kEmail = 0.001;
-constexpr double kRecommendation = 0.002, kAd = 0.001, kOrderlog = 0.0005;
-} // namespace cost
-
 constexpr const char *kCanaryProduct = "OLJCESPC7Z";
 constexpr const char *kSessionCookie = "shop_session-id";
 constexpr const char *kCurrencyCookie = "shop_currency";
 constexpr int kCookieMaxAge = 172800; // 48 h, as upstream
-
-std::mt19937_64 &rng()
-{
-    thread_local std::mt19937_64 r{std::random_device{}()};
-    return r;
-}
-
-std::string uuid4()
-{
-    std::uniform_int_distribution<unsigned> byte(0, 255);
-    unsigned char b[16];
-    for (auto &x : b)
-        x = static_cast<unsigned char>(byte(rng()));
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    char out[37];
-    std::snprintf(out, sizeof out, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-                  b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
-    return out;
-}
-
-std::string trackingId()
-{
-    std::uniform_int_distribution<int> letter('A', 'Z');
-    std::uniform_int_distribution<long long> digits(0, 999999999);
-    char out[40];
-    std::snprintf(out, sizeof out, "%c%c-%05lld-%09lld", letter(rng()), letter(rng()), digits(rng()) % 100000,
-                  digits(rng()));
-    return out;
-}
 
 std::string escape(const std::string &s)
 {
@@ -131,80 +85,21 @@ bool parseInt(const std::string &s, long long min, long long max, long long &out
 
 } // namespace
 
-// ---- Orderlog: the real service over gRPC -------------------------------------------------------
-
-struct OrderInfo {
-    std::string orderId, userId, email, tracking, city, country;
-    Money total;
-    std::vector<std::pair<std::string, int>> items;
-};
-
-class OrderlogClient {
-public:
-    explicit OrderlogClient(const std::string &address)
-    {
-#ifdef BC_STOREFRONT_ORDERLOG
-        m_stub = orderlog::Logger::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
-#else
-        (void)address;
-#endif
-    }
-    // "" on success, else the error.
-    std::string log(const OrderInfo &o)
-    {
-#ifdef BC_STOREFRONT_ORDERLOG
-        orderlog::Entry entry;
-        auto *order = entry.mutable_order();
-        order->set_order_id(o.orderId);
-        order->set_user_id(o.userId);
-        order->set_email(o.email);
-        order->mutable_total()->set_currency_code(o.total.currencyCode);
-        order->mutable_total()->set_units(o.total.units);
-        order->mutable_total()->set_nanos(o.total.nanos);
-        for (const auto &[id, qty] : o.items) {
-            auto *item = order->add_items();
-            item->set_product_id(id);
-            item->set_quantity(qty);
-        }
-        order->set_shipping_tracking_id(o.tracking);
-        order->mutable_shipping_address()->set_city(o.city);
-        order->mutable_shipping_address()->set_country(o.country);
-        entry.set_content("order " + o.orderId + " placed, total " + ShopData::render(o.total) + " "
-                          + o.total.currencyCode + ", tracking " + o.tracking);
-        entry.set_request_id(o.orderId);
-        orderlog::Reply reply;
-        grpc::ClientContext ctx;
-        ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-        const grpc::Status st = m_stub->Log(&ctx, entry, &reply);
-        if (!st.ok())
-            return "orderlog Log failed: " + st.error_message();
-        return reply.ok() ? std::string() : std::string("orderlog Log answered ok=false");
-#else
-        (void)o;
-        return "this build has no Orderlog client (BC_BUILD_ORDERLOG=OFF)";
-#endif
-    }
-
-private:
-#ifdef BC_STOREFRONT_ORDERLOG
-    std::unique_ptr<orderlog::Logger::Stub> m_stub;
-#endif
-};
-
 // ---- HTTP ---------------------------------------------------------------------------------------
 
 class Storefront::Http {
 public:
-    Http(Storefront &owner) : m_owner(owner), m_data(*owner.m_data), m_mesh(*owner.m_mesh) {}
+    Http(Storefront &owner) : m_owner(owner), m_data(*owner.m_data), m_mesh(*owner.m_mesh), m_carts(owner.m_carts) {}
 
     void routes();
     httplib::Server server;
     std::thread thread;
 
 private:
-    using Cart = std::vector<std::pair<std::string, int>>;
+    using Cart = CartStore::Cart;
     struct Page {
         ServiceMesh::Trace trace;
+        const PodEndpoint *frontendPod = nullptr; // the frontend pod serving this request
         std::string session;
         std::string currency = "USD";
         std::map<std::string, std::string> cookies;
@@ -222,7 +117,6 @@ private:
     std::string convert(Page &page, const Money &m, Money &out);
     std::string cartCall(Page &page, const std::string &method, double cpu);
     void optional(Page &page, const std::string &service, const std::string &method, double cpu);
-    Cart cartOf(const std::string &session);
 
     void home(const httplib::Request &, httplib::Response &);
     void product(const httplib::Request &, httplib::Response &);
@@ -236,8 +130,7 @@ private:
     Storefront &m_owner;
     const ShopData &m_data;
     ServiceMesh &m_mesh;
-    std::mutex m_cartMutex;
-    std::unordered_map<std::string, Cart> m_carts;
+    CartStore &m_carts;
 };
 
 bool Storefront::Http::enter(const httplib::Request &req, httplib::Response &res, Page &page, double frontendCost)
@@ -245,7 +138,7 @@ bool Storefront::Http::enter(const httplib::Request &req, httplib::Response &res
     page.trace = m_mesh.begin();
     const Topology &topo = *page.trace.topo;
     if (topo.frontendService.empty()
-        || !m_mesh.call(page.trace, topo.frontendService, "http", frontendCost).empty()) {
+        || !m_mesh.call(page.trace, topo.frontendService, "http", frontendCost, &page.frontendPod).empty()) {
         // The load balancer has no healthy backend: what a cloud LB answers.
         res.status = 502;
         res.set_content("upstream connect error: no ready frontend pod behind " + topo.frontendService + "\n",
@@ -341,13 +234,6 @@ void Storefront::Http::optional(Page &page, const std::string &service, const st
         (void)m_mesh.call(page.trace, service, method, cpu); // errors are only logged upstream
 }
 
-Storefront::Http::Cart Storefront::Http::cartOf(const std::string &session)
-{
-    std::lock_guard lock(m_cartMutex);
-    const auto it = m_carts.find(session);
-    return it == m_carts.end() ? Cart{} : it->second;
-}
-
 void Storefront::Http::home(const httplib::Request &req, httplib::Response &res)
 {
     Page page;
@@ -434,7 +320,7 @@ void Storefront::Http::viewCart(const httplib::Request &req, httplib::Response &
         return error(res, page, 500, "could not retrieve currencies: " + e);
     if (auto e = cartCall(page, "GetCart", cost::kCart); !e.empty())
         return error(res, page, 500, "could not retrieve cart: " + e);
-    const Cart cart = cartOf(page.session);
+    const Cart cart = m_carts.get(page.session);
     optional(page, "recommendationservice", "ListRecommendations", cost::kRecommendation);
     if (auto e = m_mesh.call(page.trace, "shippingservice", "GetQuote", cost::kShipping); !e.empty())
         return error(res, page, 500, "failed to get shipping quote: " + e);
@@ -476,15 +362,7 @@ void Storefront::Http::addToCart(const httplib::Request &req, httplib::Response 
         return error(res, page, 500, "could not retrieve product: " + e);
     if (auto e = cartCall(page, "AddItem", cost::kCart); !e.empty())
         return error(res, page, 500, "failed to add to cart: " + e);
-    {
-        std::lock_guard lock(m_cartMutex);
-        Cart &cart = m_carts[page.session];
-        const auto it = std::find_if(cart.begin(), cart.end(), [&](const auto &i) { return i.first == id; });
-        if (it == cart.end())
-            cart.emplace_back(id, static_cast<int>(qty));
-        else
-            it->second += static_cast<int>(qty);
-    }
+    m_carts.add(page.session, id, static_cast<int>(qty));
     redirect(res, page, "/cart");
 }
 
@@ -495,10 +373,7 @@ void Storefront::Http::emptyCart(const httplib::Request &req, httplib::Response 
         return;
     if (auto e = cartCall(page, "EmptyCart", cost::kCart); !e.empty())
         return error(res, page, 500, "failed to empty cart: " + e);
-    {
-        std::lock_guard lock(m_cartMutex);
-        m_carts.erase(page.session);
-    }
+    m_carts.empty(page.session);
     redirect(res, page, "/");
 }
 
@@ -523,10 +398,7 @@ void Storefront::Http::logout(const httplib::Request &req, httplib::Response &re
         return;
     for (const auto &[name, value] : page.cookies)
         res.set_header("Set-Cookie", name + "=; Path=/; Max-Age=-1");
-    {
-        std::lock_guard lock(m_cartMutex);
-        m_carts.erase(page.session);
-    }
+    m_carts.empty(page.session);
     redirect(res, page, "/");
 }
 
@@ -567,67 +439,26 @@ void Storefront::Http::placeOrder(const httplib::Request &req, httplib::Response
     if (!invalid.empty())
         return error(res, page, 422, "invalid form input: field " + invalid + " is missing or malformed");
 
-    // checkoutservice PlaceOrder and the calls it makes inside the cluster.
-    const auto placeOrderFailed = [&](const std::string &e) {
-        error(res, page, 500, "failed to complete the order: " + e);
-    };
-    if (auto e = m_mesh.call(page.trace, "checkoutservice", "PlaceOrder", cost::kCheckout); !e.empty())
-        return placeOrderFailed(e);
-    if (auto e = cartCall(page, "GetCart", cost::kCart); !e.empty())
-        return placeOrderFailed("rpc error: code = Internal desc = cart failure: " + e);
-    const Cart cart = cartOf(page.session);
-    Money total{page.currency, 0, 0};
-    for (const auto &[id, qty] : cart) {
-        Product p;
-        if (auto e = getProduct(page, id, p); !e.empty())
-            return placeOrderFailed("rpc error: code = Internal desc = failed to prepare order: " + e);
-        Money price;
-        if (auto e = convert(page, p.priceUsd, price); !e.empty())
-            return placeOrderFailed("rpc error: code = Internal desc = failed to prepare order: " + e);
-        total = ShopData::add(total, ShopData::multiply(price, qty));
-    }
-    if (auto e = m_mesh.call(page.trace, "shippingservice", "GetQuote", cost::kShipping); !e.empty())
-        return placeOrderFailed("rpc error: code = Internal desc = shipping quote failure: " + e);
-    Money shipping;
-    if (auto e = convert(page, Money{"USD", cart.empty() ? 0 : 8, cart.empty() ? 0 : 990000000}, shipping); !e.empty())
-        return placeOrderFailed("rpc error: code = Internal desc = failed to convert shipping cost: " + e);
-    total = ShopData::add(total, shipping);
-    if (auto e = m_mesh.call(page.trace, "paymentservice", "Charge", cost::kPayment); !e.empty())
-        return placeOrderFailed("rpc error: code = Internal desc = failed to charge card: " + e);
-    const CardCheck check = checkCard(card, static_cast<int>(month), static_cast<int>(year));
-    if (!check.ok)
-        return placeOrderFailed("rpc error: code = Internal desc = failed to charge card: could not charge the card: "
-                                "rpc error: code = Unknown desc = "
-                                + check.error);
-    if (auto e = m_mesh.call(page.trace, "shippingservice", "ShipOrder", cost::kShipping); !e.empty())
-        return placeOrderFailed("rpc error: code = Unavailable desc = shipping error: " + e);
-    OrderInfo order{uuid4(), page.session, email, trackingId(), city, country, total, cart};
-    (void)cartCall(page, "EmptyCart", cost::kCart); // upstream only logs this failure
-    {
-        std::lock_guard lock(m_cartMutex);
-        m_carts.erase(page.session);
-    }
-    optional(page, "emailservice", "SendOrderConfirmation", cost::kEmail);
-    const Topology &topo = *page.trace.topo;
-    for (const char *svc : {"orderlog", "orderlogservice"}) {
-        if (!topo.deployed(svc))
-            continue;
-        std::string e = m_mesh.call(page.trace, svc, "Log", cost::kOrderlog);
-        if (e.empty())
-            e = m_owner.m_orderlog ? m_owner.m_orderlog->log(order)
-                                   : std::string("no orderlog address (--orderlog HOST:PORT): order not logged");
-        if (!e.empty())
-            m_owner.log("storefront: checkout " + order.orderId + ": " + e);
-        break;
-    }
+    // PlaceOrder to the Service this frontend pod's CHECKOUT_SERVICE_ADDR names (CheckoutRoute).
+    const CheckoutRequest request{page.session, page.currency, email,
+                                  Address{street, city, state, country, static_cast<std::int32_t>(zipNum)}, card,
+                                  static_cast<int>(cvv), static_cast<int>(year), static_cast<int>(month)};
+    std::string checkoutAddress;
+    if (page.frontendPod)
+        if (const auto env = page.frontendPod->env.find("CHECKOUT_SERVICE_ADDR"); env != page.frontendPod->env.end())
+            checkoutAddress = env->second;
+    auto placed = m_owner.m_checkout->placeOrder(page.trace, checkoutAddress, request);
+    if (const auto *failure = std::get_if<RpcFailure>(&placed))
+        return error(res, page, 500, "failed to complete the order: " + failure->text());
+    const PlacedOrder &order = std::get<PlacedOrder>(placed);
     optional(page, "recommendationservice", "ListRecommendations", cost::kRecommendation);
     if (auto e = m_mesh.call(page.trace, "currencyservice", "GetSupportedCurrencies", cost::kSupportedCurrencies);
         !e.empty())
         return error(res, page, 500, "could not retrieve currencies: " + e);
     std::string body = "<h2>Your order is complete!</h2>\n<p>Order Confirmation ID: <span class=\"order-id\">"
                        + order.orderId + "</span></p>\n<p>Shipping Tracking ID: <span class=\"tracking-id\">"
-                       + order.tracking + "</span></p>\n<p>Total Paid: <span class=\"total\">"
-                       + ShopData::render(total) + "</span></p>\n";
+                       + order.shippingTrackingId + "</span></p>\n<p>Total Paid: <span class=\"total\">"
+                       + ShopData::render(order.total()) + "</span></p>\n";
     html(res, page, "Order Confirmation", body);
 }
 
@@ -671,8 +502,17 @@ Storefront::Storefront(Sandbox &sandbox, StorefrontOptions options)
 {
     for (const auto &[svc, spec] : m_options.faults)
         m_mesh->setFault(svc, spec);
-    if (!m_options.orderlogAddress.empty())
-        m_orderlog = std::make_unique<OrderlogClient>(m_options.orderlogAddress);
+    m_checkout = std::make_unique<CheckoutRoute>(*m_data, *m_mesh, m_carts, m_options.orderlogAddress);
+}
+
+std::string Storefront::startCheckout()
+{
+    return m_checkout->start(m_options.checkoutListen);
+}
+
+std::string Storefront::checkoutAddress() const
+{
+    return m_checkout->standInAddress();
 }
 
 Storefront::~Storefront()
@@ -723,6 +563,7 @@ void Storefront::stop()
     if (m_watcher.joinable())
         m_watcher.join();
     stopListening();
+    m_checkout->stop();
 }
 
 std::string Storefront::url() const

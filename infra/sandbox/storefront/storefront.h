@@ -1,5 +1,6 @@
 #pragma once
 
+#include "infra/sandbox/storefront/cart_store.h"
 #include "infra/sandbox/storefront/service_mesh.h"
 
 #include <atomic>
@@ -18,10 +19,11 @@ class Sandbox;
 namespace bc::sandbox::storefront {
 
 class ShopData;
-class OrderlogClient;
+class CheckoutRoute;
 
 struct StorefrontOptions {
-    std::string orderlogAddress;            // host:port of a real orderlog-server; "" = orders not logged
+    std::string orderlogAddress;            // host:port of the real orderlog-server behind Service orderlog
+    std::string checkoutListen = "127.0.0.1:0"; // where the checkoutservice stand-in serves gRPC
     std::map<std::string, FaultSpec> faults; // by Service name
     double costScale = 1.0;                 // 0 = no CPU charged and no queueing (pure HTTP throughput)
     int threads = 512;                      // HTTP worker threads (each keep-alive connection holds one)
@@ -33,7 +35,8 @@ struct StorefrontOptions {
 // exists it listens on that Service's loopback ingress address and port, reports the address as the
 // Service's ingress, and serves the upstream frontend's routes. Every request is handled by a ready
 // frontend pod and calls the backend services through ServiceMesh, which charges their pods' CPU in
-// the ClusterSimulator and turns CPU limits into queueing latency.
+// the ClusterSimulator and turns CPU limits into queueing latency. Checkout goes over gRPC to the
+// Service the frontend pod's CHECKOUT_SERVICE_ADDR names (see CheckoutRoute).
 class Storefront {
 public:
     Storefront(Sandbox &sandbox, StorefrontOptions options);
@@ -41,6 +44,9 @@ public:
     Storefront(const Storefront &) = delete;
     Storefront &operator=(const Storefront &) = delete;
 
+    // Serves the checkoutservice stand-in (StorefrontOptions::checkoutListen). "" or why it cannot.
+    std::string startCheckout();
+    std::string checkoutAddress() const; // 127.0.0.1:PORT of the stand-in once started
     void start(); // watches the cluster in a background thread
     void stop();
     std::string url() const; // "http://127.x.y.1:80" while serving, else ""
@@ -60,7 +66,8 @@ private:
     StorefrontOptions m_options;
     std::unique_ptr<ShopData> m_data;
     std::unique_ptr<ServiceMesh> m_mesh;
-    std::unique_ptr<OrderlogClient> m_orderlog;
+    CartStore m_carts;
+    std::unique_ptr<CheckoutRoute> m_checkout;
     std::unique_ptr<Http> m_http;
 
     mutable std::mutex m_mutex;
