@@ -362,8 +362,8 @@ void LoadTestPanel::addCpuLine(const QString &name, bool deployment)
     const QString title = tr("%1 CPU").arg(name);
     if (name.isEmpty() || podCpuSeries().contains(title))
         return;
-    // Dashed, in colours the requests (blue) and failures (orange) lines do not use.
-    static const char *const kColors[] = {"#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22"};
+    // Dashed, in colours the theme's requests (blue) and failures (green) lines do not use.
+    static const char *const kColors[] = {"#9467bd", "#d62728", "#8c564b", "#e377c2", "#17becf", "#bcbd22"};
     m_rpsChart->setRightTitle(tr("millicores"));
     QLineSeries *line = m_rpsChart->addRightSeries(
         title, [this, name, deployment] { return podCpuPoints(name, deployment); });

@@ -64,17 +64,25 @@ QChart *makeChart(const QString &title, const QString &unit)
     chart->setTitle(title);
     chart->legend()->setAlignment(Qt::AlignBottom);
     chart->setMargins(QMargins(4, 4, 4, 4));
-    auto *time = new QDateTimeAxis;
-    time->setFormat(u"HH:mm:ss"_s);
-    time->setTickCount(5);
     auto *value = new QValueAxis;
     value->setLabelFormat(u"%.0f"_s);
     value->setTitleText(unit);
     value->setRange(0, 10); // whole numbers under "%.0f" until data comes (0..1 read 0, 0, 1, 1, 1)
     value->setTickCount(6);
-    chart->addAxis(time, Qt::AlignBottom);
     chart->addAxis(value, Qt::AlignLeft);
     return chart;
+}
+
+// The time axis goes in with its range set, after the chart has its view: added without a range before the
+// view (as it was), Qt 6.4 drew neither its labels nor its grid.
+void addTimeAxis(QChart *chart)
+{
+    auto *time = new QDateTimeAxis;
+    time->setFormat(u"HH:mm:ss"_s);
+    time->setTickCount(5);
+    const QDateTime now = QDateTime::currentDateTime();
+    time->setRange(now.addSecs(-60), now);
+    chart->addAxis(time, Qt::AlignBottom);
 }
 
 struct Window
@@ -123,11 +131,9 @@ void fill(QChart *chart, const QList<QAbstractSeries *> &others, const QStringLi
         s->replace(p);
     }
     if (window) {
-        minT = window->fromMs;
-        maxT = window->toMs;
-        any = true;
-    }
-    if (any) {
+        time->setRange(QDateTime::fromMSecsSinceEpoch(qint64(window->fromMs)),
+            QDateTime::fromMSecsSinceEpoch(qint64(window->toMs)));
+    } else if (any) {
         if (maxT - minT < 60000)
             minT = maxT - 60000;
         time->setRange(QDateTime::fromMSecsSinceEpoch(qint64(minT)), QDateTime::fromMSecsSinceEpoch(qint64(maxT)));
@@ -232,11 +238,14 @@ PodsPanel::PodsPanel(RunContext *context, ClusterSession *session, QWidget *pare
     chartsColumn->addLayout(chartsLayout, 1);
     m_cpuChart = makeChart(tr("CPU"), tr("millicores"));
     m_memoryChart = makeChart(tr("Memory"), tr("MiB"));
-    m_overlay = std::make_unique<LoadOverlay>(m_cpuChart);
+
     m_cpuView = new QChartView(m_cpuChart, charts);
     m_memoryView = new QChartView(m_memoryChart, charts);
     m_cpuView->setObjectName(u"podsCpuChart"_s);
     m_memoryView->setObjectName(u"podsMemoryChart"_s);
+    addTimeAxis(m_cpuChart);
+    addTimeAxis(m_memoryChart);
+    m_overlay = std::make_unique<LoadOverlay>(m_cpuChart);
     for (QChartView *v : {m_cpuView, m_memoryView}) {
         v->setRenderHint(QPainter::Antialiasing);
         v->setMinimumHeight(220);
@@ -413,8 +422,9 @@ void PodsPanel::flushCharts()
         window = Window{double(origin >= 0 ? std::min(from, origin) : from), double(to)};
     } else if (!load.isEmpty()) {
         const bool running = m_load->phase() == LoadSession::Phase::Running || m_load->phase() == LoadSession::Phase::Finishing;
+        const double from = double(timeline.originMs() - PodSeriesRecorder::kLeadInMs);
         const double end = running ? double(QDateTime::currentMSecsSinceEpoch()) : double(timeline.endMs()) + 5000.0;
-        window = Window{double(timeline.originMs() - PodSeriesRecorder::kLeadInMs), end};
+        window = Window{from, std::max(end, from + 60000.0)}; // a short run fills a minute from the left
     }
     m_overlay->show(timeline.rps(), timeline.p95());
     const QList<QAbstractSeries *> overlay{m_overlay->rpsSeries(), m_overlay->p95Series()};
