@@ -117,6 +117,11 @@ void MainWindow::createPanels()
     // "Load test it" in Deploy: aim the Load test panel at the storefront and show it.
     auto *deploy = qobject_cast<DeployPanel *>(m_panels.at(1));
     auto *loadTest = qobject_cast<LoadTestPanel *>(m_panels.at(2));
+    // Load and pods on one clock: the Load test panel charts pod CPU from the Pods panel's poller and keeps
+    // it with each run; the Pods panel draws the running test's load beside the pods.
+    auto *pods = qobject_cast<PodsPanel *>(m_panels.at(3));
+    loadTest->setPodMetrics(pods->poller());
+    connect(loadTest, &LoadTestPanel::runStarted, pods, &PodsPanel::followLoadSession);
     connect(deploy, &DeployPanel::loadTestRequested, loadTest, [this, loadTest](const QString &url) {
         loadTest->setHost(url);
         showPanel(int(m_panels.indexOf(loadTest)));

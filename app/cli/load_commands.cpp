@@ -12,7 +12,9 @@
 #include "backend/load/locust_runner.h"
 #include "backend/load/run_comparison.h"
 #include "backend/load/run_store.h"
+#include "backend/metrics/metrics_poller.h"
 #include "backend/process/run_context.h"
+#include "backend/timeline/pod_series_recorder.h"
 
 #include <QCommandLineParser>
 #include <QDir>
@@ -22,6 +24,7 @@
 
 #include <cmath>
 #include <csignal>
+#include <optional>
 #include <unistd.h>
 
 using namespace Qt::StringLiterals;
@@ -72,7 +75,9 @@ void printSample(CliCall &call, const LoadSample &s)
                << Qt::endl;
 }
 
-void runCommand(CliCall &call, const QCommandLineParser &p, const QString &host)
+// `pods`: the cluster whose pods' CPU and memory the run keeps in pods.csv (and its report), if any.
+void runCommand(CliCall &call, const QCommandLineParser &p, const QString &host,
+                const std::optional<KubeTarget> &pods = std::nullopt)
 {
     LoadRunSettings settings;
     settings.host = host;
@@ -131,6 +136,13 @@ void runCommand(CliCall &call, const QCommandLineParser &p, const QString &host)
                             [&call](const LoadSample &s) { printSample(call, s); });
 
     auto *session = new LoadSession(call.context(), &call);
+    if (pods && !call.context()->dryRun()) {
+        auto *poller = new MetricsPoller(call.context(), *pods, &call);
+        poller->setInterval(std::chrono::seconds(2));
+        poller->start();
+        new PodSeriesRecorder(poller, session);
+        QObject::connect(session, &LoadSession::finished, poller, &MetricsPoller::stop);
+    }
     QObject::connect(session, &LoadSession::sampleAdded, &call, [&call](const LoadSample &s) { printSample(call, s); });
     QObject::connect(session, &LoadSession::problem, &call,
                      [&call](const Error &e) { call.err() << u"warning: "_s << e.message << Qt::endl; });
@@ -152,9 +164,10 @@ void runCommand(CliCall &call, const QCommandLineParser &p, const QString &host)
         const qint64 requests = h.isEmpty() ? 0 : h.last().totalRequests;
         const qint64 failures = h.isEmpty() ? 0 : h.last().totalFailures;
         call.out() << u"Done: %1 requests, %2 failures. Saved in %3 (report.html, locust_stats.csv, "
-                      "locust_stats_history.csv, locust_failures.csv, history.csv, settings.json)."_s.arg(requests)
+                      "locust_stats_history.csv, locust_failures.csv, history.csv, settings.json%4)."_s.arg(requests)
                           .arg(failures)
-                          .arg(QDir::toNativeSeparators(dir))
+                          .arg(QDir::toNativeSeparators(dir),
+                              QFileInfo::exists(QDir(dir).filePath(u"pods.csv"_s)) ? u", pods.csv"_s : QString())
                    << Qt::endl;
         call.finish(0);
     });
@@ -254,18 +267,21 @@ void loadCommand(CliCall &call)
             return call.fail(u"load run takes no positional argument (got \"%1\")."_s.arg(pos.value(1)), 2);
         if (p.value(u"on"_s) != u"local" && p.value(u"on"_s) != u"gce")
             return call.fail(u"--on: \"%1\" is not local or gce."_s.arg(p.value(u"on"_s)), 2);
+        // A run aimed at a cluster (its shop, or --kubeconfig/--context given) keeps that cluster's pod series.
+        const bool cluster = !p.isSet(u"host"_s) || p.isSet(u"kubeconfig"_s) || p.isSet(u"context"_s);
+        const std::optional<KubeTarget> pods = cluster ? std::optional<KubeTarget>(kube.target(p)) : std::nullopt;
         if (p.isSet(u"host"_s) || p.isSet(u"attach"_s))
-            return runCommand(call, p, p.value(u"host"_s));
+            return runCommand(call, p, p.value(u"host"_s), pods);
         auto *address = new StorefrontAddress(call.context(), kube.target(p), &call);
-        address->read([&call, parser](const Result<QString> &url) {
+        address->read([&call, parser, pods](const Result<QString> &url) {
             if (call.context()->dryRun())
-                return runCommand(call, *parser, u"http://frontend-external"_s); // nothing is sent in a dry run
+                return runCommand(call, *parser, u"http://frontend-external"_s, pods); // nothing is sent in a dry run
             if (!url)
                 return call.fail(url.error().message.trimmed().remove(QRegularExpression(u"[.]$"_s))
                                      + u". Give the shop's address with --host URL."_s,
                                  1);
             call.out() << u"Target: "_s << url.value() << u" (Service frontend-external)"_s << Qt::endl;
-            runCommand(call, *parser, url.value());
+            runCommand(call, *parser, url.value(), pods);
         });
         return;
     }

@@ -1,6 +1,7 @@
 #include "backend/load/load_report.h"
 
 #include "backend/load/version_stats.h"
+#include "backend/timeline/timeline_report.h"
 
 #include <QLocale>
 
@@ -137,7 +138,7 @@ QString svgLineChart(const QString &title, const QString &unit, const QList<Char
 }
 
 QString renderLoadReport(const LoadRunSettings &settings, const QList<LoadSample> &samples,
-                         const std::optional<StatsSnapshot> &final)
+                         const std::optional<StatsSnapshot> &final, const QList<PodSample> &pods)
 {
     ChartSeries rps{u"requests/s"_s, u"#1f77b4"_s, {}}, fails{u"failures/s"_s, u"#d62728"_s, {}};
     ChartSeries p50{u"p50 (current)"_s, u"#2ca02c"_s, {}}, p95{u"p95 (current)"_s, u"#ff7f0e"_s, {}};
@@ -202,6 +203,7 @@ QString renderLoadReport(const LoadRunSettings &settings, const QList<LoadSample
     h += svgLineChart(u"Throughput"_s, u"per second"_s, {rps, fails});
     h += svgLineChart(u"Response time, last ~10 s window"_s, u"ms"_s, {p50, p95});
     h += svgLineChart(u"Users"_s, QString(), {users, target});
+    h += renderPodsSection(LoadTimeline(samples, pods));
 
     if (final) {
         h += u"<h2>Requests per endpoint</h2>\n<table>\n<tr><th class=\"l\">Method</th><th class=\"l\">Name</th>"

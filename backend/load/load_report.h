@@ -3,6 +3,7 @@
 #include "backend/load/load_history.h"
 #include "backend/load/load_run_settings.h"
 #include "backend/load/locust_stats.h"
+#include "backend/timeline/pod_sample.h"
 
 #include <QList>
 #include <QPointF>
@@ -13,9 +14,10 @@
 namespace bc {
 
 // A self-contained HTML report of one run: settings, summary, per-endpoint and error tables, and
-// inline SVG charts drawn from the history here (no script, no network resource).
+// inline SVG charts drawn from the history here (no script, no network resource). With the pod series
+// taken while it ran, also the load and the pods' CPU on one clock (section "Load and pods").
 QString renderLoadReport(const LoadRunSettings &settings, const QList<LoadSample> &samples,
-                         const std::optional<StatsSnapshot> &final);
+                         const std::optional<StatsSnapshot> &final, const QList<PodSample> &pods = {});
 
 struct ChartSeries
 {

@@ -86,6 +86,35 @@ Status RunFolder::appendSample(const LoadSample &sample)
     return ok();
 }
 
+Status RunFolder::appendPodSamples(const QList<PodSample> &samples)
+{
+    if (!m_pods) {
+        m_pods = std::make_unique<QFile>(path(u"pods.csv"_s));
+        const bool fresh = !m_pods->exists() || m_pods->size() == 0;
+        if (!m_pods->open(QIODevice::WriteOnly | QIODevice::Append)) {
+            const QString why = m_pods->errorString();
+            m_pods.reset();
+            return ioError(u"append to"_s, path(u"pods.csv"_s), why);
+        }
+        if (fresh)
+            m_pods->write(pod_csv::header());
+    }
+    QByteArray rows;
+    for (const PodSample &s : samples)
+        rows += pod_csv::row(s);
+    if (m_pods->write(rows) < 0 || !m_pods->flush())
+        return ioError(u"append to"_s, m_pods->fileName(), m_pods->errorString());
+    return ok();
+}
+
+Result<QList<PodSample>> RunFolder::readPodSamples() const
+{
+    const Result<QByteArray> data = readAll(path(u"pods.csv"_s));
+    if (!data)
+        return data.error();
+    return pod_csv::parse(data.value());
+}
+
 Result<QList<LoadSample>> RunFolder::readHistory() const
 {
     const Result<QByteArray> data = readAll(path(u"history.csv"_s));
@@ -139,7 +168,11 @@ Status RunFolder::writeOutputs(const LoadRunSettings &settings, const QList<Load
         if (Status s = writeFile(u"versions.csv"_s, versionsCsv(versions)); !s)
             return s;
     }
-    return writeFile(u"report.html"_s, renderLoadReport(settings, samples, final).toUtf8());
+    // The pod series is optional (no cluster connected, or a run from before it was kept); a damaged one is
+    // left out of the report rather than costing the report.
+    const Result<QList<PodSample>> pods = readPodSamples();
+    return writeFile(u"report.html"_s,
+        renderLoadReport(settings, samples, final, pods ? pods.value() : QList<PodSample>{}).toUtf8());
 }
 
 Status RunFolder::rebuild()

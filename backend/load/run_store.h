@@ -4,6 +4,7 @@
 #include "backend/load/load_history.h"
 #include "backend/load/load_run_settings.h"
 #include "backend/load/locust_stats.h"
+#include "backend/timeline/pod_sample.h"
 
 #include <QByteArray>
 #include <QDateTime>
@@ -20,6 +21,8 @@ namespace bc {
 //   settings.json            what was asked, when, the outcome
 //   history.csv              one row per poll, appended and flushed as samples arrive
 //   history.json             the same, written at the end (and by a rebuild)
+//   pods.csv                 each pod's CPU and memory (and requests/limits) at every scrape of the
+//                            metrics API while it ran, on the same clock (PodSeriesRecorder)
 //   final_stats.json         the last /stats/requests body
 //   locust_stats.csv, locust_stats_history.csv, locust_failures.csv (+ locust_exceptions.csv)
 //                            Locust 2.12's own formats; stats/failures downloaded from the master
@@ -44,6 +47,8 @@ public:
 
     Status appendSample(const LoadSample &sample); // history.csv, flushed per row
     Result<QList<LoadSample>> readHistory() const;
+    Status appendPodSamples(const QList<PodSample> &samples); // pods.csv, flushed per call
+    Result<QList<PodSample>> readPodSamples() const;          // NotFound: no pod series was kept
 
     Status writeFile(const QString &name, const QByteArray &data); // atomic (QSaveFile)
     Status writeFinalStats(const QByteArray &rawJson);
@@ -59,6 +64,7 @@ public:
 private:
     QString m_dir;
     std::unique_ptr<QFile> m_history;
+    std::unique_ptr<QFile> m_pods;
 };
 
 struct RunInfo

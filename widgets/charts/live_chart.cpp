@@ -14,7 +14,7 @@ using namespace std::chrono_literals;
 namespace bc {
 
 LiveChart::LiveChart(const QString &title, const QString &yTitle, QWidget *parent)
-    : QChartView(new QChart, parent), m_x(new QValueAxis), m_y(new QValueAxis)
+    : QChartView(new QChart, parent), m_x(new QValueAxis), m_y(new QValueAxis), m_y2(new QValueAxis)
 {
     setRenderHint(QPainter::Antialiasing);
     chart()->setTitle(title);
@@ -26,14 +26,20 @@ LiveChart::LiveChart(const QString &title, const QString &yTitle, QWidget *paren
     m_y->setLabelFormat(u"%g"_s);
     chart()->addAxis(m_x, Qt::AlignBottom);
     chart()->addAxis(m_y, Qt::AlignLeft);
+    chart()->addAxis(m_y2, Qt::AlignRight);
+    m_y2->setLabelFormat(u"%g"_s);
+    m_y2->setGridLineVisible(false); // the left axis's grid is the one to read against
+    m_y2->setVisible(false);
     m_x->setRange(0, 60);
     m_y->setRange(0, 1);
-    for (QValueAxis *axis : {m_x, m_y}) {
+    m_y2->setRange(0, 1);
+    for (QValueAxis *axis : {m_x, m_y, m_y2}) {
         axis->setTickType(QValueAxis::TicksDynamic); // labels at multiples of the interval, from 0
         axis->setTickAnchor(0);
     }
     m_x->setTickInterval(10);
     m_y->setTickInterval(0.2);
+    m_y2->setTickInterval(0.2);
     updateColors();
     setMinimumHeight(180);
     m_flush.setInterval(250ms);
@@ -46,18 +52,34 @@ LiveChart::LiveChart(const QString &title, const QString &yTitle, QWidget *paren
 
 QLineSeries *LiveChart::addSeries(const QString &name, Source source, Qt::PenStyle style)
 {
+    return bind(name, std::move(source), style, false);
+}
+
+QLineSeries *LiveChart::addRightSeries(const QString &name, Source source, Qt::PenStyle style)
+{
+    m_y2->setVisible(true);
+    return bind(name, std::move(source), style, true);
+}
+
+void LiveChart::setRightTitle(const QString &title)
+{
+    m_y2->setTitleText(title);
+}
+
+QLineSeries *LiveChart::bind(const QString &name, Source source, Qt::PenStyle style, bool right)
+{
     auto *series = new QLineSeries(this);
     series->setName(name);
     chart()->addSeries(series);
     series->attachAxis(m_x);
-    series->attachAxis(m_y);
+    series->attachAxis(right ? m_y2 : m_y);
     // One pixel wide: the raster engine draws such lines on its fast path; wider ones go through a
     // path stroker that costs several times more per point.
     QPen pen = series->pen();
     pen.setWidthF(1);
     pen.setStyle(style);
     series->setPen(pen);
-    m_bindings.append({series, std::move(source)});
+    m_bindings.append({series, std::move(source), right});
     m_dirty = true;
     return series;
 }
@@ -65,6 +87,7 @@ QLineSeries *LiveChart::addSeries(const QString &name, Source source, Qt::PenSty
 void LiveChart::removeSeries(QLineSeries *series)
 {
     m_bindings.removeIf([series](const Binding &b) { return b.series == series; });
+    m_y2->setVisible(std::any_of(m_bindings.cbegin(), m_bindings.cend(), [](const Binding &b) { return b.right; }));
     chart()->removeSeries(series);
     series->deleteLater();
     m_dirty = true;
@@ -136,7 +159,7 @@ void setAxis(QValueAxis *axis, double from, double to, double tick)
 
 void LiveChart::refreshNow()
 {
-    double maxX = 60, maxY = 0, minX = 0;
+    double maxX = 60, maxY = 0, maxY2 = 0, minX = 0;
     bool any = false;
     QList<QList<QPointF>> all;
     all.reserve(m_bindings.size());
@@ -146,7 +169,8 @@ void LiveChart::refreshNow()
         for (const QPointF &p : std::as_const(points)) {
             minX = any ? std::min(minX, p.x()) : p.x();
             maxX = std::max(maxX, p.x());
-            maxY = std::max(maxY, p.y());
+            double &top = b.right ? maxY2 : maxY;
+            top = std::max(top, p.y());
             any = true;
         }
         all.append(std::move(points));
@@ -164,6 +188,10 @@ void LiveChart::refreshNow()
     const double yTo = maxY > 0 ? std::ceil(maxY * 1.05 / tickY) * tickY : tickY * yTicks;
     setAxis(m_x, xFrom, xTo, niceStep((xTo - xFrom) / 6));
     setAxis(m_y, 0, yTo, tickY);
+    if (m_y2->isVisible()) {
+        const double tick2 = niceStep((maxY2 > 0 ? maxY2 * 1.05 : 1.0) / yTicks);
+        setAxis(m_y2, 0, maxY2 > 0 ? std::ceil(maxY2 * 1.05 / tick2) * tick2 : tick2 * yTicks, tick2);
+    }
     const int columns = int(chart()->plotArea().width() > 0 ? chart()->plotArea().width() : width()) / 3;
     for (qsizetype i = 0; i < m_bindings.size(); ++i)
         m_bindings[i].series->replace(thinToColumns(all[i], xFrom, xTo, columns)); // one repaint per series
@@ -181,7 +209,7 @@ void LiveChart::updateColors()
     chart()->setBackgroundBrush(pal.base());
     chart()->setTitleBrush(pal.text());
     chart()->legend()->setLabelColor(pal.color(QPalette::Text));
-    for (QValueAxis *axis : {m_x, m_y}) {
+    for (QValueAxis *axis : {m_x, m_y, m_y2}) {
         axis->setLabelsColor(pal.color(QPalette::Text));
         axis->setTitleBrush(pal.text());
         axis->setGridLineColor(pal.color(QPalette::Mid));

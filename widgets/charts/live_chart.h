@@ -25,6 +25,11 @@ public:
     LiveChart(const QString &title, const QString &yTitle, QWidget *parent = nullptr);
 
     QLineSeries *addSeries(const QString &name, Source source, Qt::PenStyle style = Qt::SolidLine);
+    // On a second value axis at the right, in another unit (the CPU of pods beside requests/s); the axis
+    // shows while it has a series.
+    QLineSeries *addRightSeries(const QString &name, Source source, Qt::PenStyle style = Qt::DashLine);
+    void setRightTitle(const QString &title);
+    QValueAxis *rightAxis() const { return m_y2; }
     void removeSeries(QLineSeries *series);
     void markDirty() { m_dirty = true; }
     void refreshNow();
@@ -40,7 +45,9 @@ private:
     {
         QLineSeries *series;
         Source source;
+        bool right = false;
     };
+    QLineSeries *bind(const QString &name, Source source, Qt::PenStyle style, bool right);
     void updateColors();
     void changeEvent(QEvent *event) override;
     void resizeEvent(QResizeEvent *event) override;
@@ -48,6 +55,7 @@ private:
     QList<Binding> m_bindings;
     QValueAxis *m_x;
     QValueAxis *m_y;
+    QValueAxis *m_y2;
     QTimer m_flush;
     bool m_dirty = false;
 };

@@ -7,8 +7,12 @@
 #include "backend/load/locust_client.h"
 #include "backend/load/ramp_plan.h"
 #include "backend/load/run_store.h"
+#include "backend/metrics/metrics_poller.h"
 #include "backend/session/cluster_session.h"
+#include "backend/timeline/load_timeline.h"
+#include "backend/timeline/pod_series_recorder.h"
 #include "widgets/charts/live_chart.h"
+#include "widgets/loadtest/pod_cpu_picker.h"
 #include "widgets/loadtest/version_stats_view.h"
 #include "widgets/common/inline_banner.h"
 #include "widgets/loadtest/gce_generator_box.h"
@@ -68,6 +72,11 @@ LoadTestPanel::LoadTestPanel(RunContext *context, ClusterSession *cluster, QWidg
     m_where->setTargetHost(m_host->text());
     connect(m_where->gceButton(), &QRadioButton::toggled, m_workers, &QWidget::setDisabled); // GCE: worker_no
     topLayout->addWidget(m_where);
+    m_podPicker = new PodCpuPicker(top);
+    connect(m_podPicker, &PodCpuPicker::podChosen, this, &LoadTestPanel::addPodCpu);
+    connect(m_podPicker, &PodCpuPicker::deploymentChosen, this, &LoadTestPanel::addDeploymentCpu);
+    connect(m_podPicker, &PodCpuPicker::clearRequested, this, &LoadTestPanel::clearPodCpu);
+    topLayout->addWidget(m_podPicker);
     topLayout->addWidget(createCharts(), 1);
     splitter->addWidget(top);
     splitter->addWidget(createTables());
@@ -98,7 +107,8 @@ PanelInfo LoadTestPanel::describe()
                    "response times and failures as they happen."_s,
         .features = {u"Set users, spawn rate and duration; run on this machine or spread over several workers"_s,
                      u"Live charts of requests per second, median and 95th percentile response times, and failures"_s,
-                     u"Keep every run on disk to compare it with the next one"_s},
+                     u"Add the CPU of chosen pods or deployments to the requests chart, on a second axis"_s,
+                     u"Keep every run on disk to compare it with the next one, with the pods' CPU taken while it ran"_s},
         .needs = {u"Online Boutique deployed (Deploy panel)"_s, u"locust"_s, u"ssh, for a remote load generator"_s},
     };
 }
@@ -388,6 +398,77 @@ void LoadTestPanel::setRunsRoot(const QString &root)
     refreshRuns();
 }
 
+void LoadTestPanel::setPodMetrics(MetricsPoller *poller)
+{
+    m_podMetrics = poller;
+    m_podPicker->setPoller(poller);
+}
+
+QStringList LoadTestPanel::podCpuSeries() const
+{
+    QStringList names;
+    for (const QLineSeries *line : m_podLines)
+        names.append(line->name());
+    return names;
+}
+
+void LoadTestPanel::addPodCpu(const QString &pod)
+{
+    addCpuLine(pod, false);
+}
+
+void LoadTestPanel::addDeploymentCpu(const QString &deployment)
+{
+    addCpuLine(deployment, true);
+}
+
+void LoadTestPanel::addCpuLine(const QString &name, bool deployment)
+{
+    const QString title = tr("%1 CPU").arg(name);
+    if (name.isEmpty() || podCpuSeries().contains(title))
+        return;
+    // Dashed, in colours the theme's requests (blue) and failures (green) lines do not use.
+    static const char *const kColors[] = {"#9467bd", "#d62728", "#8c564b", "#e377c2", "#17becf", "#bcbd22"};
+    m_rpsChart->setRightTitle(tr("millicores"));
+    QLineSeries *line = m_rpsChart->addRightSeries(
+        title, [this, name, deployment] { return podCpuPoints(name, deployment); });
+    QPen pen = line->pen();
+    pen.setColor(QColor::fromString(QLatin1StringView(kColors[size_t(m_podLines.size()) % std::size(kColors)])));
+    pen.setWidthF(2);
+    line->setPen(pen);
+    m_podLines.append(line);
+    m_podPicker->setClearEnabled(true);
+    m_rpsChart->refreshNow();
+}
+
+void LoadTestPanel::clearPodCpu()
+{
+    for (QLineSeries *line : std::as_const(m_podLines))
+        m_rpsChart->removeSeries(line);
+    m_podLines.clear();
+    m_podPicker->setClearEnabled(false);
+    m_rpsChart->refreshNow();
+}
+
+QList<QPointF> LoadTestPanel::podCpuPoints(const QString &name, bool deployment) const
+{
+    const LoadHistory *history = shownHistory();
+    if (!m_podMetrics || !history || history->isEmpty())
+        return {};
+    // The pods on the run's clock: from just before it started (its baseline) to its end.
+    const LoadTimeline run(history->samples(), {});
+    const qint64 origin = run.originMs();
+    const LoadTimeline timeline(history->samples(),
+        PodSeriesRecorder::collect(*m_podMetrics, origin - PodSeriesRecorder::kLeadInMs, {},
+            deployment ? QStringList{} : QStringList{name}));
+    QList<QPointF> points = deployment ? timeline.deploymentCpu(name) : timeline.cpu(name);
+    const bool running = m_session && history == &m_session->history()
+        && (m_session->phase() == LoadSession::Phase::Running || m_session->phase() == LoadSession::Phase::Finishing);
+    if (!running)
+        points.removeIf([end = double(run.endMs()) + 5000.0](const QPointF &p) { return p.x() > end; });
+    return LoadTimeline::elapsed(points, origin);
+}
+
 void LoadTestPanel::fillHostFromCluster()
 {
     useShopAddress(true);
@@ -483,6 +564,8 @@ void LoadTestPanel::startRun()
     connect(m_session->client(), &LocustClient::snapshotReceived, m_endpoints, &EndpointStatsModel::update);
     m_versions->clear();
     connect(m_session->client(), &LocustClient::snapshotReceived, m_versions, &VersionStatsView::showSnapshot);
+    if (m_podMetrics)
+        new PodSeriesRecorder(m_podMetrics, m_session); // pods.csv of this run; the session owns it
     Q_EMIT runStarted(m_session);
     const Status started = m_session->start(settings, dir.value());
     updateChartsSource();

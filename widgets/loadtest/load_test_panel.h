@@ -9,6 +9,7 @@
 #include <QPointer>
 
 class QDoubleSpinBox;
+class QLineSeries;
 class QLabel;
 class QLineEdit;
 class QListWidget;
@@ -22,12 +23,16 @@ class ClusterSession;
 class EndpointStatsModel;
 class GceGeneratorBox;
 class LiveChart;
+class MetricsPoller;
+class PodCpuPicker;
 class RunContext;
 class VersionStatsView;
 
 // Load test: runs Locust (a local master and workers) against the storefront through LoadSession, and
 // shows the run live: requests/s, failures/s, response-time percentiles, users, a table per endpoint;
-// saved runs can be compared on the same charts and their reports opened.
+// saved runs can be compared on the same charts and their reports opened. With the window's metrics
+// poller (setPodMetrics), the CPU of chosen pods joins the requests chart on a second axis, and each run
+// keeps the pod series taken while it ran (pods.csv, in its report).
 class LoadTestPanel : public Panel
 {
     Q_OBJECT
@@ -42,6 +47,7 @@ public:
     QLineEdit *hostEdit() const { return m_host; }
     QSpinBox *usersBox() const { return m_users; }
     QLineEdit *durationEdit() const { return m_duration; }
+    QLineEdit *rampEdit() const { return m_ramp; }
     QSpinBox *workersBox() const { return m_workers; }
     QPushButton *startButton() const { return m_start; }
     QPushButton *stopButton() const { return m_stop; }
@@ -55,6 +61,9 @@ public:
     QListWidget *runList() const { return m_runs; }
     GceGeneratorBox *whereBox() const { return m_where; } // "Where Locust runs": local or GCE
     void setRunsRoot(const QString &root); // default: RunStore::defaultRoot()
+    void setPodMetrics(MetricsPoller *poller); // the poller that runs while the cluster is connected
+    PodCpuPicker *podCpuPicker() const { return m_podPicker; }
+    QStringList podCpuSeries() const; // the names of the pod CPU lines on the requests chart
     // Draw this history instead of the run's (nullptr: the run's again); for the chart benchmark.
     void showHistory(const LoadHistory *history);
     // The folder of the run the charts draw (live, or opened with "Show this run"); empty: none.
@@ -73,6 +82,9 @@ public Q_SLOTS:
     void showSelectedRun();   // the selected saved run alone on the charts
     void showLiveRun();
     void refreshCharts(); // now, rather than on the charts' next tick
+    void addPodCpu(const QString &pod);
+    void addDeploymentCpu(const QString &deployment); // the sum of its pods
+    void clearPodCpu();
 
 private:
     QWidget *createControls();
@@ -90,6 +102,8 @@ private:
     const LoadHistory *shownHistory() const;
     void updateChartsSource();
     void rankEndpoints();
+    void addCpuLine(const QString &name, bool deployment);
+    QList<QPointF> podCpuPoints(const QString &name, bool deployment) const;
 
     RunContext *m_context;
     QPointer<ClusterSession> m_cluster;
@@ -122,6 +136,9 @@ private:
     QList<QPointF> m_compareRps;
     QList<QPointF> m_compareP95;
     bool m_comparing = false;
+    QPointer<MetricsPoller> m_podMetrics;
+    PodCpuPicker *m_podPicker = nullptr;
+    QList<QLineSeries *> m_podLines;
 };
 
 } // namespace bc
