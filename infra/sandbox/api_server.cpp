@@ -154,7 +154,7 @@ struct ApiServer::Impl {
     ResourceRegistry &registry;
     ClusterSimulator &sim;
     PortForwardService portForward{store};
-    ExecService exec{store};
+    ExecService exec{store, &sim};
     UpgradingHttpServer server{portForward, exec};
     std::thread thread;
     int port = 0;

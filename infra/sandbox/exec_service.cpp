@@ -1,6 +1,7 @@
 #include "infra/sandbox/exec_service.h"
 
 #include "infra/sandbox/api_error.h"
+#include "infra/sandbox/attach_session.h"
 #include "infra/sandbox/exec_session.h"
 
 #include <boost/asio/steady_timer.hpp>
@@ -71,7 +72,10 @@ std::string makeRunRoot()
 
 } // namespace
 
-ExecService::ExecService(ObjectStore &store) : m_runRoot(makeRunRoot()), m_env(store, m_runRoot) {}
+ExecService::ExecService(ObjectStore &store, const ClusterSimulator *simulator)
+    : m_simulator(simulator), m_runRoot(makeRunRoot()), m_env(store, m_runRoot)
+{
+}
 
 ExecService::~ExecService()
 {
@@ -126,6 +130,7 @@ void ExecService::serve(int fd)
         });
         std::optional<websocket::stream<tcp::socket>> ws;
         std::shared_ptr<ExecSession> session;
+        std::shared_ptr<AttachSession> attach;
         auto response = std::make_shared<http::response<http::string_body>>();
         std::string what;
         ExecRequest request;
@@ -147,6 +152,11 @@ void ExecService::serve(int fd)
             refuse(ExecRefusal{error.code(), "application/json", error.status().dump()});
         };
         auto startSession = [&](std::shared_ptr<ExecStreams> streams) {
+            if (request.attach) {
+                attach = std::make_shared<AttachSession>(io, std::move(streams), *m_simulator, request.ns, request.pod,
+                                                         request.container);
+                return attach->start();
+            }
             const ExecChannels channels{request.stdinOn, request.stdoutOn, request.stderrOn, request.tty};
             session = std::make_shared<ExecSession>(io, std::move(streams), m_env.childSpec(request), channels);
             session->start();
@@ -162,10 +172,8 @@ void ExecService::serve(int fd)
             ExecRefusal refusal;
             if (!m_env.admit(request, refusal))
                 return refuse(refusal);
-            if (request.attach)
-                return refuseStatus(ApiError::badRequest(
-                    "the sandbox runs no container process to attach to: use kubectl exec, or kubectl logs -f for "
-                    "the container's output"));
+            if (request.attach && !m_simulator)
+                return refuseStatus(ApiError::badRequest("this sandbox serves no container output to attach to"));
             if (!request.stdinOn && !request.stdoutOn && !request.stderrOn)
                 return refuseStatus(ApiError::badRequest("you must specify at least 1 of stdin, stdout, stderr"));
             if (websocket::is_upgrade(req)) {
@@ -221,6 +229,8 @@ void ExecService::serve(int fd)
         io.run();
         if (session)
             session->shutdown(); // kills what is left of the command's process group
+        if (attach)
+            attach->shutdown();
         error_code ignored;
         if (ws)
             ws->next_layer().close(ignored);
@@ -228,6 +238,7 @@ void ExecService::serve(int fd)
         io.restart();
         io.poll();
         session.reset();
+        attach.reset();
         if (m_logger && !what.empty())
             m_logger(what);
     }

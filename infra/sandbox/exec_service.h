@@ -1,10 +1,11 @@
 #pragma once
 
-// pods/exec for the sandbox (and pods/attach, answered with the kubelet's refusal). kubectl's
+// pods/exec and pods/attach for the sandbox. kubectl's
 // upgrade — WebSocket with subprotocol v5.channel.k8s.io (or v4), or the classic POST with
 // `Upgrade: SPDY/3.1` and X-Stream-Protocol-Version v4.channel.k8s.io — is answered here on the
 // raw connection the HTTP server hands over; an ExecSession then runs the command as a real
-// process (ExecEnvironment says which, where, with what environment).
+// process (ExecEnvironment says which, where, with what environment); an AttachSession streams
+// the container's output.
 
 #include "infra/sandbox/exec_environment.h"
 
@@ -17,11 +18,13 @@
 
 namespace bc::sandbox {
 
+class ClusterSimulator;
 class ObjectStore;
 
 class ExecService {
 public:
-    explicit ExecService(ObjectStore &store);
+    // simulator: where attach reads the containers' output (none: attach is refused).
+    explicit ExecService(ObjectStore &store, const ClusterSimulator *simulator = nullptr);
     ~ExecService(); // removes the pods' working directories
     ExecService(const ExecService &) = delete;
     ExecService &operator=(const ExecService &) = delete;
@@ -37,6 +40,7 @@ public:
     void setLogger(std::function<void(const std::string &)> logger) { m_logger = std::move(logger); }
 
 private:
+    const ClusterSimulator *m_simulator;
     std::string m_runRoot;
     ExecEnvironment m_env;
     std::function<void(const std::string &)> m_logger;

@@ -1,7 +1,8 @@
 // The upstream `loadgenerator` of the full manifest loads the sandbox storefront with real headless
 // Locust running the upstream locustfile: its log carries Locust's statistics (an `Aggregated` row
 // with 0 failures), the frontend shows CPU above an idle pod's in `kubectl top pods`, USERS comes
-// from the pod's env, and no Locust outlives its pod or the sandbox (even a SIGKILLed one).
+// from the pod's env, `kubectl attach` streams that output, and no Locust outlives its pod or the
+// sandbox (even a SIGKILLed one).
 
 #include "sandbox_fixture.h"
 
@@ -146,6 +147,38 @@ private Q_SLOTS:
         const QStringList argv = argvOf(locusts.first());
         QCOMPARE(argv.value(argv.indexOf(QStringLiteral("-u")) + 1), QStringLiteral("10")); // USERS of the manifest
         QVERIFY(argv.contains(QStringLiteral("--headless")));
+    }
+
+    void attachStreamsTheContainersOutput_data()
+    {
+        QTest::addColumn<bool>("websockets");
+        QTest::newRow("websocket v5") << true;
+        QTest::newRow("spdy") << false;
+    }
+    void attachStreamsTheContainersOutput()
+    {
+        QFETCH(bool, websockets);
+        QVERIFY2(!m_host.isEmpty(), "needs fullManifestLoadsTheFrontend");
+        QProcess attach;
+        QProcessEnvironment env = m_sb.environment();
+        if (!websockets)
+            env.insert(QStringLiteral("KUBECTL_REMOTE_COMMAND_WEBSOCKETS"), QStringLiteral("false"));
+        attach.setProcessEnvironment(env);
+        attach.start(QStandardPaths::findExecutable(QStringLiteral("kubectl")),
+                     m_sb.kubectlArgs({QStringLiteral("attach"), QStringLiteral("deploy/loadgenerator"),
+                                       QStringLiteral("-c"), QStringLiteral("main")}));
+        QVERIFY(attach.waitForStarted(5000));
+        QByteArray out;
+        // Locust prints a table every 2 s: the next one arrives through the attached stream.
+        QVERIFY2(SandboxFixture::waitFor(
+                     [&] {
+                         out += attach.readAllStandardOutput();
+                         return out.contains("Aggregated");
+                     },
+                     20000),
+                 (out + attach.readAllStandardError()).constData());
+        attach.kill();
+        attach.waitForFinished(5000);
     }
 
     void usersComeFromThePodAndLocustGoesWithIt()
