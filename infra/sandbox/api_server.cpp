@@ -3,6 +3,7 @@
 #include "infra/sandbox/api_error.h"
 #include "infra/sandbox/cluster_simulator.h"
 #include "infra/sandbox/crd_support.h"
+#include "infra/sandbox/exec_service.h"
 #include "infra/sandbox/object_store.h"
 #include "infra/sandbox/patch.h"
 #include "infra/sandbox/port_forward_service.h"
@@ -154,7 +155,8 @@ struct ApiServer::Impl {
     ResourceRegistry &registry;
     ClusterSimulator &sim;
     PortForwardService portForward{store};
-    UpgradingHttpServer server{portForward};
+    ExecService exec{store, &sim};
+    UpgradingHttpServer server{portForward, exec};
     std::thread thread;
     int port = 0;
     std::function<void(const std::string &)> logger;
@@ -236,8 +238,8 @@ struct ApiServer::Impl {
                 } else if (sub == "log") {
                     s["kind"] = "Pod";
                     s["verbs"] = {"get"};
-                } else if (sub == "exec") {
-                    s["kind"] = "PodExecOptions";
+                } else if (sub == "exec" || sub == "attach") {
+                    s["kind"] = sub == "exec" ? "PodExecOptions" : "PodAttachOptions";
                     s["verbs"] = {"create", "get"};
                 } else if (sub == "portforward") {
                     s["kind"] = "PodPortForwardOptions";
@@ -481,9 +483,7 @@ struct ApiServer::Impl {
             return handleMetrics(req, res, r);
         if (!r.name.empty() && r.sub == "log")
             return handleLog(req, res, r);
-        if (!r.name.empty() && r.sub == "exec")
-            throw ApiError(400, "BadRequest", "the sandbox does not support exec (no streaming upgrades)");
-        if (!r.name.empty() && r.sub == "portforward") // upgrades never get here: PortForwardService answers them
+        if (!r.name.empty() && (r.sub == "portforward" || r.sub == "exec" || r.sub == "attach")) // upgrades never get here
             throw ApiError(400, "BadRequest", "Upgrade request required");
         if (!r.name.empty()) {
             const SnapshotPtr s = store.get(r.type.key(), r.ns, r.name);
@@ -1191,6 +1191,7 @@ int ApiServer::bind(const std::string &host, int port)
         d->port = d->server.bind_to_any_port(host);
     else
         d->port = d->server.bind_to_port(host, port) ? port : -1;
+    d->exec.setApiPort(d->port);
     return d->port;
 }
 
@@ -1204,6 +1205,7 @@ void ApiServer::stop()
     if (d->server.is_running() || d->thread.joinable()) {
         d->store.shutdown();
         d->portForward.stopAll();
+        d->exec.stopAll();
         d->server.stop();
     }
     if (d->thread.joinable())
@@ -1218,6 +1220,7 @@ void ApiServer::serve(const httplib::Request &request, httplib::Response &respon
 void ApiServer::setRequestLogger(std::function<void(const std::string &)> logger)
 {
     d->logger = logger;
+    d->exec.setLogger(logger);
     d->portForward.setLogger(std::move(logger));
 }
 

@@ -1,4 +1,5 @@
 // boutique-sandbox: a simulated Kubernetes cluster that the real kubectl drives (see README.md).
+#include "infra/sandbox/loadgen_container.h"
 #include "infra/sandbox/port_forward_service.h"
 #include "infra/sandbox/sandbox.h"
 #include "infra/sandbox/storefront/storefront.h"
@@ -36,6 +37,7 @@ void usage(std::ostream &out)
            "  --exit-with-parent     stop (and save state) when the process that started it dies\n"
            "  --verbose              log every request to stderr\n"
            "  --no-storefront        do not serve the simulated Online Boutique on the frontend LoadBalancer\n"
+           "  --no-loadgen           do not run Locust for loadgenerator pods (no traffic of their own)\n"
            "  --orderlog HOST:PORT   real orderlog-server behind Service orderlog (its checkout tap, when the\n"
            "                         frontend's CHECKOUT_SERVICE_ADDR is orderlog:50051)\n"
            "  --checkout-listen HOST:PORT  loopback address of the checkoutservice stand-in (gRPC; default\n"
@@ -70,6 +72,7 @@ int main(int argc, char **argv)
     bc::sandbox::SandboxOptions opts;
     bool verbose = false;
     bool withStorefront = true;
+    bool withLoadgen = true;
     bc::sandbox::storefront::StorefrontOptions shop;
     double nodeCpu = -1, nodeMem = -1;
     for (int i = 1; i < argc; ++i) {
@@ -138,6 +141,8 @@ int main(int argc, char **argv)
             prctl(PR_SET_PDEATHSIG, SIGTERM); // delivered to the blocked set below, handled by sigtimedwait
         else if (a == "--no-storefront" || a == "--storefront")
             withStorefront = a == "--storefront";
+        else if (a == "--no-loadgen")
+            withLoadgen = false;
         else if (a == "--orderlog")
             shop.orderlogAddress = value("HOST:PORT");
         else if (a == "--checkout-listen")
@@ -202,6 +207,12 @@ int main(int argc, char **argv)
     std::cout << std::endl;
     if (storefront)
         storefront->start();
+    std::unique_ptr<bc::sandbox::LoadgenController> loadgen;
+    if (storefront && withLoadgen) {
+        loadgen = std::make_unique<bc::sandbox::LoadgenController>(sandbox.store(), sandbox.simulator(),
+                                                                   [&storefront] { return storefront->url(); });
+        loadgen->start();
+    }
 
     for (;;) {
         const timespec wait{5, 0};
@@ -214,6 +225,7 @@ int main(int argc, char **argv)
             std::cerr << "boutique-sandbox: " << e.what() << "\n";
         }
     }
+    loadgen.reset();
     storefront.reset();
     sandbox.stop();
     return 0;

@@ -28,7 +28,7 @@ ResourceType make(std::string group, std::string version, std::string resource, 
 ResourceRegistry::ResourceRegistry()
 {
     add(make("", "v1", "namespaces", "Namespace", false, {"ns"}, {"status", "finalize"}));
-    add(make("", "v1", "pods", "Pod", true, {"po"}, {"status", "log", "exec", "portforward"}));
+    add(make("", "v1", "pods", "Pod", true, {"po"}, {"status", "log", "exec", "attach", "portforward"}));
     add(make("", "v1", "services", "Service", true, {"svc"}, {"status"}));
     add(make("", "v1", "endpoints", "Endpoints", true, {"ep"}));
     add(make("", "v1", "configmaps", "ConfigMap", true, {"cm"}));

@@ -1,5 +1,6 @@
 #include "infra/sandbox/upgrading_http_server.h"
 
+#include "infra/sandbox/exec_service.h"
 #include "infra/sandbox/port_forward_service.h"
 
 #include <arpa/inet.h>
@@ -169,8 +170,13 @@ bool UpgradingHttpServer::process_and_close_socket(socket_t sock)
 {
     bool ok = false;
     if (svr_sock_ != INVALID_SOCKET && keepAlive(sock, keep_alive_timeout_sec_)) {
-        if (PortForwardService::isPortForwardRequestLine(peekRequestLine(sock))) {
+        const std::string line = peekRequestLine(sock);
+        if (PortForwardService::isPortForwardRequestLine(line)) {
             m_portForward.serve(sock); // owns and closes the socket
+            return true;
+        }
+        if (ExecService::isExecRequestLine(line)) {
+            m_exec.serve(sock); // owns and closes the socket
             return true;
         }
         ok = serveHttp(sock);

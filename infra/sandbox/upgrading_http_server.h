@@ -2,24 +2,29 @@
 
 // cpp-httplib cannot hand a connection over after a `101 Switching Protocols`, so this server looks
 // at the first request line of each new connection (MSG_PEEK, nothing consumed): a pods/portforward
-// request goes to the PortForwardService, which owns the socket from then on; every other
+// request goes to the PortForwardService, a pods/exec (or attach) request to the ExecService, which
+// own the socket from then on; every other
 // connection is served exactly as httplib::Server::process_and_close_socket (0.11.4) serves it.
 
 #include <httplib.h>
 
 namespace bc::sandbox {
 
+class ExecService;
 class PortForwardService;
 
 class UpgradingHttpServer : public httplib::Server {
 public:
-    explicit UpgradingHttpServer(PortForwardService &portForward) : m_portForward(portForward) {}
+    UpgradingHttpServer(PortForwardService &portForward, ExecService &exec) : m_portForward(portForward), m_exec(exec)
+    {
+    }
 
 private:
     bool process_and_close_socket(socket_t sock) override;
     bool serveHttp(socket_t sock);
 
     PortForwardService &m_portForward;
+    ExecService &m_exec;
 };
 
 } // namespace bc::sandbox
