@@ -4,6 +4,7 @@
 #include "infra/sandbox/cluster_simulator.h"
 #include "infra/sandbox/crd_support.h"
 #include "infra/sandbox/object_store.h"
+#include "infra/sandbox/openapi_service.h"
 #include "infra/sandbox/patch.h"
 #include "infra/sandbox/port_forward_service.h"
 #include "infra/sandbox/protobuf_decoder.h"
@@ -153,6 +154,7 @@ struct ApiServer::Impl {
     ResourceRegistry &registry;
     ClusterSimulator &sim;
     PortForwardService portForward{store};
+    OpenApiService openApi{store, registry};
     UpgradingHttpServer server{portForward};
     std::thread thread;
     int port = 0;
@@ -257,71 +259,6 @@ struct ApiServer::Impl {
                 {"resources", resources}};
     }
 
-    std::string openApiHash() const
-    {
-        return "sandbox" + std::to_string(registry.generation());
-    }
-
-    Json openApiIndex() const
-    {
-        Json paths = Json::object();
-        std::vector<std::string> gvs;
-        for (const auto &t : registry.all()) {
-            const std::string p = t.group.empty() ? "api/" + t.version : "apis/" + t.group + "/" + t.version;
-            if (std::find(gvs.begin(), gvs.end(), p) == gvs.end())
-                gvs.push_back(p);
-        }
-        for (const auto &p : gvs)
-            paths[p] = {{"serverRelativeURL", "/openapi/v3/" + p + "?hash=" + openApiHash()}};
-        return {{"paths", paths}};
-    }
-
-    Json openApiDoc(const std::string &group, const std::string &version) const
-    {
-        const auto types = registry.inGroupVersion(group, version);
-        if (types.empty())
-            throw ApiError(404, "NotFound", "the server could not find the requested resource");
-        const std::string prefix = group.empty() ? "/api/" + version : "/apis/" + group + "/" + version;
-        Json paths = Json::object();
-        const Json fieldValidation = {{"name", "fieldValidation"},
-                                      {"in", "query"},
-                                      {"description", "fieldValidation instructs the server on how to handle objects "
-                                                      "in the request containing unknown or duplicate fields."},
-                                      {"schema", {{"type", "string"}, {"uniqueItems", true}}}};
-        const Json dryRun = {{"name", "dryRun"}, {"in", "query"}, {"schema", {{"type", "string"}, {"uniqueItems", true}}}};
-        const Json fieldManager = {
-            {"name", "fieldManager"}, {"in", "query"}, {"schema", {{"type", "string"}, {"uniqueItems", true}}}};
-        for (const auto &t : types) {
-            const Json gvk = {{"group", t.group}, {"version", t.version}, {"kind", t.kind}};
-            const std::string base = prefix + (t.namespaced ? "/namespaces/{namespace}/" : "/") + t.resource;
-            const Json ok = {{"200", {{"description", "OK"}}}};
-            auto op = [&](const char *action, bool withValidation) {
-                Json o = {{"description", std::string(action) + " " + t.kind},
-                          {"operationId", std::string(action) + t.kind},
-                          {"responses", ok},
-                          {"x-kubernetes-action", action},
-                          {"x-kubernetes-group-version-kind", gvk}};
-                if (withValidation)
-                    o["parameters"] = {dryRun, fieldManager, fieldValidation};
-                return o;
-            };
-            if (t.readOnly) {
-                paths[base] = {{"get", op("list", false)}};
-                paths[base + "/{name}"] = {{"get", op("get", false)}};
-                continue;
-            }
-            paths[base] = {{"get", op("list", false)}, {"post", op("post", true)}, {"delete", op("deletecollection", false)}};
-            paths[base + "/{name}"] = {{"get", op("get", false)},
-                                       {"put", op("put", true)},
-                                       {"patch", op("patch", true)},
-                                       {"delete", op("delete", false)}};
-        }
-        return {{"openapi", "3.0.0"},
-                {"info", {{"title", "Kubernetes"}, {"version", "v1.32.0"}}},
-                {"paths", paths},
-                {"components", {{"schemas", Json::object()}}}};
-    }
-
     // ---------------- routing ----------------
     void dispatch(const httplib::Request &req, httplib::Response &res)
     {
@@ -361,21 +298,8 @@ struct ApiServer::Impl {
             }
             if (parts.size() == 3 && parts[0] == "apis")
                 return send(res, 200, resourceList(parts[1], parts[2]));
-            if (!parts.empty() && parts[0] == "openapi") {
-                if (parts.size() == 2 && parts[1] == "v3") {
-                    res.set_header("Cache-Control", "no-cache, private");
-                    return send(res, 200, openApiIndex());
-                }
-                if (parts.size() == 4 && parts[1] == "v3" && parts[2] == "api") {
-                    res.set_header("Cache-Control", "public, immutable");
-                    return send(res, 200, openApiDoc("", parts[3]));
-                }
-                if (parts.size() == 5 && parts[1] == "v3" && parts[2] == "apis") {
-                    res.set_header("Cache-Control", "public, immutable");
-                    return send(res, 200, openApiDoc(parts[3], parts[4]));
-                }
-                throw ApiError(404, "NotFound", "the server could not find the requested resource");
-            }
+            if (!parts.empty() && parts[0] == "openapi")
+                return openApi.serve(req, res);
         }
         const Route route = parseRoute(parts);
         if (req.method == "GET")
