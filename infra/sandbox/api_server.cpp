@@ -3,15 +3,18 @@
 #include "infra/sandbox/api_error.h"
 #include "infra/sandbox/cluster_simulator.h"
 #include "infra/sandbox/crd_support.h"
+#include "infra/sandbox/list_paging.h"
 #include "infra/sandbox/object_store.h"
 #include "infra/sandbox/openapi_service.h"
 #include "infra/sandbox/patch.h"
 #include "infra/sandbox/port_forward_service.h"
 #include "infra/sandbox/protobuf_decoder.h"
+#include "infra/sandbox/request_errors.h"
 #include "infra/sandbox/resource_registry.h"
 #include "infra/sandbox/selector.h"
 #include "infra/sandbox/table_printer.h"
 #include "infra/sandbox/upgrading_http_server.h"
+#include "infra/sandbox/watch_options.h"
 
 #include <httplib.h>
 #include <yaml-cpp/yaml.h>
@@ -20,6 +23,7 @@
 #include <chrono>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <regex>
 #include <thread>
 
@@ -45,19 +49,21 @@ std::vector<std::string> splitPath(const std::string &path)
     return out;
 }
 
-Json yamlToJson(const YAML::Node &node)
+Json yamlToJson(const YAML::Node &node, std::size_t &budget)
 {
+    if (budget-- == 0) // aliases share nodes: a small document can expand without bound
+        throwExcessiveAliasing();
     switch (node.Type()) {
     case YAML::NodeType::Map: {
         Json o = Json::object();
         for (const auto &kv : node)
-            o[kv.first.as<std::string>()] = yamlToJson(kv.second);
+            o[kv.first.as<std::string>()] = yamlToJson(kv.second, budget);
         return o;
     }
     case YAML::NodeType::Sequence: {
         Json a = Json::array();
         for (const auto &v : node)
-            a.push_back(yamlToJson(v));
+            a.push_back(yamlToJson(v, budget));
         return a;
     }
     case YAML::NodeType::Scalar: {
@@ -97,8 +103,10 @@ Json parseBody(const std::string &body, const std::string &contentType)
 {
     if (body.empty())
         throw ApiError::badRequest("the request body is empty");
+    checkMediaType(contentType);
     if (contentType.find("protobuf") != std::string::npos)
         return decodeKubernetesProtobuf(body);
+    checkNesting(body);
     const bool yaml = contentType.find("yaml") != std::string::npos;
     const auto firstChar = body.find_first_not_of(" \t\r\n");
     if (!yaml || (firstChar != std::string::npos && body[firstChar] == '{')) {
@@ -111,7 +119,8 @@ Json parseBody(const std::string &body, const std::string &contentType)
     }
     Json decoded;
     try {
-        decoded = yamlToJson(YAML::Load(body));
+        std::size_t budget = RequestLimits::kMaxYamlNodes;
+        decoded = yamlToJson(YAML::Load(body), budget);
     } catch (const YAML::Exception &e) {
         throw ApiError::badRequest(std::string("yaml parse error: ") + e.what());
     }
@@ -155,6 +164,7 @@ struct ApiServer::Impl {
     ClusterSimulator &sim;
     PortForwardService portForward{store};
     OpenApiService openApi{store, registry};
+    ListPager pager;
     UpgradingHttpServer server{portForward};
     std::thread thread;
     int port = 0;
@@ -426,18 +436,26 @@ struct ApiServer::Impl {
             return handleWatch(req, res, r);
         const Selector labels = Selector::parseLabels(param(req, "labelSelector"));
         const Selector fields = Selector::parseFields(param(req, "fieldSelector"));
-        std::uint64_t rv = 0;
-        const auto items = store.list(r.type.key(), r.ns, &rv);
-        std::vector<SnapshotPtr> matched;
-        matched.reserve(items.size());
-        for (const auto &s : items) {
-            const Json &md = s->obj["metadata"];
-            if (!labels.empty() && !labels.matchesLabels(md.contains("labels") ? md["labels"] : Json::object()))
-                continue;
-            if (!fields.empty() && !fields.matchesFields(s->obj))
-                continue;
-            matched.push_back(s);
-        }
+        const ListQuery query = ListQuery::parse([&req](const char *n) { return param(req, n); },
+                                                 r.type.key() + "\n" + r.ns + "\n" + param(req, "labelSelector") + "\n"
+                                                     + param(req, "fieldSelector"),
+                                                 !labels.empty() || !fields.empty());
+        const ListPage page = pager.page(query, [&](std::uint64_t *listRv) {
+            const auto items = store.list(r.type.key(), r.ns, listRv);
+            std::vector<SnapshotPtr> kept;
+            kept.reserve(items.size());
+            for (const auto &s : items) {
+                const Json &md = s->obj["metadata"];
+                if (!labels.empty() && !labels.matchesLabels(md.contains("labels") ? md["labels"] : Json::object()))
+                    continue;
+                if (!fields.empty() && !fields.matchesFields(s->obj))
+                    continue;
+                kept.push_back(s);
+            }
+            return kept;
+        });
+        const std::vector<SnapshotPtr> &matched = page.items;
+        const std::uint64_t rv = page.resourceVersion;
         if (wantsTable(req)) {
             std::vector<Json> objs;
             objs.reserve(matched.size());
@@ -447,6 +465,10 @@ struct ApiServer::Impl {
             for (const auto &o : objs)
                 ptrs.push_back(&o);
             Json table = TablePrinter::table(r.type, ptrs, std::to_string(rv));
+            if (!page.continueToken.empty())
+                table["metadata"]["continue"] = page.continueToken;
+            if (page.remainingItems >= 0)
+                table["metadata"]["remainingItemCount"] = page.remainingItems;
             if (param(req, "includeObject") == "Object")
                 for (size_t i = 0; i < objs.size(); ++i)
                     table["rows"][i]["object"] = objs[i];
@@ -462,7 +484,7 @@ struct ApiServer::Impl {
         list->parts.reserve(matched.size() * 2 + 2);
         list->parts.push_back(std::make_shared<const std::string>(
             R"({"kind":")" + r.type.listKind() + R"(","apiVersion":")" + r.type.groupVersion()
-            + R"(","metadata":{"resourceVersion":")" + std::to_string(rv) + R"("},"items":[)"));
+            + R"(","metadata":{)" + page.metadataMembers() + R"(},"items":[)"));
         static const auto comma = std::make_shared<const std::string>(",");
         std::size_t total = list->parts.front()->size() + 2;
         bool first = true;
@@ -628,24 +650,31 @@ struct ApiServer::Impl {
             Selector fields;
             bool table = false;
             bool finished = false;
+            std::optional<BookmarkTimer> bookmarks;
         };
         auto st = std::make_shared<State>();
         st->labels = Selector::parseLabels(param(req, "labelSelector"));
         st->fields = Selector::parseFields(param(req, "fieldSelector"));
         st->table = wantsTable(req);
-        const std::string timeout = param(req, "timeoutSeconds");
-        if (!timeout.empty()) {
+        const WatchOptions options = WatchOptions::parse([&req](const char *n) { return param(req, n); });
+        const auto start = std::chrono::steady_clock::now();
+        if (options.timeout) {
             st->hasDeadline = true;
-            st->deadline = std::chrono::steady_clock::now() + std::chrono::seconds(std::max(1LL, std::atoll(timeout.c_str())));
+            st->deadline = start + *options.timeout;
         }
-        const std::string rv = param(req, "resourceVersion");
-        if (rv.empty() || rv == "0") {
+        st->bookmarks.emplace(options, start);
+        const std::string &rv = options.resourceVersion;
+        if (options.sendInitialEvents.value_or(rv.empty() || rv == "0")) {
             const auto items = store.list(r.type.key(), r.ns, &st->cursor);
             for (const auto &s : items) {
                 if (!matches(*st, r, s->obj))
                     continue;
                 st->initial.push_back(eventLine(r, "ADDED", s->obj, textFor(r, s), st->table));
             }
+            if (options.sendInitialEvents && options.allowBookmarks)
+                st->initial.push_back(bookmarkLine(r.type.kind, r.type.groupVersion(), st->cursor, true));
+        } else if (rv.empty()) {
+            st->cursor = store.resourceVersion();
         } else {
             st->cursor = std::strtoull(rv.c_str(), nullptr, 10);
             const std::uint64_t now = store.resourceVersion();
@@ -670,12 +699,15 @@ struct ApiServer::Impl {
                 sink.done();
                 return true;
             }
+            if (st->bookmarks->due(std::chrono::steady_clock::now())) {
+                const std::string line = bookmarkLine(route.type.kind, route.type.groupVersion(), st->cursor, false);
+                return sink.write(line.data(), line.size());
+            }
             std::vector<WatchEvent> events;
             std::uint64_t next = st->cursor;
             const bool ok = store.eventsAfter(st->cursor, route.type.key(), std::chrono::milliseconds(500), events, next);
             if (!ok) {
-                const Json status = ApiError(410, "Expired", "too old resource version: " + std::to_string(st->cursor)).status();
-                const std::string line = Json{{"type", "ERROR"}, {"object", status}}.dump() + "\n";
+                const std::string line = tooOldLine(st->cursor, store.oldestEventRv() - 1);
                 st->finished = true;
                 return sink.write(line.data(), line.size());
             }
@@ -1013,6 +1045,7 @@ struct ApiServer::Impl {
     {
         long long grace = -1;
         if (!req.body.empty()) {
+            checkNesting(req.body);
             try {
                 const Json opts = Json::parse(req.body);
                 if (opts.contains("gracePeriodSeconds") && opts["gracePeriodSeconds"].is_number())
@@ -1090,6 +1123,7 @@ ApiServer::ApiServer(ObjectStore &store, ResourceRegistry &registry, ClusterSimu
     d->server.set_keep_alive_max_count(1000);
     d->server.set_keep_alive_timeout(30);
     d->server.set_payload_max_length(64 * 1024 * 1024);
+    d->server.set_error_handler(fillEmptyErrorBody); // httplib's own 400/413/414 answers get a Status
     const auto h = [this](const httplib::Request &req, httplib::Response &res) { d->handle(req, res); };
     d->server.Get(".*", h);
     d->server.Post(".*", h);
@@ -1131,6 +1165,16 @@ void ApiServer::stop()
 void ApiServer::serve(const httplib::Request &request, httplib::Response &response)
 {
     d->handle(request, response);
+}
+
+void ApiServer::setRequestLimits(const RequestLimits &limits)
+{
+    d->server.setRequestLimits(limits);
+}
+
+void ApiServer::setContinueTokenTtl(std::chrono::seconds ttl)
+{
+    d->pager.setTtl(ttl);
 }
 
 void ApiServer::setRequestLogger(std::function<void(const std::string &)> logger)

@@ -5,6 +5,8 @@
 // request goes to the PortForwardService, which owns the socket from then on; every other
 // connection is served exactly as httplib::Server::process_and_close_socket (0.11.4) serves it.
 
+#include "infra/sandbox/request_errors.h"
+
 #include <httplib.h>
 
 namespace bc::sandbox {
@@ -14,12 +16,15 @@ class PortForwardService;
 class UpgradingHttpServer : public httplib::Server {
 public:
     explicit UpgradingHttpServer(PortForwardService &portForward) : m_portForward(portForward) {}
+    // Head size and read deadlines per request (slow or oversized requests get 431/408 and are closed).
+    void setRequestLimits(const RequestLimits &limits) { m_limits = limits; }
 
 private:
     bool process_and_close_socket(socket_t sock) override;
     bool serveHttp(socket_t sock);
 
     PortForwardService &m_portForward;
+    RequestLimits m_limits;
 };
 
 } // namespace bc::sandbox
