@@ -23,8 +23,12 @@ public:
         Json s = {{"kind", "Status"},     {"apiVersion", "v1"},  {"metadata", Json::object()},
                   {"status", "Failure"},  {"message", what()},   {"reason", m_reason},
                   {"details", m_details}, {"code", m_code}};
+        if (!m_listMeta.empty())
+            s["metadata"] = m_listMeta;
         return s;
     }
+    // ListMeta of the Status (410 Expired for a continue token carries a new token).
+    void setListMeta(Json listMeta) { m_listMeta = std::move(listMeta); }
 
     static ApiError notFound(const std::string &qualifiedResource, const std::string &name,
                              const std::string &group, const std::string &resource)
@@ -39,6 +43,7 @@ private:
     int m_code;
     std::string m_reason;
     Json m_details;
+    Json m_listMeta = Json::object();
 };
 
 } // namespace bc::sandbox

@@ -4,15 +4,19 @@
 #include "infra/sandbox/cluster_simulator.h"
 #include "infra/sandbox/crd_support.h"
 #include "infra/sandbox/exec_service.h"
+#include "infra/sandbox/list_paging.h"
 #include "infra/sandbox/object_store.h"
+#include "infra/sandbox/openapi_service.h"
 #include "infra/sandbox/patch.h"
 #include "infra/sandbox/port_forward_service.h"
 #include "infra/sandbox/protobuf_decoder.h"
+#include "infra/sandbox/request_errors.h"
 #include "infra/sandbox/resource_registry.h"
 #include "infra/sandbox/secret_data.h"
 #include "infra/sandbox/selector.h"
 #include "infra/sandbox/table_printer.h"
 #include "infra/sandbox/upgrading_http_server.h"
+#include "infra/sandbox/watch_options.h"
 
 #include <httplib.h>
 #include <yaml-cpp/yaml.h>
@@ -21,6 +25,7 @@
 #include <chrono>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <regex>
 #include <thread>
 
@@ -46,19 +51,21 @@ std::vector<std::string> splitPath(const std::string &path)
     return out;
 }
 
-Json yamlToJson(const YAML::Node &node)
+Json yamlToJson(const YAML::Node &node, std::size_t &budget)
 {
+    if (budget-- == 0) // aliases share nodes: a small document can expand without bound
+        throwExcessiveAliasing();
     switch (node.Type()) {
     case YAML::NodeType::Map: {
         Json o = Json::object();
         for (const auto &kv : node)
-            o[kv.first.as<std::string>()] = yamlToJson(kv.second);
+            o[kv.first.as<std::string>()] = yamlToJson(kv.second, budget);
         return o;
     }
     case YAML::NodeType::Sequence: {
         Json a = Json::array();
         for (const auto &v : node)
-            a.push_back(yamlToJson(v));
+            a.push_back(yamlToJson(v, budget));
         return a;
     }
     case YAML::NodeType::Scalar: {
@@ -98,8 +105,10 @@ Json parseBody(const std::string &body, const std::string &contentType)
 {
     if (body.empty())
         throw ApiError::badRequest("the request body is empty");
+    checkMediaType(contentType);
     if (contentType.find("protobuf") != std::string::npos)
         return decodeKubernetesProtobuf(body);
+    checkNesting(body);
     const bool yaml = contentType.find("yaml") != std::string::npos;
     const auto firstChar = body.find_first_not_of(" \t\r\n");
     if (!yaml || (firstChar != std::string::npos && body[firstChar] == '{')) {
@@ -112,7 +121,8 @@ Json parseBody(const std::string &body, const std::string &contentType)
     }
     Json decoded;
     try {
-        decoded = yamlToJson(YAML::Load(body));
+        std::size_t budget = RequestLimits::kMaxYamlNodes;
+        decoded = yamlToJson(YAML::Load(body), budget);
     } catch (const YAML::Exception &e) {
         throw ApiError::badRequest(std::string("yaml parse error: ") + e.what());
     }
@@ -156,6 +166,8 @@ struct ApiServer::Impl {
     ClusterSimulator &sim;
     PortForwardService portForward{store};
     ExecService exec{store, &sim};
+    OpenApiService openApi{store, registry};
+    ListPager pager;
     UpgradingHttpServer server{portForward, exec};
     std::thread thread;
     int port = 0;
@@ -260,71 +272,6 @@ struct ApiServer::Impl {
                 {"resources", resources}};
     }
 
-    std::string openApiHash() const
-    {
-        return "sandbox" + std::to_string(registry.generation());
-    }
-
-    Json openApiIndex() const
-    {
-        Json paths = Json::object();
-        std::vector<std::string> gvs;
-        for (const auto &t : registry.all()) {
-            const std::string p = t.group.empty() ? "api/" + t.version : "apis/" + t.group + "/" + t.version;
-            if (std::find(gvs.begin(), gvs.end(), p) == gvs.end())
-                gvs.push_back(p);
-        }
-        for (const auto &p : gvs)
-            paths[p] = {{"serverRelativeURL", "/openapi/v3/" + p + "?hash=" + openApiHash()}};
-        return {{"paths", paths}};
-    }
-
-    Json openApiDoc(const std::string &group, const std::string &version) const
-    {
-        const auto types = registry.inGroupVersion(group, version);
-        if (types.empty())
-            throw ApiError(404, "NotFound", "the server could not find the requested resource");
-        const std::string prefix = group.empty() ? "/api/" + version : "/apis/" + group + "/" + version;
-        Json paths = Json::object();
-        const Json fieldValidation = {{"name", "fieldValidation"},
-                                      {"in", "query"},
-                                      {"description", "fieldValidation instructs the server on how to handle objects "
-                                                      "in the request containing unknown or duplicate fields."},
-                                      {"schema", {{"type", "string"}, {"uniqueItems", true}}}};
-        const Json dryRun = {{"name", "dryRun"}, {"in", "query"}, {"schema", {{"type", "string"}, {"uniqueItems", true}}}};
-        const Json fieldManager = {
-            {"name", "fieldManager"}, {"in", "query"}, {"schema", {{"type", "string"}, {"uniqueItems", true}}}};
-        for (const auto &t : types) {
-            const Json gvk = {{"group", t.group}, {"version", t.version}, {"kind", t.kind}};
-            const std::string base = prefix + (t.namespaced ? "/namespaces/{namespace}/" : "/") + t.resource;
-            const Json ok = {{"200", {{"description", "OK"}}}};
-            auto op = [&](const char *action, bool withValidation) {
-                Json o = {{"description", std::string(action) + " " + t.kind},
-                          {"operationId", std::string(action) + t.kind},
-                          {"responses", ok},
-                          {"x-kubernetes-action", action},
-                          {"x-kubernetes-group-version-kind", gvk}};
-                if (withValidation)
-                    o["parameters"] = {dryRun, fieldManager, fieldValidation};
-                return o;
-            };
-            if (t.readOnly) {
-                paths[base] = {{"get", op("list", false)}};
-                paths[base + "/{name}"] = {{"get", op("get", false)}};
-                continue;
-            }
-            paths[base] = {{"get", op("list", false)}, {"post", op("post", true)}, {"delete", op("deletecollection", false)}};
-            paths[base + "/{name}"] = {{"get", op("get", false)},
-                                       {"put", op("put", true)},
-                                       {"patch", op("patch", true)},
-                                       {"delete", op("delete", false)}};
-        }
-        return {{"openapi", "3.0.0"},
-                {"info", {{"title", "Kubernetes"}, {"version", "v1.32.0"}}},
-                {"paths", paths},
-                {"components", {{"schemas", Json::object()}}}};
-    }
-
     // ---------------- routing ----------------
     void dispatch(const httplib::Request &req, httplib::Response &res)
     {
@@ -364,21 +311,8 @@ struct ApiServer::Impl {
             }
             if (parts.size() == 3 && parts[0] == "apis")
                 return send(res, 200, resourceList(parts[1], parts[2]));
-            if (!parts.empty() && parts[0] == "openapi") {
-                if (parts.size() == 2 && parts[1] == "v3") {
-                    res.set_header("Cache-Control", "no-cache, private");
-                    return send(res, 200, openApiIndex());
-                }
-                if (parts.size() == 4 && parts[1] == "v3" && parts[2] == "api") {
-                    res.set_header("Cache-Control", "public, immutable");
-                    return send(res, 200, openApiDoc("", parts[3]));
-                }
-                if (parts.size() == 5 && parts[1] == "v3" && parts[2] == "apis") {
-                    res.set_header("Cache-Control", "public, immutable");
-                    return send(res, 200, openApiDoc(parts[3], parts[4]));
-                }
-                throw ApiError(404, "NotFound", "the server could not find the requested resource");
-            }
+            if (!parts.empty() && parts[0] == "openapi")
+                return openApi.serve(req, res);
         }
         const Route route = parseRoute(parts);
         if (req.method == "GET")
@@ -503,18 +437,26 @@ struct ApiServer::Impl {
             return handleWatch(req, res, r);
         const Selector labels = Selector::parseLabels(param(req, "labelSelector"));
         const Selector fields = Selector::parseFields(param(req, "fieldSelector"));
-        std::uint64_t rv = 0;
-        const auto items = store.list(r.type.key(), r.ns, &rv);
-        std::vector<SnapshotPtr> matched;
-        matched.reserve(items.size());
-        for (const auto &s : items) {
-            const Json &md = s->obj["metadata"];
-            if (!labels.empty() && !labels.matchesLabels(md.contains("labels") ? md["labels"] : Json::object()))
-                continue;
-            if (!fields.empty() && !fields.matchesFields(s->obj))
-                continue;
-            matched.push_back(s);
-        }
+        const ListQuery query = ListQuery::parse([&req](const char *n) { return param(req, n); },
+                                                 r.type.key() + "\n" + r.ns + "\n" + param(req, "labelSelector") + "\n"
+                                                     + param(req, "fieldSelector"),
+                                                 !labels.empty() || !fields.empty());
+        const ListPage page = pager.page(query, [&](std::uint64_t *listRv) {
+            const auto items = store.list(r.type.key(), r.ns, listRv);
+            std::vector<SnapshotPtr> kept;
+            kept.reserve(items.size());
+            for (const auto &s : items) {
+                const Json &md = s->obj["metadata"];
+                if (!labels.empty() && !labels.matchesLabels(md.contains("labels") ? md["labels"] : Json::object()))
+                    continue;
+                if (!fields.empty() && !fields.matchesFields(s->obj))
+                    continue;
+                kept.push_back(s);
+            }
+            return kept;
+        });
+        const std::vector<SnapshotPtr> &matched = page.items;
+        const std::uint64_t rv = page.resourceVersion;
         if (wantsTable(req)) {
             std::vector<Json> objs;
             objs.reserve(matched.size());
@@ -524,6 +466,10 @@ struct ApiServer::Impl {
             for (const auto &o : objs)
                 ptrs.push_back(&o);
             Json table = TablePrinter::table(r.type, ptrs, std::to_string(rv));
+            if (!page.continueToken.empty())
+                table["metadata"]["continue"] = page.continueToken;
+            if (page.remainingItems >= 0)
+                table["metadata"]["remainingItemCount"] = page.remainingItems;
             if (param(req, "includeObject") == "Object")
                 for (size_t i = 0; i < objs.size(); ++i)
                     table["rows"][i]["object"] = objs[i];
@@ -539,7 +485,7 @@ struct ApiServer::Impl {
         list->parts.reserve(matched.size() * 2 + 2);
         list->parts.push_back(std::make_shared<const std::string>(
             R"({"kind":")" + r.type.listKind() + R"(","apiVersion":")" + r.type.groupVersion()
-            + R"(","metadata":{"resourceVersion":")" + std::to_string(rv) + R"("},"items":[)"));
+            + R"(","metadata":{)" + page.metadataMembers() + R"(},"items":[)"));
         static const auto comma = std::make_shared<const std::string>(",");
         std::size_t total = list->parts.front()->size() + 2;
         bool first = true;
@@ -706,24 +652,31 @@ struct ApiServer::Impl {
             Selector fields;
             bool table = false;
             bool finished = false;
+            std::optional<BookmarkTimer> bookmarks;
         };
         auto st = std::make_shared<State>();
         st->labels = Selector::parseLabels(param(req, "labelSelector"));
         st->fields = Selector::parseFields(param(req, "fieldSelector"));
         st->table = wantsTable(req);
-        const std::string timeout = param(req, "timeoutSeconds");
-        if (!timeout.empty()) {
+        const WatchOptions options = WatchOptions::parse([&req](const char *n) { return param(req, n); });
+        const auto start = std::chrono::steady_clock::now();
+        if (options.timeout) {
             st->hasDeadline = true;
-            st->deadline = std::chrono::steady_clock::now() + std::chrono::seconds(std::max(1LL, std::atoll(timeout.c_str())));
+            st->deadline = start + *options.timeout;
         }
-        const std::string rv = param(req, "resourceVersion");
-        if (rv.empty() || rv == "0") {
+        st->bookmarks.emplace(options, start);
+        const std::string &rv = options.resourceVersion;
+        if (options.sendInitialEvents.value_or(rv.empty() || rv == "0")) {
             const auto items = store.list(r.type.key(), r.ns, &st->cursor);
             for (const auto &s : items) {
                 if (!matches(*st, r, s->obj))
                     continue;
                 st->initial.push_back(eventLine(r, "ADDED", s->obj, textFor(r, s), st->table));
             }
+            if (options.sendInitialEvents && options.allowBookmarks)
+                st->initial.push_back(bookmarkLine(r.type.kind, r.type.groupVersion(), st->cursor, true));
+        } else if (rv.empty()) {
+            st->cursor = store.resourceVersion();
         } else {
             st->cursor = std::strtoull(rv.c_str(), nullptr, 10);
             const std::uint64_t now = store.resourceVersion();
@@ -748,12 +701,15 @@ struct ApiServer::Impl {
                 sink.done();
                 return true;
             }
+            if (st->bookmarks->due(std::chrono::steady_clock::now())) {
+                const std::string line = bookmarkLine(route.type.kind, route.type.groupVersion(), st->cursor, false);
+                return sink.write(line.data(), line.size());
+            }
             std::vector<WatchEvent> events;
             std::uint64_t next = st->cursor;
             const bool ok = store.eventsAfter(st->cursor, route.type.key(), std::chrono::milliseconds(500), events, next);
             if (!ok) {
-                const Json status = ApiError(410, "Expired", "too old resource version: " + std::to_string(st->cursor)).status();
-                const std::string line = Json{{"type", "ERROR"}, {"object", status}}.dump() + "\n";
+                const std::string line = tooOldLine(st->cursor, store.oldestEventRv() - 1);
                 st->finished = true;
                 return sink.write(line.data(), line.size());
             }
@@ -1095,6 +1051,7 @@ struct ApiServer::Impl {
     {
         long long grace = -1;
         if (!req.body.empty()) {
+            checkNesting(req.body);
             try {
                 const Json opts = Json::parse(req.body);
                 if (opts.contains("gracePeriodSeconds") && opts["gracePeriodSeconds"].is_number())
@@ -1172,6 +1129,7 @@ ApiServer::ApiServer(ObjectStore &store, ResourceRegistry &registry, ClusterSimu
     d->server.set_keep_alive_max_count(1000);
     d->server.set_keep_alive_timeout(30);
     d->server.set_payload_max_length(64 * 1024 * 1024);
+    d->server.set_error_handler(fillEmptyErrorBody); // httplib's own 400/413/414 answers get a Status
     const auto h = [this](const httplib::Request &req, httplib::Response &res) { d->handle(req, res); };
     d->server.Get(".*", h);
     d->server.Post(".*", h);
@@ -1215,6 +1173,16 @@ void ApiServer::stop()
 void ApiServer::serve(const httplib::Request &request, httplib::Response &response)
 {
     d->handle(request, response);
+}
+
+void ApiServer::setRequestLimits(const RequestLimits &limits)
+{
+    d->server.setRequestLimits(limits);
+}
+
+void ApiServer::setContinueTokenTtl(std::chrono::seconds ttl)
+{
+    d->pager.setTtl(ttl);
 }
 
 void ApiServer::setRequestLogger(std::function<void(const std::string &)> logger)

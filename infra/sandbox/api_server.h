@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -14,6 +15,7 @@ namespace bc::sandbox {
 class ClusterSimulator;
 class ObjectStore;
 class ResourceRegistry;
+struct RequestLimits;
 
 // The Kubernetes API over HTTP (cpp-httplib): discovery, OpenAPI v3, CRUD + watch on every
 // registered resource, patch (strategic, merge, JSON, server-side apply), Table output,
@@ -30,6 +32,10 @@ public:
     void start(); // serves on a background thread
     void stop();
     void setRequestLogger(std::function<void(const std::string &line)> logger);
+    // Before start(): head size and read deadlines per request (request_errors.h).
+    void setRequestLimits(const RequestLimits &limits);
+    // How long a list's continue token names a consistent snapshot (5 minutes; then 410 Expired).
+    void setContinueTokenTtl(std::chrono::seconds ttl);
     // Answers one request in-process, as the listening server would (the fuzz harness drives this).
     void serve(const httplib::Request &request, httplib::Response &response);
 

@@ -2,6 +2,7 @@
 
 #include "infra/sandbox/api_error.h"
 #include "infra/sandbox/object_store.h"
+#include "infra/sandbox/openapi/openapi_schemas.h"
 #include "infra/sandbox/resource_registry.h"
 
 #include <algorithm>
@@ -53,7 +54,8 @@ void deactivateCrd(ObjectStore &store, ResourceRegistry &registry, const std::st
 namespace {
 Json crd(const std::string &group, const std::string &kind, const std::string &plural,
          const std::vector<std::string> &versions, const std::string &storage, std::vector<std::string> shortNames,
-         std::vector<std::string> categories, bool statusSubresource)
+         std::vector<std::string> categories, bool statusSubresource,
+         Json schema = {{"type", "object"}, {"x-kubernetes-preserve-unknown-fields", true}})
 {
     std::string singular = kind;
     std::transform(singular.begin(), singular.end(), singular.begin(), ::tolower);
@@ -62,9 +64,7 @@ Json crd(const std::string &group, const std::string &kind, const std::string &p
         Json ver = {{"name", v},
                     {"served", true},
                     {"storage", v == storage},
-                    {"schema",
-                     {{"openAPIV3Schema",
-                       {{"type", "object"}, {"x-kubernetes-preserve-unknown-fields", true}}}}}};
+                    {"schema", {{"openAPIV3Schema", schema}}}};
         if (statusSubresource)
             ver["subresources"] = {{"status", Json::object()}};
         vs.push_back(ver);
@@ -83,10 +83,13 @@ Json crd(const std::string &group, const std::string &kind, const std::string &p
 
 std::vector<Json> bundledCrds()
 {
+    // CNPG's own schemas (release 1.21, openapi/NOTICE.md), so `kubectl explain clusters.spec` has fields.
+    const Json cnpg = Json::parse(bundledCnpgSchemas());
     return {
-        crd("postgresql.cnpg.io", "Cluster", "clusters", {"v1"}, "v1", {}, {}, true),
-        crd("postgresql.cnpg.io", "ScheduledBackup", "scheduledbackups", {"v1"}, "v1", {}, {}, true),
-        crd("postgresql.cnpg.io", "Backup", "backups", {"v1"}, "v1", {}, {}, true),
+        crd("postgresql.cnpg.io", "Cluster", "clusters", {"v1"}, "v1", {}, {}, true, cnpg["Cluster"]),
+        crd("postgresql.cnpg.io", "ScheduledBackup", "scheduledbackups", {"v1"}, "v1", {}, {}, true,
+            cnpg["ScheduledBackup"]),
+        crd("postgresql.cnpg.io", "Backup", "backups", {"v1"}, "v1", {}, {}, true, cnpg["Backup"]),
         crd("networking.istio.io", "VirtualService", "virtualservices", {"v1", "v1alpha3", "v1beta1"}, "v1",
             {"vs"}, {"istio-io", "networking-istio-io"}, true),
         crd("networking.istio.io", "DestinationRule", "destinationrules", {"v1", "v1alpha3", "v1beta1"}, "v1",

@@ -311,6 +311,12 @@ bool ObjectStore::eventsAfter(std::uint64_t cursor, const std::string &key, std:
     return true;
 }
 
+std::uint64_t ObjectStore::oldestEventRv() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_history.empty() ? m_rv + 1 : m_history.front().rv;
+}
+
 void ObjectStore::wakeWatchers()
 {
     m_changed.notify_all();

@@ -67,6 +67,8 @@ public:
     // Returns false when `cursor` is older than the kept history (the client must re-list: 410 Gone).
     bool eventsAfter(std::uint64_t cursor, const std::string &key, std::chrono::milliseconds timeout,
                      std::vector<WatchEvent> &out, std::uint64_t &newCursor) const;
+    // The resourceVersion of the oldest event kept for watches (the next one when none is kept).
+    std::uint64_t oldestEventRv() const;
     void wakeWatchers();
     void shutdown();
     bool isShutDown() const { return m_shutdown.load(); }

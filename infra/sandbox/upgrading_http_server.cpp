@@ -55,9 +55,9 @@ void addressOf(int fd, bool peer, std::string &ip, int &port)
 // reads buffered 4 KiB at a time, each read and write waits up to its timeout.
 class SocketStream final : public httplib::Stream {
 public:
-    SocketStream(int fd, time_t readSec, time_t readUsec, time_t writeSec, time_t writeUsec)
+    SocketStream(int fd, time_t readSec, time_t readUsec, time_t writeSec, time_t writeUsec, RequestReadGuard *guard)
         : m_fd(fd), m_readSec(readSec), m_readUsec(readUsec), m_writeSec(writeSec), m_writeUsec(writeUsec),
-          m_buffer(kBufferSize)
+          m_buffer(kBufferSize), m_guard(guard)
     {
     }
 
@@ -80,14 +80,18 @@ public:
             m_offset += n;
             return static_cast<ssize_t>(n);
         }
-        if (!is_readable())
-            return -1;
+        if (!m_guard->inTime() || !is_readable())
+            return refuse();
         m_offset = m_size = 0;
-        if (size >= kBufferSize)
-            return receive(ptr, size);
+        if (size >= kBufferSize) {
+            const ssize_t n = receive(ptr, size);
+            return n > 0 && !m_guard->onRead(ptr, static_cast<size_t>(n)) ? refuse() : n;
+        }
         const ssize_t n = receive(m_buffer.data(), kBufferSize);
         if (n <= 0)
             return n;
+        if (!m_guard->onRead(m_buffer.data(), static_cast<size_t>(n)))
+            return refuse();
         const size_t copied = std::min(size, static_cast<size_t>(n));
         std::copy_n(m_buffer.data(), copied, ptr);
         m_offset = copied;
@@ -96,7 +100,7 @@ public:
     }
     ssize_t write(const char *ptr, size_t size) override
     {
-        if (!is_writable())
+        if (m_guard->failed() || !is_writable())
             return -1;
         ssize_t n;
         do {
@@ -109,6 +113,17 @@ public:
     socket_t socket() const override { return m_fd; }
 
 private:
+    // A limit of the guard was passed: send its answer once, then the connection only fails.
+    ssize_t refuse()
+    {
+        if (m_guard->failed() && !m_refused) {
+            m_refused = true;
+            const std::string &answer = m_guard->answer();
+            (void)::send(m_fd, answer.data(), answer.size(), MSG_NOSIGNAL);
+        }
+        return -1;
+    }
+
     ssize_t receive(char *ptr, size_t size)
     {
         ssize_t n;
@@ -124,6 +139,8 @@ private:
     std::vector<char> m_buffer;
     size_t m_offset = 0;
     size_t m_size = 0;
+    RequestReadGuard *m_guard;
+    bool m_refused = false;
 };
 
 // httplib's detail::keep_alive: waits until the connection has a request or the timeout passes.
@@ -194,7 +211,8 @@ bool UpgradingHttpServer::serveHttp(socket_t sock)
     while (svr_sock_ != INVALID_SOCKET && count > 0 && keepAlive(sock, keep_alive_timeout_sec_)) {
         const bool closeConnection = count == 1;
         bool connectionClosed = false;
-        SocketStream stream(sock, read_timeout_sec_, read_timeout_usec_, write_timeout_sec_, write_timeout_usec_);
+        RequestReadGuard guard(m_limits);
+        SocketStream stream(sock, read_timeout_sec_, read_timeout_usec_, write_timeout_sec_, write_timeout_usec_, &guard);
         ok = process_request(stream, closeConnection, connectionClosed, nullptr);
         if (!ok || connectionClosed)
             break;

@@ -6,6 +6,8 @@
 // own the socket from then on; every other
 // connection is served exactly as httplib::Server::process_and_close_socket (0.11.4) serves it.
 
+#include "infra/sandbox/request_errors.h"
+
 #include <httplib.h>
 
 namespace bc::sandbox {
@@ -18,6 +20,8 @@ public:
     UpgradingHttpServer(PortForwardService &portForward, ExecService &exec) : m_portForward(portForward), m_exec(exec)
     {
     }
+    // Head size and read deadlines per request (slow or oversized requests get 431/408 and are closed).
+    void setRequestLimits(const RequestLimits &limits) { m_limits = limits; }
 
 private:
     bool process_and_close_socket(socket_t sock) override;
@@ -25,6 +29,7 @@ private:
 
     PortForwardService &m_portForward;
     ExecService &m_exec;
+    RequestLimits m_limits;
 };
 
 } // namespace bc::sandbox

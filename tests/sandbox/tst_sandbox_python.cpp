@@ -52,6 +52,47 @@ except client.exceptions.ApiException as e:
     assert e.status == 404, e
 print("python-client-ok")
 )PY";
+
+// Paging with limit/continue (remainingItemCount, a consistent snapshot) and a BOOKMARK on a watch.
+const char *kPagingScript = R"PY(
+import sys
+from kubernetes import client, config, watch
+config.load_kube_config(config_file=sys.argv[1])
+core = client.CoreV1Api()
+names, remaining, token, pages = [], [], None, 0
+while True:
+    page = core.list_namespaced_config_map("paged", limit=3, _continue=token)
+    pages += 1
+    names += [c.metadata.name for c in page.items]
+    remaining.append(page.metadata.remaining_item_count)
+    token = page.metadata._continue
+    if not token:
+        break
+assert pages == 4, pages
+assert names == sorted(names) and len(set(names)) == 10, names
+assert remaining == [7, 4, 1, None], remaining
+first = core.list_namespaced_config_map("paged", limit=5)
+core.create_namespaced_config_map("paged", client.V1ConfigMap(metadata=client.V1ObjectMeta(name="cm-late")))
+core.delete_namespaced_config_map("cm-9", "paged")
+rest = core.list_namespaced_config_map("paged", limit=5, _continue=first.metadata._continue)
+seen = [c.metadata.name for c in first.items + rest.items]
+assert seen == names, seen  # the snapshot of the first page: no cm-late, still cm-9
+assert rest.metadata.resource_version == first.metadata.resource_version
+try:
+    core.list_namespaced_config_map("paged", limit=2, _continue="not-a-token")
+    raise SystemExit("expected 400")
+except client.exceptions.ApiException as e:
+    assert e.status == 400 and "invalid continue token" in e.body, e.body
+types = []
+w = watch.Watch()
+for ev in w.stream(core.list_namespaced_config_map, "paged", allow_watch_bookmarks=True, timeout_seconds=4):
+    types.append(ev["type"])
+    if ev["type"] == "BOOKMARK":
+        assert int(ev["raw_object"]["metadata"]["resourceVersion"]) > 0, ev
+        w.stop()
+assert types.count("ADDED") == 10 and types[-1] == "BOOKMARK", types
+print("python-paging-ok")
+)PY";
 } // namespace
 
 class TstSandboxPython : public QObject {
@@ -99,6 +140,28 @@ private Q_SLOTS:
         QCOMPARE(m_sandbox.json({QStringLiteral("get"), QStringLiteral("deploy"), QStringLiteral("web")})[QStringLiteral("spec")]
                      .toObject()[QStringLiteral("replicas")].toInt(),
                  3);
+    }
+
+    void pagesAndBookmarks()
+    {
+        QByteArray docs = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: paged\n";
+        for (int i = 0; i < 10; ++i)
+            docs += "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-" + QByteArray::number(i)
+                    + "\n  namespace: paged\ndata: {i: \"" + QByteArray::number(i) + "\"}\n";
+        const auto r = m_sandbox.kubectl({QStringLiteral("apply"), QStringLiteral("-f"), QStringLiteral("-")}, 60000, docs);
+        QVERIFY2(r.ok(), qPrintable(r.errText()));
+        const QString script = m_sandbox.dir() + QStringLiteral("/paging.py");
+        QFile f(script);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(kPagingScript);
+        f.close();
+        QProcess py;
+        py.setProcessEnvironment(m_sandbox.environment());
+        py.start(QStringLiteral("/usr/bin/python3"), {script, m_sandbox.kubeconfig()});
+        QVERIFY(py.waitForFinished(60000));
+        const QString out = QString::fromUtf8(py.readAllStandardOutput());
+        const QString err = QString::fromUtf8(py.readAllStandardError());
+        QVERIFY2(py.exitCode() == 0 && out.contains(QStringLiteral("python-paging-ok")), qPrintable(out + err));
     }
 };
 
