@@ -4,6 +4,7 @@
 #include "backend/process/command_runner.h"
 #include "backend/process/run_context.h"
 
+#include <algorithm>
 #include <QFutureWatcher>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -52,6 +53,17 @@ QStringList KubeClient::scaleArguments(const QString &deployment, int replicas) 
         << u"scale"_s << u"deployment/%1"_s.arg(deployment) << u"--replicas=%1"_s.arg(replicas);
 }
 
+namespace {
+// get secret/x, get secrets -o yaml, get secret.v1: their output is the Secret's data.
+bool namesSecrets(const QStringList &arguments)
+{
+    return std::any_of(arguments.begin(), arguments.end(), [](const QString &a) {
+        const QString kind = a.section(u'/', 0, 0).section(u'.', 0, 0).toLower();
+        return kind == u"secret" || kind == u"secrets";
+    });
+}
+} // namespace
+
 void KubeClient::run(const QStringList &arguments, std::chrono::milliseconds timeout, Done<QByteArray> done,
                      const QByteArray &standardInput)
 {
@@ -60,6 +72,7 @@ void KubeClient::run(const QStringList &arguments, std::chrono::milliseconds tim
     command.timeout = timeout;
     command.captureStdout = true;
     command.standardInput = standardInput;
+    command.logStdout = !namesSecrets(arguments);
     connect(runner, &CommandRunner::finished, this, [runner, done](const CommandResult &r) {
         runner->deleteLater();
         if (r.succeeded())

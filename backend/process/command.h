@@ -27,6 +27,7 @@ struct Command
     bool captureStdout = false;       // keep all of stdout in CommandResult::stdoutData (for -o json)
     bool mergeChannels = false;       // stderr into stdout, for exact interleaving
     bool rawStdout = false;           // stdout as byte chunks (stdoutChunk), not lines: for watch streams
+    bool logStdout = true;            // false: stdout reaches the caller only, never the console (Secret data)
 
     // Shell-quoted and redacted: what the console, the log and --dry-run show.
     QString displayLine() const;

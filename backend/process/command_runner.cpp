@@ -125,6 +125,7 @@ bool CommandRunner::start(const Command &command)
     m_stop = Stop::None;
     m_pid = 0;
     m_finished = false;
+    m_stdoutWithheld = false;
     m_clock.start();
 
     const bool dryRun = m_context && m_context->dryRun();
@@ -239,6 +240,13 @@ void CommandRunner::onReadyRead(bool isStderr)
     if (m_command.rawStdout && !isStderr) {
         if (!chunk.isEmpty())
             Q_EMIT stdoutChunk(chunk);
+        return;
+    }
+    if (!m_command.logStdout && !isStderr) {
+        if (!chunk.isEmpty() && !m_stdoutWithheld && m_context && m_logId) {
+            m_stdoutWithheld = true;
+            m_context->log()->line(m_logId, tr("(output not shown: it holds Secret data)"), false);
+        }
         return;
     }
     buffer.append(chunk);

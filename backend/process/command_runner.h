@@ -79,6 +79,7 @@ private:
     quint64 m_logId = 0;
     bool m_finished = true;
     bool m_cancelHook = false;
+    bool m_stdoutWithheld = false;
 };
 
 } // namespace bc

@@ -144,6 +144,27 @@ private Q_SLOTS:
         QCOMPARE(r.toError().kind, bc::Error::Kind::Timeout);
     }
 
+    void withheldStdoutReachesOnlyTheCaller()
+    {
+        bc::RunContext context;
+        QStringList logged;
+        connect(context.log(), &bc::CommandLog::commandOutput, this,
+                [&logged](quint64, const QString &line, bool) { logged.append(line); });
+        CommandRunner runner(&context);
+        QStringList lines;
+        connect(&runner, &CommandRunner::stdoutLine, this, [&lines](const QString &l) { lines.append(l); });
+        QSignalSpy finished(&runner, &CommandRunner::finished);
+        Command c{helper(), {u"lines"_s, u"3"_s}};
+        c.captureStdout = true;
+        c.logStdout = false;
+        QVERIFY(runner.start(c));
+        QVERIFY(finished.wait(5000));
+        const auto result = finished.first().first().value<bc::CommandResult>();
+        QCOMPARE(result.stdoutData, QByteArray("line 1\nline 2\nline 3\n"));
+        QVERIFY(lines.isEmpty());
+        QCOMPARE(logged, QStringList{u"(output not shown: it holds Secret data)"_s});
+    }
+
     void redactsSecretSplitAcrossWrites()
     {
         const QString secret = u"s3cr3t-T0KEN-value-42"_s;
