@@ -107,6 +107,9 @@ int main(int argc, char **argv)
     grpc::EnableDefaultHealthCheckService(true);
     grpc::reflection::InitProtoReflectionServerBuilderPlugin();
     grpc::ServerBuilder builder;
+    // gRPC binds with SO_REUSEPORT: on port 0 Linux may then hand it a port that another reuseport
+    // socket (the sandbox's HTTP server) already serves, and connections are split between the two.
+    builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
     int port = 0;
     const std::string address
         = (options.listen.find(':') != std::string::npos && options.listen.front() != '['

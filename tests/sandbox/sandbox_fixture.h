@@ -69,8 +69,17 @@ public:
             *error = QStringLiteral("boutique-sandbox wrote no kubeconfig within 10 s");
             return false;
         }
-        m_process->waitForReadyRead(2000);
-        const QByteArray line = m_process->readLine();
+        // Other lines (the checkoutservice stand-in's address) may come first: take the API server's.
+        QByteArray line;
+        for (QElapsedTimer wait; !line.contains("listening on http://");) {
+            if (!wait.isValid())
+                wait.start();
+            if (!m_process->canReadLine() && (wait.elapsed() > 5000 || !m_process->waitForReadyRead(500)))
+                if (wait.elapsed() > 5000)
+                    break;
+            if (m_process->canReadLine())
+                line = m_process->readLine();
+        }
         const qsizetype colon = line.lastIndexOf(':');
         m_port = colon > 0 ? line.mid(colon + 1).split(' ').value(0).trimmed().toInt() : 0;
         if (m_port <= 0) {

@@ -131,6 +131,9 @@ std::string CheckoutGrpcServer::start(const std::string &address)
     if (host != "127.0.0.1" && host != "localhost")
         return "the checkout stand-in listens on loopback only (127.0.0.1:PORT), got \"" + address + "\"";
     grpc::ServerBuilder builder;
+    // gRPC binds with SO_REUSEPORT: on port 0 Linux may then hand it a port that another reuseport
+    // socket (the sandbox's HTTP server) already serves, and connections are split between the two.
+    builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
     int port = 0;
     builder.AddListeningPort("127.0.0.1" + address.substr(colon), grpc::InsecureServerCredentials(), &port);
     builder.RegisterService(m_service.get());
