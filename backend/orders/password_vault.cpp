@@ -34,7 +34,7 @@ void PasswordVault::store(const QString &conninfo, const QString &password, std:
 {
     const QString key = keyFor(conninfo);
     memory().insert(key, password);
-    auto *job = new QKeychain::WritePasswordJob(kService, this);
+    auto *job = new QKeychain::WritePasswordJob(kService); // no parent: a job deleted mid-call crashes in QtKeychain; it deletes itself when done
     job->setInsecureFallback(false); // never a plaintext file
     job->setAutoDelete(true);
     job->setKey(key);
@@ -53,7 +53,7 @@ void PasswordVault::remove(const QString &conninfo, std::function<void(bool)> do
 {
     const QString key = keyFor(conninfo);
     memory().remove(key);
-    auto *job = new QKeychain::DeletePasswordJob(kService, this);
+    auto *job = new QKeychain::DeletePasswordJob(kService); // no parent, as above
     job->setInsecureFallback(false);
     job->setAutoDelete(true);
     job->setKey(key);
@@ -72,7 +72,7 @@ void PasswordVault::remove(const QString &conninfo, std::function<void(bool)> do
 void PasswordVault::load(const QString &conninfo, std::function<void(std::optional<QString>)> done)
 {
     const QString key = keyFor(conninfo);
-    auto *job = new QKeychain::ReadPasswordJob(kService, this);
+    auto *job = new QKeychain::ReadPasswordJob(kService); // no parent, as above
     job->setInsecureFallback(false);
     job->setAutoDelete(true);
     job->setKey(key);
