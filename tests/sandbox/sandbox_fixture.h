@@ -71,14 +71,13 @@ public:
         }
         // Other lines (the checkoutservice stand-in's address) may come first: take the API server's.
         QByteArray line;
-        for (QElapsedTimer wait; !line.contains("listening on http://");) {
-            if (!wait.isValid())
-                wait.start();
-            if (!m_process->canReadLine() && (wait.elapsed() > 5000 || !m_process->waitForReadyRead(500)))
-                if (wait.elapsed() > 5000)
-                    break;
+        QElapsedTimer wait;
+        wait.start();
+        while (!line.contains("listening on http://") && wait.elapsed() < 5000) {
             if (m_process->canReadLine())
                 line = m_process->readLine();
+            else
+                m_process->waitForReadyRead(500);
         }
         const qsizetype colon = line.lastIndexOf(':');
         m_port = colon > 0 ? line.mid(colon + 1).split(' ').value(0).trimmed().toInt() : 0;
