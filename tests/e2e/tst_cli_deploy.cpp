@@ -1,11 +1,13 @@
 // `boutique-control sandbox` and `deploy` as a script would run them, and `load run` aimed at the
 // cluster's shop by --kubeconfig/--context alone (issue 15 points 1 and 2).
+#include "backend/timeline/pod_sample.h"
 #include "tests/sandbox/sandbox_fixture.h"
 
 #include <QDir>
 #include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -117,16 +119,45 @@ private Q_SLOTS:
                  qPrintable(dry.out));
         // No --host: the shop of the cluster named by --kubeconfig/--context, read through kubectl.
         QTemporaryDir out;
+        const qint64 startedMs = QDateTime::currentMSecsSinceEpoch();
         const Run r = app(QStringList{u"load"_s, u"run"_s, u"--users"_s, u"4"_s, u"--spawn-rate"_s, u"4"_s, u"--time"_s,
                                       u"8s"_s, u"--workers"_s, u"1"_s, u"--out"_s, out.path()}
                           + target());
         QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+        const qint64 finishedMs = QDateTime::currentMSecsSinceEpoch();
         QVERIFY2(r.out.contains(u"Target: "_s + m_storefront + u" (Service frontend-external)"_s), qPrintable(r.out));
         QFile settings(out.filePath(u"settings.json"_s));
         QVERIFY(settings.open(QIODevice::ReadOnly));
         QVERIFY2(settings.readAll().contains(m_storefront.toUtf8()), "the run did not record the shop as its host");
         const qsizetype done = r.out.indexOf(u"Done: "_s);
         QVERIFY2(done >= 0 && !r.out.mid(done).startsWith(u"Done: 0 requests"_s), qPrintable(r.out));
+        // The cluster's pods were scraped while it ran, on the run's clock (issue 15.8): pods.csv in the folder.
+        QVERIFY2(r.out.mid(done).contains(u", pods.csv)"_s), qPrintable(r.out.mid(done)));
+        QFile podsCsv(out.filePath(u"pods.csv"_s));
+        QVERIFY(podsCsv.open(QIODevice::ReadOnly));
+        const auto samples = bc::pod_csv::parse(podsCsv.readAll());
+        QVERIFY2(bool(samples), qPrintable(samples ? QString() : samples.error().message));
+        QFile history(out.filePath(u"history.csv"_s));
+        QVERIFY(history.open(QIODevice::ReadOnly));
+        const QList<QByteArray> historyRows = history.readAll().trimmed().split('\n');
+        QVERIFY2(historyRows.size() > 2, "history.csv holds no samples");
+        const qint64 firstLoadMs = historyRows.at(1).split(',').value(0).toLongLong();
+        const qint64 lastLoadMs = historyRows.last().split(',').value(0).toLongLong();
+        QSet<QString> frontendScrapes;
+        int scrapesDuringLoad = 0;
+        for (const bc::PodSample &s : samples.value()) {
+            if (s.deployment == u"frontend"_s) {
+                frontendScrapes.insert(QString::number(s.timestampMs));
+                // A metrics answer carries its scrape's time, which may be older than the poll that read it.
+                QVERIFY2(s.timestampMs > startedMs - 30000 && s.timestampMs < finishedMs,
+                         qPrintable(u"a scrape at %1 outside the command's %2..%3"_s.arg(s.timestampMs).arg(startedMs).arg(finishedMs)));
+                if (s.timestampMs >= firstLoadMs && s.timestampMs <= lastLoadMs)
+                    ++scrapesDuringLoad;
+                QVERIFY2(s.requests.cpuMillicores.has_value(), "the frontend's CPU request was not kept");
+            }
+        }
+        QVERIFY2(frontendScrapes.size() >= 2, qPrintable(u"frontend scraped %1 times"_s.arg(frontendScrapes.size())));
+        QVERIFY2(scrapesDuringLoad >= 1, "no frontend scrape fell inside the load's own span of history.csv");
     }
 
     void loadRunSaysWhenThereIsNoShop()
