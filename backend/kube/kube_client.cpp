@@ -62,6 +62,13 @@ bool namesSecrets(const QStringList &arguments)
         return kind == u"secret" || kind == u"secrets";
     });
 }
+
+// get --raw /apis/metrics.k8s.io/...: the pods' usage, polled every few seconds for the charts.
+bool pollsMetrics(const QStringList &arguments)
+{
+    const qsizetype raw = arguments.indexOf(u"--raw"_s);
+    return raw >= 0 && arguments.value(raw + 1).startsWith(u"/apis/metrics.k8s.io/"_s);
+}
 } // namespace
 
 void KubeClient::run(const QStringList &arguments, std::chrono::milliseconds timeout, Done<QByteArray> done,
@@ -72,7 +79,9 @@ void KubeClient::run(const QStringList &arguments, std::chrono::milliseconds tim
     command.timeout = timeout;
     command.captureStdout = true;
     command.standardInput = standardInput;
-    command.logStdout = !namesSecrets(arguments);
+    command.logStdout = !namesSecrets(arguments) && !pollsMetrics(arguments);
+    if (pollsMetrics(arguments))
+        command.withheldStdoutNote = tr("(output not shown: the Pods panel reads the metrics answer)");
     connect(runner, &CommandRunner::finished, this, [runner, done](const CommandResult &r) {
         runner->deleteLater();
         if (r.succeeded())

@@ -28,6 +28,7 @@ struct Command
     bool mergeChannels = false;       // stderr into stdout, for exact interleaving
     bool rawStdout = false;           // stdout as byte chunks (stdoutChunk), not lines: for watch streams
     bool logStdout = true;            // false: stdout reaches the caller only, never the console (Secret data)
+    QString withheldStdoutNote = {};  // what the console says instead, when logStdout is false
 
     // Shell-quoted and redacted: what the console, the log and --dry-run show.
     QString displayLine() const;

@@ -245,7 +245,10 @@ void CommandRunner::onReadyRead(bool isStderr)
     if (!m_command.logStdout && !isStderr) {
         if (!chunk.isEmpty() && !m_stdoutWithheld && m_context && m_logId) {
             m_stdoutWithheld = true;
-            m_context->log()->line(m_logId, tr("(output not shown: it holds Secret data)"), false);
+            m_context->log()->line(m_logId,
+                m_command.withheldStdoutNote.isEmpty() ? tr("(output not shown: it holds Secret data)")
+                                                       : m_command.withheldStdoutNote,
+                false);
         }
         return;
     }

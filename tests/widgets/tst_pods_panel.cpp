@@ -5,6 +5,7 @@
 #include "backend/canary/split_verifier.h"
 #include "backend/metrics/metrics_poller.h"
 #include "backend/metrics/pod_top_model.h"
+#include "backend/process/command_log.h"
 #include "backend/process/run_context.h"
 #include "tests/support/sandbox_demo.h"
 #include "widgets/common/inline_banner.h"
@@ -35,12 +36,18 @@ private Q_SLOTS:
         QVERIFY2(why.isEmpty(), qPrintable(why));
         bc::ClusterSession &session = demo.session();
 
+        QStringList console;
+        connect(context.log(), &bc::CommandLog::commandOutput, this,
+                [&console](quint64, const QString &line, bool) { console.append(line); });
         bc::PodsPanel panel(&context, &session);
         panel.resize(1200, 800);
         panel.show();
         QVERIFY(panel.poller());
         panel.poller()->setInterval(500ms);
         QTRY_COMPARE_WITH_TIMEOUT(panel.poller()->state(), bc::MetricsPoller::State::Ok, 30000);
+        // Each poll's answer is for the table and charts; the console says it was read, once per poll.
+        QVERIFY(console.contains(u"(output not shown: the Pods panel reads the metrics answer)"_s));
+        QVERIFY2(!console.join(u'\n').contains(u"PodMetricsList"_s), "the console printed a metrics answer");
         QTRY_VERIFY_WITH_TIMEOUT(panel.model()->rowCount() >= 8, 30000);
         QTRY_VERIFY_WITH_TIMEOUT(panel.model()->rows().first().hasMetrics, 30000);
         QVERIFY(!panel.banner()->isVisible());
