@@ -35,14 +35,8 @@ ProvisioningJob::Step gcloudStep(
 } // namespace
 
 GkeClusterService::GkeClusterService(RunContext *context, QObject *parent)
-    : QObject(parent)
-    , m_job(new ProvisioningJob(context, this))
+    : ClusterService(context, parent)
 {
-    connect(m_job, &ProvisioningJob::stepStarted, this,
-        [this](int, const QString &title, const QString &line) { Q_EMIT stepStarted(title, line); });
-    connect(m_job, &ProvisioningJob::progress, this, &GkeClusterService::progress);
-    connect(m_job, &ProvisioningJob::outputLine, this, &GkeClusterService::outputLine);
-    connect(m_job, &ProvisioningJob::finished, this, &GkeClusterService::finished);
 }
 
 Status GkeClusterService::create(const GkeSettings &settings)
@@ -60,19 +54,9 @@ Status GkeClusterService::remove(const GkeSettings &settings)
     return begin(settings, kDelete);
 }
 
-void GkeClusterService::cancel()
-{
-    m_job->cancel();
-}
-
-bool GkeClusterService::isRunning() const
-{
-    return m_job->isRunning();
-}
-
 Status GkeClusterService::begin(const GkeSettings &settings, int operation)
 {
-    if (m_job->isRunning())
+    if (job()->isRunning())
         return Error {Error::Kind::Invalid, u"Another cluster operation is still running."_s};
     ClusterProfile profile {.name = u"gke"_s, .kind = ClusterKind::Gke, .gke = settings};
     if (Status valid = ProfileValidator::validate(profile); !valid)
@@ -107,7 +91,7 @@ Status GkeClusterService::begin(const GkeSettings &settings, int operation)
             u"Deleting GKE cluster %1"_s.arg(settings.clusterName), builder.remove(), 1, Op::Delete);
         break;
     }
-    m_job->start(steps);
+    job()->start(steps);
     return ok();
 }
 

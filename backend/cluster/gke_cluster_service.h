@@ -1,19 +1,16 @@
 #pragma once
 
 #include "backend/cluster/cluster_profile.h"
-#include "backend/cluster/cluster_progress.h"
+#include "backend/cluster/cluster_service.h"
 #include "backend/core/result.h"
-
-#include <QObject>
 
 namespace bc {
 
-class ProvisioningJob;
 class RunContext;
 
 // Creates, connects to and deletes a GKE Standard cluster through gcloud. Each call validates the
 // settings first (no process starts on bad input), then runs its steps as one ProvisioningJob.
-class GkeClusterService : public QObject
+class GkeClusterService : public ClusterService
 {
     Q_OBJECT
 public:
@@ -24,19 +21,10 @@ public:
     Status create(const GkeSettings &settings); // clusters create, then get-credentials
     Status fetchCredentials(const GkeSettings &settings); // get-credentials
     Status remove(const GkeSettings &settings); // clusters delete --quiet
-    void cancel();
-    bool isRunning() const;
-
-Q_SIGNALS:
-    void stepStarted(const QString &title, const QString &displayLine);
-    void progress(const bc::ClusterProgress &progress);
-    void outputLine(const QString &line, bool isStderr);
-    void finished(const bc::Status &status);
 
 private:
     Status begin(const GkeSettings &settings, int operation);
 
-    ProvisioningJob *m_job;
 };
 
 } // namespace bc

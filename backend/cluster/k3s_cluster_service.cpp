@@ -73,15 +73,9 @@ ProvisioningJob::Step playbookStep(QString title, Command command, double weight
 } // namespace
 
 K3sClusterService::K3sClusterService(RunContext *context, QObject *parent)
-    : QObject(parent)
+    : ClusterService(context, parent)
     , m_context(context)
-    , m_job(new ProvisioningJob(context, this))
 {
-    connect(m_job, &ProvisioningJob::stepStarted, this,
-        [this](int, const QString &title, const QString &line) { Q_EMIT stepStarted(title, line); });
-    connect(m_job, &ProvisioningJob::progress, this, &K3sClusterService::progress);
-    connect(m_job, &ProvisioningJob::outputLine, this, &K3sClusterService::outputLine);
-    connect(m_job, &ProvisioningJob::finished, this, &K3sClusterService::finished);
 }
 
 QString K3sClusterService::locateInfraDir()
@@ -99,19 +93,9 @@ K3sPaths K3sClusterService::defaultPaths(const QString &profileName)
     return K3sPaths {locateInfraDir(), workDirFor(profileName)};
 }
 
-void K3sClusterService::cancel()
-{
-    m_job->cancel();
-}
-
-bool K3sClusterService::isRunning() const
-{
-    return m_job->isRunning();
-}
-
 Status K3sClusterService::check(const K3sSettings &settings, const K3sPaths &paths) const
 {
-    if (m_job->isRunning())
+    if (job()->isRunning())
         return Error {Error::Kind::Invalid, u"Another cluster operation is still running."_s};
     ClusterProfile profile {.name = u"k3s"_s, .kind = ClusterKind::K3s, .k3s = settings};
     if (Status valid = ProfileValidator::validate(profile); !valid)
@@ -158,7 +142,7 @@ Status K3sClusterService::create(const K3sSettings &settings, const K3sPaths &pa
                 Error::Kind::Failed, u"Cannot write %1: %2"_s.arg(paths.inventory(), file.errorString())};
         return ok();
     };
-    m_job->start({
+    job()->start({
         ProvisioningJob::Step {u"Preparing Terraform"_s, builder.init(), 0.5},
         terraformStep(u"Creating the VMs (terraform apply)"_s, builder.apply(), 4),
         output,
@@ -181,7 +165,7 @@ Status K3sClusterService::destroy(const K3sSettings &settings, const K3sPaths &p
             return s;
     }
     const K3sCommandBuilder builder(settings, paths);
-    m_job->start({
+    job()->start({
         ProvisioningJob::Step {u"Preparing Terraform"_s, builder.init(), 0.5},
         terraformStep(u"Deleting the VMs (terraform destroy)"_s, builder.destroy(), 4),
     });

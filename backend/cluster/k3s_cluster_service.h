@@ -1,21 +1,18 @@
 #pragma once
 
 #include "backend/cluster/cluster_profile.h"
-#include "backend/cluster/cluster_progress.h"
+#include "backend/cluster/cluster_service.h"
 #include "backend/cluster/k3s_command_builder.h"
 #include "backend/core/result.h"
 
-#include <QObject>
-
 namespace bc {
 
-class ProvisioningJob;
 class RunContext;
 
 // "Deploy your own Kubernetes infrastructure": k3s on GCE VMs. create = terraform init, terraform apply
 // (its -json lines drive the progress bar), terraform output (written as the Ansible inventory),
 // ansible-playbook (installs k3s, fetches the kubeconfig); destroy = terraform init, terraform destroy.
-class K3sClusterService : public QObject
+class K3sClusterService : public ClusterService
 {
     Q_OBJECT
 public:
@@ -30,21 +27,12 @@ public:
 
     Status create(const K3sSettings &settings, const K3sPaths &paths);
     Status destroy(const K3sSettings &settings, const K3sPaths &paths);
-    void cancel();
-    bool isRunning() const;
-
-Q_SIGNALS:
-    void stepStarted(const QString &title, const QString &displayLine);
-    void progress(const bc::ClusterProgress &progress);
-    void outputLine(const QString &line, bool isStderr);
-    void finished(const bc::Status &status);
 
 private:
     Status check(const K3sSettings &settings, const K3sPaths &paths) const;
     Status prepareWorkDir(const K3sPaths &paths) const;
 
     RunContext *m_context;
-    ProvisioningJob *m_job;
 };
 
 } // namespace bc

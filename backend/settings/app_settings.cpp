@@ -1,5 +1,6 @@
 #include "backend/settings/app_settings.h"
 
+#include "backend/orders/cnpg_controller.h"
 #include "backend/process/tool_locator.h"
 
 #include <QFileInfo>
@@ -17,6 +18,8 @@ const QString kToolPathKey = u"tools/%1/path"_s;
 const QString kKubeContextKey = u"kube/context"_s;
 const QString kKubeNamespaceKey = u"kube/namespace"_s;
 const QString kLocustWorkersKey = u"loadtest/locustWorkers"_s;
+const QString kCnpgOperatorUrlKey = u"orders/cnpgOperatorUrl"_s;
+const QString kBackupBucketKey = u"orders/backupBucket"_s;
 const QString kWindowGeometryKey = u"window/geometry"_s;
 const QString kWindowStateKey = u"window/state"_s;
 
@@ -164,6 +167,26 @@ QByteArray AppSettings::windowState() const
 void AppSettings::setWindowState(const QByteArray &state)
 {
     m_settings->setValue(kWindowStateKey, state);
+}
+
+QString AppSettings::cnpgOperatorUrl() const
+{
+    return m_settings->value(kCnpgOperatorUrlKey, QString::fromLatin1(CnpgController::kDefaultOperatorUrl)).toString();
+}
+
+void AppSettings::setCnpgOperatorUrl(const QString &url)
+{
+    m_settings->setValue(kCnpgOperatorUrlKey, url);
+}
+
+QString AppSettings::backupBucket() const
+{
+    return m_settings->value(kBackupBucketKey, u"orderlog-backups"_s).toString();
+}
+
+void AppSettings::setBackupBucket(const QString &bucket)
+{
+    m_settings->setValue(kBackupBucketKey, bucket);
 }
 
 void AppSettings::resetToDefaults()

@@ -46,13 +46,20 @@ public:
     int locustWorkers() const;
     Status setLocustWorkers(int workers);
 
+    // Orders: the CloudNativePG release manifest last installed, and the GCS bucket of the database
+    // backups. Remembered between runs as typed; resetToDefaults() keeps them.
+    QString cnpgOperatorUrl() const; // default CnpgController::kDefaultOperatorUrl
+    void setCnpgOperatorUrl(const QString &url);
+    QString backupBucket() const; // default "orderlog-backups"
+    void setBackupBucket(const QString &bucket);
+
     // Window state (opaque bytes from QMainWindow).
     QByteArray windowGeometry() const;
     void setWindowGeometry(const QByteArray &geometry);
     QByteArray windowState() const;
     void setWindowState(const QByteArray &state);
 
-    void resetToDefaults(); // forgets every value above except the window state
+    void resetToDefaults(); // forgets every value above except the orders' values and the window state
     Status sync(); // writes to disk; an error when the file is not writable
     QString fileName() const;
 

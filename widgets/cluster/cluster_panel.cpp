@@ -72,26 +72,16 @@ ClusterPanel::ClusterPanel(ClusterSession *session, QWidget *parent, ProfileStor
     reloadProfiles();
     refreshContexts();
 
-    for (auto *service : {static_cast<QObject *>(m_gke), static_cast<QObject *>(m_k3s)}) {
+    for (ClusterService *service : {static_cast<ClusterService *>(m_gke), static_cast<ClusterService *>(m_k3s)}) {
         if (!service)
             continue;
-        if (auto *gke = qobject_cast<GkeClusterService *>(service)) {
-            connect(gke, &GkeClusterService::stepStarted, this,
-                [this](const QString &title, const QString &) { m_progress->setPhase(title); });
-            connect(gke, &GkeClusterService::progress, this, [this](const ClusterProgress &p) {
-                m_progress->setPhase(p.phase);
-                m_progress->setFraction(p.fraction);
-            });
-            connect(gke, &GkeClusterService::finished, this, &ClusterPanel::onServiceFinished);
-        } else if (auto *k3s = qobject_cast<K3sClusterService *>(service)) {
-            connect(k3s, &K3sClusterService::stepStarted, this,
-                [this](const QString &title, const QString &) { m_progress->setPhase(title); });
-            connect(k3s, &K3sClusterService::progress, this, [this](const ClusterProgress &p) {
-                m_progress->setPhase(p.phase);
-                m_progress->setFraction(p.fraction);
-            });
-            connect(k3s, &K3sClusterService::finished, this, &ClusterPanel::onServiceFinished);
-        }
+        connect(service, &ClusterService::stepStarted, this,
+            [this](const QString &title, const QString &) { m_progress->setPhase(title); });
+        connect(service, &ClusterService::progress, this, [this](const ClusterProgress &p) {
+            m_progress->setPhase(p.phase);
+            m_progress->setFraction(p.fraction);
+        });
+        connect(service, &ClusterService::finished, this, &ClusterPanel::onServiceFinished);
     }
     connect(m_progress, &JobProgress::cancelRequested, this, [this] {
         if (m_operation == Operation::Sandbox) {

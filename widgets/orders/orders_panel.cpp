@@ -7,6 +7,7 @@
 #include "backend/orders/orders_repository.h"
 #include "backend/orders/password_vault.h"
 #include "backend/sandbox/sandbox_controller.h"
+#include "backend/settings/app_settings.h"
 #include "widgets/common/inline_banner.h"
 
 #include <QCheckBox>
@@ -16,7 +17,6 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QInputDialog>
-#include <QSettings>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -277,11 +277,10 @@ OrdersPanel::~OrdersPanel() = default;
 void OrdersPanel::buildClusterRow()
 {
     auto *row = new QHBoxLayout;
-    QSettings settings;
-    m_operatorUrl = new QLineEdit(
-        settings.value(u"orders/cnpgOperatorUrl"_s, QString::fromLatin1(CnpgController::kDefaultOperatorUrl)).toString(), this);
+    const AppSettings settings;
+    m_operatorUrl = new QLineEdit(settings.cnpgOperatorUrl(), this);
     m_operatorUrl->setToolTip(tr("CloudNativePG release manifest (a setting, kept between runs)"));
-    m_bucket = new QLineEdit(settings.value(u"orders/backupBucket"_s, u"orderlog-backups"_s).toString(), this);
+    m_bucket = new QLineEdit(settings.backupBucket(), this);
     m_bucket->setToolTip(tr("GCS bucket for the database backups"));
     m_bucket->setMaximumWidth(160);
     m_backupToGcs = new QCheckBox(tr("Back up to GCS"), this);
@@ -306,7 +305,7 @@ void OrdersPanel::buildClusterRow()
     row->addWidget(new QLabel(tr("In the cluster"), this));
     button(tr("Connect via port-forward"), &OrdersPanel::connectThroughCluster);
     button(tr("Install operator"), [this] {
-        QSettings().setValue(u"orders/cnpgOperatorUrl"_s, m_operatorUrl->text().trimmed());
+        AppSettings().setCnpgOperatorUrl(m_operatorUrl->text().trimmed());
         if (auto *c = beginClusterAction(tr("Install operator")))
             c->installOperator(m_operatorUrl->text(), [this](const Result<QString> &r) {
                 clusterDone(tr("CloudNativePG operator installed."), r ? nullptr : &r.error());
@@ -369,7 +368,7 @@ CnpgController *OrdersPanel::cnpg()
     m_cnpg = new CnpgController(m_context, m_session->target(), this);
     m_cnpg->setBucket(m_backupToGcs->isChecked() ? m_bucket->text() : QString()); // empty: no backups
     if (m_backupToGcs->isChecked())
-        QSettings().setValue(u"orders/backupBucket"_s, m_bucket->text().trimmed());
+        AppSettings().setBackupBucket(m_bucket->text().trimmed());
     return m_cnpg;
 }
 
