@@ -173,7 +173,9 @@ std::string timeNow()
 } // namespace
 
 ClusterSimulator::ClusterSimulator(ObjectStore &store, ResourceRegistry &registry, SimulatorOptions options)
-    : m_store(store), m_registry(registry), m_options(std::move(options)), m_lastMetrics(Clock::now())
+    : m_store(store), m_registry(registry), m_options(std::move(options)),
+      m_clock(m_options.clock ? m_options.clock : steadyClock()), m_lastMetrics(m_clock->now()),
+      m_loop([this] { reconcile(); }, std::chrono::milliseconds(m_options.tickMilliseconds))
 {
     m_jobs = std::make_unique<JobController>(
         store, JobController::Hooks{[this](Json &pod) { admit(podType(), pod); },
@@ -188,40 +190,15 @@ ClusterSimulator::~ClusterSimulator()
 
 void ClusterSimulator::start()
 {
-    std::lock_guard lock(m_runMutex);
-    if (m_running)
-        return;
-    m_running = true;
-    m_thread = std::thread([this] { loop(); });
+    m_loop.start();
 }
 
 void ClusterSimulator::stop()
 {
-    {
-        std::lock_guard lock(m_runMutex);
-        if (!m_running)
-            return;
-        m_running = false;
-    }
-    m_runCv.notify_all();
-    if (m_thread.joinable())
-        m_thread.join();
+    if (!m_loop.running())
+        return;
+    m_loop.stop();
     m_logChanged.notify_all();
-}
-
-void ClusterSimulator::loop()
-{
-    for (;;) {
-        try {
-            reconcile();
-        } catch (const std::exception &) {
-            // A race with an API write (object deleted meanwhile); the next pass sees the new state.
-        }
-        std::unique_lock lock(m_runMutex);
-        m_runCv.wait_for(lock, std::chrono::milliseconds(m_options.tickMilliseconds), [this] { return !m_running; });
-        if (!m_running)
-            return;
-    }
 }
 
 Clock::duration ClusterSimulator::realDuration(double simSeconds) const
@@ -326,14 +303,14 @@ void ClusterSimulator::bootstrap()
         sim.name = str(pod["metadata"], "name");
         sim.node = str(pod["spec"], "nodeName");
         sim.running = str(pod["status"], "phase") == "Running";
-        sim.scheduledAt = Clock::now();
+        sim.scheduledAt = m_clock->now();
         sim.restarts = 0;
         const Requests lim = podLimits(pod);
         sim.cpuLimit = lim.cpu;
         sim.memLimit = lim.memory;
         if (terminating(pod)) {
             sim.terminating = true;
-            sim.deleteAt = Clock::now();
+            sim.deleteAt = m_clock->now();
         }
         m_podUid[{sim.ns, sim.name}] = uid;
         m_pods[uid] = std::move(sim);
@@ -571,7 +548,7 @@ void ClusterSimulator::recordEvent(const Json &involved, const std::string &type
 void ClusterSimulator::reconcile()
 {
     std::lock_guard lock(m_mutex);
-    const auto now = Clock::now();
+    const auto now = m_clock->now();
     // Skip the controllers when nothing changed and nothing is waiting on a timer: with tens of
     // thousands of pods a pass is not free.
     const std::uint64_t rv = m_store.resourceVersion();
@@ -1016,7 +993,7 @@ void ClusterSimulator::schedule(Pods &pods, const std::vector<Json> &nodes)
         best->mem -= r.memory;
         best->pods -= 1;
         sim.node = best->name;
-        sim.scheduledAt = Clock::now();
+        sim.scheduledAt = m_clock->now();
         try {
             const SnapshotPtr s = m_store.mutate(kPods, ns, name, [&](Json &o) {
                 o["spec"]["nodeName"] = best->name;
@@ -1090,7 +1067,7 @@ Json ClusterSimulator::containerStatuses(const Json &pod, const PodSim &sim, boo
 
 void ClusterSimulator::runKubelet(const Pods &pods)
 {
-    const auto nowClock = Clock::now();
+    const auto nowClock = m_clock->now();
     const std::string now = timeNow();
     std::set<std::string> alive;
     for (const auto &ps : pods) {
@@ -1207,7 +1184,7 @@ void ClusterSimulator::runPodRuntime(PodSim &sim)
 {
     std::vector<RuntimeEvent> events;
     std::vector<LogLine> lines;
-    if (!sim.runtime->advance(Clock::now(), events, lines))
+    if (!sim.runtime->advance(m_clock->now(), events, lines))
         return;
     const PodRuntime &rt = *sim.runtime;
     const std::string now = timeNow();
@@ -1280,7 +1257,7 @@ Json ClusterSimulator::deletePod(const std::string &ns, const std::string &name,
     PodSim &sim = it->second;
     sim.terminating = true;
     // Simulated containers stop well within their grace period.
-    sim.deleteAt = Clock::now() + realDuration(std::min<double>(static_cast<double>(grace), 2.0));
+    sim.deleteAt = m_clock->now() + realDuration(std::min<double>(static_cast<double>(grace), 2.0));
     const std::time_t t = std::time(nullptr) + grace;
     std::tm tm{};
     gmtime_r(&t, &tm);
@@ -1311,7 +1288,7 @@ Json ClusterSimulator::deletePod(const std::string &ns, const std::string &name,
 void ClusterSimulator::reconcileServices(const std::vector<Json> &services, const Pods &pods)
 {
     std::set<std::pair<std::string, std::string>> seen;
-    const auto nowClock = Clock::now();
+    const auto nowClock = m_clock->now();
     m_lbPending = false;
     for (const Json &svc : services) {
         const std::string ns = str(svc["metadata"], "namespace");
@@ -1447,7 +1424,7 @@ void ClusterSimulator::updateMetrics(double dt)
 {
     constexpr double kTau = 3.0; // seconds: how fast reported usage follows the work
     const double alpha = 1.0 - std::exp(-dt / kTau);
-    const auto nowClock = Clock::now();
+    const auto nowClock = m_clock->now();
     const std::string now = timeNow();
     for (auto &[uid, sim] : m_pods) {
         if (!sim.running || sim.terminating)

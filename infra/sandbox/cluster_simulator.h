@@ -1,7 +1,9 @@
 #pragma once
 
 #include "infra/sandbox/json.h"
+#include "infra/sandbox/reconcile_loop.h"
 #include "infra/sandbox/resource_registry.h"
+#include "infra/sandbox/sim_clock.h"
 
 #include <chrono>
 #include <condition_variable>
@@ -34,6 +36,7 @@ struct SimulatorOptions {
     double timeScale = 1.0;         // real seconds per simulated second (0.1 = ten times faster)
     std::size_t maxEvents = 2000;   // oldest Event objects are dropped beyond this
     int tickMilliseconds = 100;
+    std::shared_ptr<const SimClock> clock; // null: real time (steadyClock())
 };
 
 // Usage of one pod as the metrics API reports it.
@@ -121,7 +124,6 @@ private:
         std::map<std::string, std::string> eventSeries; // type + reason + message -> Event counting repeats
     };
 
-    void loop();
     void reconcileControllers();
     std::chrono::steady_clock::duration realDuration(double simSeconds) const;
     void reconcileDeployments(const std::vector<Json> &deployments, std::vector<Json> &replicasets);
@@ -144,6 +146,7 @@ private:
     ResourceRegistry &m_registry;
     std::unique_ptr<JobController> m_jobs;
     SimulatorOptions m_options;
+    std::shared_ptr<const SimClock> m_clock;
 
     mutable std::recursive_mutex m_mutex; // controllers call the public helpers while holding it
     mutable std::condition_variable_any m_logChanged;
@@ -161,10 +164,7 @@ private:
     std::uint64_t m_lastPassRv = 0; // store resourceVersion the last full pass started from
     bool m_lbPending = false;
 
-    std::mutex m_runMutex;
-    std::condition_variable m_runCv;
-    bool m_running = false;
-    std::thread m_thread;
+    ReconcileLoop m_loop; // last: stopped before the members its passes use go
 };
 
 } // namespace bc::sandbox

@@ -42,7 +42,8 @@ int instancesOf(const Json &cluster)
 
 CnpgController::CnpgController(ObjectStore &store, ResourceRegistry &registry, ClusterSimulator &simulator,
                                std::string postgresAddress)
-    : m_store(store), m_registry(registry), m_simulator(simulator), m_postgresAddress(std::move(postgresAddress))
+    : m_store(store), m_registry(registry), m_simulator(simulator), m_postgresAddress(std::move(postgresAddress)),
+      m_loop([this] { reconcile(); }, std::chrono::milliseconds(200))
 {
 }
 
@@ -53,30 +54,12 @@ CnpgController::~CnpgController()
 
 void CnpgController::start()
 {
-    std::lock_guard guard(m_mutex);
-    if (m_running)
-        return;
-    m_running = true;
-    m_thread = std::thread([this] {
-        std::unique_lock lock(m_mutex);
-        while (m_running) {
-            lock.unlock();
-            reconcile();
-            lock.lock();
-            m_wake.wait_for(lock, std::chrono::milliseconds(200), [this] { return !m_running; });
-        }
-    });
+    m_loop.start();
 }
 
 void CnpgController::stop()
 {
-    {
-        std::lock_guard lock(m_mutex);
-        m_running = false;
-    }
-    m_wake.notify_all();
-    if (m_thread.joinable())
-        m_thread.join();
+    m_loop.stop();
 }
 
 void CnpgController::reconcile()

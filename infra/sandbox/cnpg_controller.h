@@ -7,11 +7,9 @@
 // (sandbox.boutique.dev/port-forward), so `kubectl port-forward svc/<name>-rw` reaches a real database.
 
 #include "infra/sandbox/json.h"
+#include "infra/sandbox/reconcile_loop.h"
 
-#include <condition_variable>
-#include <mutex>
 #include <string>
-#include <thread>
 
 namespace bc::sandbox {
 
@@ -44,10 +42,7 @@ private:
     ResourceRegistry &m_registry;
     ClusterSimulator &m_simulator;
     std::string m_postgresAddress;
-    std::mutex m_mutex;
-    std::condition_variable m_wake;
-    bool m_running = false;
-    std::thread m_thread;
+    ReconcileLoop m_loop; // last: stopped before the members its passes use go
 };
 
 } // namespace bc::sandbox
