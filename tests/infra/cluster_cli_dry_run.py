@@ -149,7 +149,7 @@ with tempfile.TemporaryDirectory() as tmp:
     fakebin = os.path.join(tmp, "bin")
     os.makedirs(fakebin)
     here = os.path.dirname(os.path.abspath(__file__))
-    shutil.copy(os.path.join(here, "..", "backend", "tst_gke_cluster_service_data", "gcloud"), fakebin)
+    shutil.copy(os.path.join(here, "..", "backend", "cluster", "tst_gke_cluster_service_data", "gcloud"), fakebin)
     os.chmod(os.path.join(fakebin, "gcloud"), 0o755)
     pidfile = os.path.join(tmp, "gcloud.pid")
     env2 = dict(env, PATH=fakebin + os.pathsep + os.environ["PATH"], FAKE_GCLOUD_HANG="1",

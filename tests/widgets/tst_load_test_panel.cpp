@@ -7,7 +7,7 @@
 #include "backend/load/locust_stats.h"
 #include "backend/load/run_store.h"
 #include "backend/process/run_context.h"
-#include "tests/backend/tst_locust_nginx.h"
+#include "tests/backend/load/tst_locust_nginx.h"
 #include "tests/support/sandbox_demo.h"
 #include "widgets/charts/live_chart.h"
 #include "widgets/common/inline_banner.h"

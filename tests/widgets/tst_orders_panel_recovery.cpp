@@ -12,7 +12,7 @@
 #include "backend/process/run_context.h"
 #include "backend/sandbox/sandbox_controller.h"
 #include "backend/session/cluster_session.h"
-#include "tests/backend/orders_fixture.h"
+#include "tests/backend/orders/orders_fixture.h"
 #include "tests/support/process_table.h"
 #include "widgets/common/inline_banner.h"
 #include "widgets/orders/orders_panel.h"

@@ -1,6 +1,6 @@
 // `boutique-control load ...` as a user runs it: the built binary as a child, real Locust, loopback
 // nginx, a private data location (XDG_DATA_HOME) so no real user's runs are touched.
-#include "tst_locust_nginx.h"
+#include "tests/backend/load/tst_locust_nginx.h"
 
 #include <QDir>
 #include <QFile>

@@ -2,7 +2,7 @@
 
 // Order data for backend/orders tests, made the way production makes it: the built orderlog-server
 // runs against a fresh database of the `pg` fixture and orders arrive through orderlog-cli (gRPC).
-// Needs BC_ORDERLOG_SERVER and BC_ORDERLOG_CLI (see tests/backend/CMakeLists.txt).
+// Needs BC_ORDERLOG_SERVER and BC_ORDERLOG_CLI (see tests/backend/orders/CMakeLists.txt).
 
 #include "tests/orderlog/server_process.h"
 #include "tests/support/pg_test_db.h"

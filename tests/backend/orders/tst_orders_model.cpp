@@ -5,7 +5,7 @@
 
 #include "backend/orders/orders_model.h"
 #include "backend/orders/orders_repository.h"
-#include "tests/backend/orders_fixture.h"
+#include "tests/backend/orders/orders_fixture.h"
 
 #include <QSignalSpy>
 #include <QTcpServer>

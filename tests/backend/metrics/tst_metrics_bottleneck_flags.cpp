@@ -16,7 +16,7 @@ namespace {
 
 QByteArray data(const char *name)
 {
-    QFile f(QStringLiteral(BC_SOURCE_DIR "/tests/backend/tst_metrics_data/") + QLatin1String(name));
+    QFile f(QStringLiteral(BC_SOURCE_DIR "/tests/backend/metrics/tst_metrics_data/") + QLatin1String(name));
     if (!f.open(QIODevice::ReadOnly))
         qFatal("missing test data %s", name);
     return f.readAll();

@@ -10,7 +10,7 @@ using namespace Qt::StringLiterals;
 namespace {
 QByteArray fixture(const QString &name)
 {
-    QFile f(QStringLiteral(BC_SOURCE_DIR "/tests/backend/kube_data/") + name);
+    QFile f(QStringLiteral(BC_SOURCE_DIR "/tests/backend/kube/kube_data/") + name);
     if (!f.open(QIODevice::ReadOnly))
         qFatal("missing fixture %s", qPrintable(name));
     return f.readAll();

@@ -1,6 +1,6 @@
 // `boutique-control orders list|export` against a real PostgreSQL filled through orderlog-server.
 
-#include "tests/backend/orders_fixture.h"
+#include "tests/backend/orders/orders_fixture.h"
 
 #include <QProcess>
 #include <QTemporaryDir>

@@ -13,7 +13,7 @@ namespace {
 
 StatsSnapshot captured(const QString &name)
 {
-    QFile f(QStringLiteral(BC_SOURCE_DIR "/tests/backend/tst_locust_stats_data/") + name + u".json"_s);
+    QFile f(QStringLiteral(BC_SOURCE_DIR "/tests/backend/load/tst_locust_stats_data/") + name + u".json"_s);
     if (!f.open(QIODevice::ReadOnly))
         qFatal("missing test data");
     return parseStatsRequests(f.readAll()).value();

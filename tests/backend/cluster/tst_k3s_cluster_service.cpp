@@ -196,7 +196,7 @@ void TstK3sClusterService::realTerraformAndAnsibleRun()
     connect(
         &service, &K3sClusterService::outputLine, this, [&output](const QString &l, bool) { output << l; });
     const K3sPaths paths {
-        QStringLiteral(BC_SOURCE_DIR) + u"/tests/backend/tst_k3s_cluster_service_data/k3s"_s,
+        QStringLiteral(BC_SOURCE_DIR) + u"/tests/backend/cluster/tst_k3s_cluster_service_data/k3s"_s,
         m_dir.filePath(u"real"_s)};
     QVERIFY(bool(service.create(settings(), paths)));
     QVERIFY(finished.wait(90000));

@@ -3,7 +3,7 @@
 
 #include "backend/orders/orders_database.h"
 #include "backend/orders/orders_repository.h"
-#include "tests/backend/orders_fixture.h"
+#include "tests/backend/orders/orders_fixture.h"
 
 #include <QSignalSpy>
 #include <QTcpServer>

@@ -25,7 +25,7 @@ namespace {
 
 QByteArray captured(const QString &name)
 {
-    QFile f(QStringLiteral(BC_SOURCE_DIR "/tests/backend/tst_locust_stats_data/") + name + u".json"_s);
+    QFile f(QStringLiteral(BC_SOURCE_DIR "/tests/backend/load/tst_locust_stats_data/") + name + u".json"_s);
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
 }
 

@@ -30,7 +30,7 @@ QByteArray firstLine(const QString &path)
 
 QByteArray captured(const QString &name)
 {
-    return readFile(QStringLiteral(BC_SOURCE_DIR "/tests/backend/tst_locust_stats_data/") + name + u".json"_s);
+    return readFile(QStringLiteral(BC_SOURCE_DIR "/tests/backend/load/tst_locust_stats_data/") + name + u".json"_s);
 }
 
 LoadRunSettings sampleSettings()

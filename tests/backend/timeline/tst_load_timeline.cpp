@@ -23,7 +23,7 @@ namespace {
 
 QByteArray data(const QString &name)
 {
-    QFile f(QStringLiteral(BC_SOURCE_DIR "/tests/backend/tst_load_timeline_data/") + name);
+    QFile f(QStringLiteral(BC_SOURCE_DIR "/tests/backend/timeline/tst_load_timeline_data/") + name);
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
 }
 

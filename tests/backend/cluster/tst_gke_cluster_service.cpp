@@ -48,7 +48,7 @@ void TstGkeClusterService::initTestCase()
     QVERIFY(m_dir.isValid());
     m_fake = m_dir.filePath(u"gcloud"_s);
     QVERIFY(QFile::copy(
-        QStringLiteral(BC_SOURCE_DIR) + u"/tests/backend/tst_gke_cluster_service_data/gcloud"_s, m_fake));
+        QStringLiteral(BC_SOURCE_DIR) + u"/tests/backend/cluster/tst_gke_cluster_service_data/gcloud"_s, m_fake));
     QFile f(m_fake);
     QVERIFY(f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner));
 }
