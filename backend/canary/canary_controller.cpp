@@ -64,6 +64,14 @@ void CanaryController::detect(std::function<void(const Result<CanaryState> &)> t
                               });
 }
 
+void CanaryController::setMode(Mode mode)
+{
+    if (mode == m_mode)
+        return;
+    m_mode = mode;
+    Q_EMIT modeChanged(mode);
+}
+
 void CanaryController::refresh()
 {
     detect([this](const Result<CanaryState> &r) {
@@ -75,18 +83,10 @@ void CanaryController::refresh()
         Q_EMIT stateChanged(m_state);
     });
     const quint64 generation = m_generation;
-    m_client->run(m_client->target().namespacedArguments()
-                      << u"get"_s << u"virtualservices.networking.istio.io"_s << m_service << u"-o"_s << u"name"_s
-                      << u"--ignore-not-found"_s,
-                  30s, [this, generation](const Result<QByteArray> &r) {
-                      if (generation != m_generation)
-                          return;
-                      const Mode mode = r && r.value().contains("virtualservice") ? Mode::Mesh : Mode::Replicas;
-                      if (mode != m_mode) {
-                          m_mode = mode;
-                          Q_EMIT modeChanged(mode);
-                      }
-                  });
+    m_client->hasVirtualService(m_service, [this, generation](const Result<bool> &r) {
+        if (generation == m_generation)
+            setMode(r && r.value() ? Mode::Mesh : Mode::Replicas);
+    });
 }
 
 void CanaryController::applyPercent(int percent, int budget, bool wait)
@@ -163,20 +163,13 @@ void CanaryController::begin(Operation operation, int percent, int budget, bool 
         }
         Q_EMIT stateChanged(m_state);
         const quint64 generation = m_generation;
-        m_client->run(m_client->target().namespacedArguments()
-                          << u"get"_s << u"virtualservices.networking.istio.io"_s << m_service << u"-o"_s << u"name"_s
-                          << u"--ignore-not-found"_s,
-                      30s, [this, generation](const Result<QByteArray> &vs) {
-                          if (generation != m_generation)
-                              return;
-                          const Mode mode = vs && vs.value().contains("virtualservice") ? Mode::Mesh : Mode::Replicas;
-                          if (mode != m_mode) {
-                              m_mode = mode;
-                              Q_EMIT modeChanged(mode);
-                          }
-                          planSteps();
-                          next();
-                      });
+        m_client->hasVirtualService(m_service, [this, generation](const Result<bool> &vs) {
+            if (generation != m_generation)
+                return;
+            setMode(vs && vs.value() ? Mode::Mesh : Mode::Replicas);
+            planSteps();
+            next();
+        });
     });
 }
 
@@ -309,20 +302,16 @@ void CanaryController::pollDrain()
         QSet<QString> draining;
         for (const Pod &p : pods.value())
             draining.insert(p.meta.name);
-        m_client->run(m_client->target().namespacedArguments()
-                          << u"get"_s << u"endpoints"_s << m_service << u"-o"_s << u"json"_s,
-                      30s, [this, generation, draining](const Result<QByteArray> &ep) {
+        m_client->getEndpoints(m_service, [this, generation, draining](const Result<Endpoints> &ep) {
                           if (generation != m_generation)
                               return;
                           m_waitInFlight = false;
                           if (!ep)
                               return;
                           bool clear = true;
-                          const QJsonObject o = QJsonDocument::fromJson(ep.value()).object();
-                          for (const QJsonValue &subset : o.value(u"subsets"_s).toArray())
-                              for (const QJsonValue &a : subset[u"addresses"_s].toArray())
-                                  if (draining.contains(a[u"targetRef"_s][u"name"_s].toString()))
-                                      clear = false;
+                          for (const QString &target : ep.value().addressTargets)
+                              if (draining.contains(target))
+                                  clear = false;
                           if (clear) {
                               m_drainPoll.stop();
                               Q_EMIT progress(u"Endpoints drained; waiting %1 ms for proxies"_s.arg(m_drainMargin.count()),

@@ -73,6 +73,7 @@ private:
     using Step = std::function<void()>;
     enum class Operation { Apply, Promote, Rollback };
 
+    void setMode(Mode mode);
     void begin(Operation operation, int percent, int budget, bool wait);
     void planSteps();
     void addScale(const QString &deployment, int replicas, bool waitReady);

@@ -161,6 +161,37 @@ void KubeClient::getService(const QString &name, Done<Service> done)
                               });
 }
 
+QStringList KubeClient::endpointsArguments(const QString &name) const
+{
+    return m_target.namespacedArguments() << u"get"_s << u"endpoints"_s << name << u"-o"_s << u"json"_s;
+}
+
+QStringList KubeClient::virtualServiceArguments(const QString &name) const
+{
+    return m_target.namespacedArguments() << u"get"_s << u"virtualservices.networking.istio.io"_s << name << u"-o"_s
+                                          << u"name"_s << u"--ignore-not-found"_s;
+}
+
+void KubeClient::getEndpoints(const QString &name, Done<Endpoints> done)
+{
+    runParsed<QList<Endpoints>>(endpointsArguments(name), parseEndpointsList, [done](const Result<QList<Endpoints>> &r) {
+        if (!r)
+            done(r.error());
+        else
+            done(r.value().isEmpty() ? Endpoints{} : r.value().first());
+    });
+}
+
+void KubeClient::hasVirtualService(const QString &name, Done<bool> done)
+{
+    run(virtualServiceArguments(name), 30s, [done](const Result<QByteArray> &r) {
+        if (!r)
+            done(r.error());
+        else
+            done(r.value().contains("virtualservice"));
+    });
+}
+
 void KubeClient::podMetrics(Done<QList<PodMetrics>> done)
 {
     const QString path = m_target.ns.isEmpty() ? u"/apis/metrics.k8s.io/v1beta1/pods"_s

@@ -44,6 +44,11 @@ public:
     void listNodes(Done<QList<Node>> done);
     void listEvents(const QString &fieldSelector, Done<QList<Event>> done);
     void getService(const QString &name, Done<Service> done);
+    void getEndpoints(const QString &name, Done<Endpoints> done); // empty when there is none
+    // The Istio VirtualService of that name: false when the CRD or the object is missing.
+    void hasVirtualService(const QString &name, Done<bool> done);
+    QStringList virtualServiceArguments(const QString &name) const;
+    QStringList endpointsArguments(const QString &name) const;
     void podMetrics(Done<QList<PodMetrics>> done); // metrics.k8s.io through get --raw
     void getRaw(const QString &path, Done<QByteArray> done);
     void getYaml(const QString &resource, const QString &name, Done<QString> done);
@@ -60,7 +65,8 @@ public:
     // A runner already started (e.g. `logs -f`): the caller reads its lines and cancels it.
     CommandRunner *streamLogs(const QString &pod, int tailLines, bool follow, QObject *owner);
 
-    // Runs any kubectl argument list (target arguments are prepended) and returns stdout.
+    // Runs a complete kubectl argument list as given (the caller includes the target's arguments, e.g.
+    // from target().namespacedArguments()) and returns stdout.
     void run(const QStringList &arguments, std::chrono::milliseconds timeout, Done<QByteArray> done,
              const QByteArray &standardInput = {});
 

@@ -364,6 +364,16 @@ double PodMetrics::memoryBytes() const
     return total;
 }
 
+Endpoints endpointsFromJson(const QJsonObject &o)
+{
+    Endpoints e;
+    e.meta = metaFromJson(o);
+    for (const QJsonValue &subset : o.value("subsets"_L1).toArray())
+        for (const QJsonValue &a : subset["addresses"_L1].toArray())
+            e.addressTargets.append(a["targetRef"_L1]["name"_L1].toString());
+    return e;
+}
+
 template <typename T>
 Result<QList<T>> parseList(const QByteArray &json, FromJson<T> convert)
 {
@@ -386,6 +396,7 @@ Result<QList<Pod>> parsePodList(const QByteArray &json) { return parseList<Pod>(
 Result<QList<Deployment>> parseDeploymentList(const QByteArray &json) { return parseList<Deployment>(json, deploymentFromJson); }
 Result<QList<Service>> parseServiceList(const QByteArray &json) { return parseList<Service>(json, serviceFromJson); }
 Result<QList<Node>> parseNodeList(const QByteArray &json) { return parseList<Node>(json, nodeFromJson); }
+Result<QList<Endpoints>> parseEndpointsList(const QByteArray &json) { return parseList<Endpoints>(json, endpointsFromJson); }
 Result<QList<Event>> parseEventList(const QByteArray &json) { return parseList<Event>(json, eventFromJson); }
 Result<QList<PodMetrics>> parsePodMetricsList(const QByteArray &json) { return parseList<PodMetrics>(json, podMetricsFromJson); }
 

@@ -139,6 +139,14 @@ struct Service
     bool operator==(const Service &) const = default;
 };
 
+// An Endpoints object: the pods its ready addresses point at (subsets[].addresses[].targetRef.name).
+struct Endpoints
+{
+    ObjectMeta meta;
+    QStringList addressTargets;
+    bool operator==(const Endpoints &) const = default;
+};
+
 struct Node
 {
     ObjectMeta meta;
@@ -186,6 +194,7 @@ Pod podFromJson(const QJsonObject &o);
 Deployment deploymentFromJson(const QJsonObject &o);
 Service serviceFromJson(const QJsonObject &o);
 Node nodeFromJson(const QJsonObject &o);
+Endpoints endpointsFromJson(const QJsonObject &o);
 Event eventFromJson(const QJsonObject &o);
 PodMetrics podMetricsFromJson(const QJsonObject &o);
 ObjectMeta metaFromJson(const QJsonObject &o);
@@ -201,6 +210,7 @@ Result<QList<Pod>> parsePodList(const QByteArray &json);
 Result<QList<Deployment>> parseDeploymentList(const QByteArray &json);
 Result<QList<Service>> parseServiceList(const QByteArray &json);
 Result<QList<Node>> parseNodeList(const QByteArray &json);
+Result<QList<Endpoints>> parseEndpointsList(const QByteArray &json);
 Result<QList<Event>> parseEventList(const QByteArray &json);
 Result<QList<PodMetrics>> parsePodMetricsList(const QByteArray &json);
 
