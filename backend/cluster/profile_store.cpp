@@ -36,7 +36,8 @@ QString text(const YAML::Node &map, const char *key, const QString &fallback = {
         return fallback;
     if (!n.IsScalar())
         throw YAML::Exception(n.Mark(), std::string(key) + " must be a scalar");
-    return QString::fromStdString(n.as<std::string>());
+    // Trimmed: a value ending in carriage returns loses one to each CRLF on the next load (fuzz_profile_yaml).
+    return QString::fromStdString(n.as<std::string>()).trimmed();
 }
 
 int number(const YAML::Node &map, const char *key, int fallback)

@@ -40,6 +40,7 @@ class TstClusterProfileStore : public QObject
 private Q_SLOTS:
     void initTestCase();
     void yamlRoundTrip();
+    void carriageReturnsSurviveASaveAndLoad();
     void fileRoundTripInConfigLocation();
     void upsertValidatesAndReplaces();
     void removeAndFind();
@@ -76,6 +77,19 @@ void TstClusterProfileStore::yamlRoundTrip()
     QCOMPARE(back.value().size(), profiles.size());
     for (qsizetype i = 0; i < profiles.size(); ++i)
         QVERIFY2(back.value()[i] == profiles[i], qPrintable(profiles[i].name));
+}
+
+// fuzz_profile_yaml found it: a value ending in carriage returns lost one to each CRLF on every load.
+void TstClusterProfileStore::carriageReturnsSurviveASaveAndLoad()
+{
+    const QByteArray yaml = "version: 2\nprofiles:\n  - name: lab\n    kind: gke\n    project: my-lab-project\n"
+                            "    zone: us-central1-b\r\r\r\n    cluster_name: boutique\n";
+    const auto loaded = ProfileStore::fromYaml(yaml);
+    QVERIFY2(bool(loaded), qPrintable(loaded ? QString() : loaded.error().detail));
+    QCOMPARE(loaded.value().value(0).gke.zone, u"us-central1-b"_s);
+    const auto again = ProfileStore::fromYaml(ProfileStore::toYaml(loaded.value()));
+    QVERIFY(bool(again));
+    QCOMPARE(again.value(), loaded.value());
 }
 
 void TstClusterProfileStore::fileRoundTripInConfigLocation()
