@@ -120,6 +120,10 @@ OrdersPanel::OrdersPanel(QWidget *parent)
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
     m_table->horizontalHeader()->setStretchLastSection(true);
+    // Wide enough for a whole timestamp and a common address, which the default width cut to "2026-12-04 ...".
+    const int padding = 3 * m_table->fontMetrics().averageCharWidth();
+    m_table->setColumnWidth(OrdersModel::PlacedAt, m_table->fontMetrics().horizontalAdvance(u"2026-12-04 23:59:59"_s) + padding);
+    m_table->setColumnWidth(OrdersModel::Email, m_table->fontMetrics().horizontalAdvance(u"someone@example.com"_s) + padding);
     m_table->setToolTip(tr("Sort by Placed or Order id (the indexed columns)"));
     auto *bottom = new QWidget(split);
     auto *bottomLayout = new QHBoxLayout(bottom);
