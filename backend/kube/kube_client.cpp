@@ -79,8 +79,9 @@ void KubeClient::run(const QStringList &arguments, std::chrono::milliseconds tim
     command.timeout = timeout;
     command.captureStdout = true;
     command.standardInput = standardInput;
-    command.logStdout = !namesSecrets(arguments) && !pollsMetrics(arguments);
-    if (pollsMetrics(arguments))
+    const bool metricsPoll = pollsMetrics(arguments);
+    command.logStdout = !namesSecrets(arguments) && !metricsPoll;
+    if (metricsPoll)
         command.withheldStdoutNote = tr("(output not shown: the Pods panel reads the metrics answer)");
     connect(runner, &CommandRunner::finished, this, [runner, done](const CommandResult &r) {
         runner->deleteLater();
