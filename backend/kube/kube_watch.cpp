@@ -4,6 +4,7 @@
 #include "backend/process/command_runner.h"
 
 #include <QJsonDocument>
+#include <QUrl>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
@@ -39,7 +40,44 @@ QList<WatchEvent> parseDocuments(const QList<QByteArray> &documents)
     return events;
 }
 
+struct BuiltInResource
+{
+    QLatin1StringView resource;
+    QLatin1StringView groupVersionPath; // "api/v1", "apis/apps/v1"
+    bool namespaced;
+};
+
+constexpr BuiltInResource kBuiltIns[] = {
+    {"pods"_L1, "api/v1"_L1, true},
+    {"services"_L1, "api/v1"_L1, true},
+    {"events"_L1, "api/v1"_L1, true}, // kubectl's "events" is the core group's too
+    {"endpoints"_L1, "api/v1"_L1, true},
+    {"configmaps"_L1, "api/v1"_L1, true},
+    {"nodes"_L1, "api/v1"_L1, false},
+    {"namespaces"_L1, "api/v1"_L1, false},
+    {"deployments"_L1, "apis/apps/v1"_L1, true},
+    {"replicasets"_L1, "apis/apps/v1"_L1, true},
+    {"statefulsets"_L1, "apis/apps/v1"_L1, true},
+    {"daemonsets"_L1, "apis/apps/v1"_L1, true},
+    {"jobs"_L1, "apis/batch/v1"_L1, true},
+};
+
 } // namespace
+
+QString KubeWatch::collectionPath(const QString &resource, const QString &ns)
+{
+    for (const BuiltInResource &r : kBuiltIns) {
+        if (resource != r.resource)
+            continue;
+        if (!r.namespaced)
+            return u"/%1/%2"_s.arg(r.groupVersionPath, r.resource);
+        if (ns.isEmpty())
+            return {};
+        return u"/%1/namespaces/%2/%3"_s.arg(r.groupVersionPath, QString::fromLatin1(QUrl::toPercentEncoding(ns)),
+                                              r.resource);
+    }
+    return {};
+}
 
 KubeWatch::KubeWatch(RunContext *context, KubeTarget target, QString resource, QString selector, QObject *parent)
     : QObject(parent), m_context(context), m_target(std::move(target)), m_resource(std::move(resource)),
@@ -58,6 +96,13 @@ KubeWatch::~KubeWatch()
 
 QStringList KubeWatch::arguments() const
 {
+    const QString path = collectionPath(m_resource, m_target.ns);
+    if (!path.isEmpty()) {
+        QString query = u"watch=1"_s;
+        if (!m_selector.isEmpty())
+            query += u"&labelSelector="_s + QString::fromLatin1(QUrl::toPercentEncoding(m_selector));
+        return m_target.globalArguments() << u"get"_s << u"--raw"_s << path + u'?' + query;
+    }
     QStringList args = m_target.namespacedArguments();
     args << u"get"_s << m_resource;
     if (!m_selector.isEmpty())
@@ -134,11 +179,19 @@ void KubeWatch::parseNext()
 {
     if (m_parsing || m_pending.empty())
         return;
-    // Everything waiting goes in one batch: a burst of 30,000 ADDED events becomes one model update.
+    // What is waiting goes in one batch, up to kMaxBatch documents: a burst of 30,000 ADDED events becomes
+    // 15 model updates, each short enough for the GUI thread, instead of 30,000 or one long one.
     QList<QByteArray> batch;
-    while (!m_pending.empty()) {
-        batch.append(std::move(m_pending.front()));
-        m_pending.pop_front();
+    while (!m_pending.empty() && batch.size() < kMaxBatch) {
+        QList<QByteArray> &front = m_pending.front();
+        const qsizetype take = std::min<qsizetype>(front.size(), kMaxBatch - batch.size());
+        if (take == front.size()) {
+            batch.append(std::move(front));
+            m_pending.pop_front();
+        } else {
+            batch.append(front.mid(0, take));
+            front.remove(0, take);
+        }
     }
     m_parsing = new QFutureWatcher<QList<WatchEvent>>(this);
     connect(m_parsing, &QFutureWatcher<QList<WatchEvent>>::finished, this, [this] {

@@ -27,10 +27,17 @@ struct WatchEvent
     QJsonObject object;
 };
 
-// `kubectl get RESOURCE -w -o json --output-watch-events` as a stream of typed events. The first events
-// of each (re)started stream are the whole current state (resynced() comes before them), so a model can
-// be fed by the watch alone and never re-lists. A stream that ends (network, server restart) is restarted
-// with backoff. Documents are parsed on the thread pool, one batch at a time, in order.
+// A watch of one resource as a stream of typed events. The first events of each (re)started stream are the
+// whole current state (resynced() comes before them), so a model can be fed by the watch alone and never
+// re-lists. A stream that ends (network, server restart) is restarted with backoff.
+//
+// The built-in kinds are read as the API's own watch stream through `kubectl get --raw PATH?watch=1`: a
+// watch without a resourceVersion starts with an ADDED event per existing object, and kubectl only copies
+// the bytes (authentication stays kubectl's). `kubectl get -w -o json` decodes and prints every object
+// again, which at 30,000 pods took as long as `kubectl get pods -o json` (issue 18). Other resources fall
+// back to `kubectl get RESOURCE -w -o json --output-watch-events`, which has the same event format.
+// Documents are parsed on the thread pool in batches of at most kMaxBatch, in order, so a big initial
+// state reaches a model page by page and no single update blocks the GUI thread for long.
 class KubeWatch : public QObject
 {
     Q_OBJECT
@@ -39,7 +46,12 @@ public:
               QObject *parent = nullptr);
     ~KubeWatch() override;
 
+    static constexpr int kMaxBatch = 2000;
+
     QStringList arguments() const;
+    // The API path of RESOURCE's collection in NAMESPACE ("/api/v1/namespaces/NS/pods"), or empty for a
+    // resource that is not a built-in kind this class knows.
+    static QString collectionPath(const QString &resource, const QString &ns);
     void start();
     void stop();
     bool isRunning() const { return m_wanted; }
