@@ -1,5 +1,6 @@
 #include "orderlog/order_writer.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace bc::orderlog {
@@ -11,6 +12,7 @@ OrderWriter::OrderWriter(Options options)
         m_options.threads = 1;
     if (m_options.maxBatch < 1)
         m_options.maxBatch = 1;
+    m_options.parallelBatch = std::clamp(m_options.parallelBatch, 1, m_options.maxBatch);
 }
 
 OrderWriter::~OrderWriter()
@@ -26,20 +28,32 @@ void OrderWriter::start()
 
 void OrderWriter::submit(OrderRecord record, WriteDone done)
 {
-    {
-        std::lock_guard lock(m_mutex);
-        m_queue.push_back(Task {std::move(record), std::move(done), {}, {}});
-    }
-    m_wake.notify_one();
+    enqueue(Task {std::move(record), std::move(done), {}, {}});
 }
 
 void OrderWriter::submitJob(Job job, JobFailed failed)
 {
+    enqueue(Task {{}, {}, std::move(job), std::move(failed)});
+}
+
+void OrderWriter::enqueue(Task task)
+{
+    bool wake = false;
     {
         std::lock_guard lock(m_mutex);
-        m_queue.push_back(Task {{}, {}, std::move(job), std::move(failed)});
+        m_queue.push_back(std::move(task));
+        // Wake a writer only when one may start (see canStart()); a busy writer takes the rest
+        // when it comes back, so most calls cost no futex wake-up.
+        const auto queued = std::ssize(m_queue);
+        wake = (queued == 1 && m_busy == 0) || queued == m_options.parallelBatch;
     }
-    m_wake.notify_one();
+    if (wake)
+        m_wake.notify_one();
+}
+
+bool OrderWriter::canStart() const
+{
+    return m_stopping || (!m_queue.empty() && (m_busy == 0 || std::ssize(m_queue) >= m_options.parallelBatch));
 }
 
 void OrderWriter::stop()
@@ -114,11 +128,10 @@ void OrderWriter::run(int /*index*/)
         {
             std::unique_lock lock(m_mutex);
             if (store.isOpen()) {
-                m_wake.wait(lock, [this] { return m_stopping || !m_queue.empty(); });
+                m_wake.wait(lock, [this] { return canStart(); });
             } else {
                 // Disconnected and idle: wake up now and then to reconnect, so health recovers.
-                m_wake.wait_for(
-                    lock, m_options.reconnectInterval, [this] { return m_stopping || !m_queue.empty(); });
+                m_wake.wait_for(lock, m_options.reconnectInterval, [this] { return canStart(); });
             }
             if (m_queue.empty() && m_stopping)
                 break;
@@ -126,49 +139,60 @@ void OrderWriter::run(int /*index*/)
                 batch.push_back(std::move(m_queue.front()));
                 m_queue.pop_front();
             }
-            more = !m_queue.empty();
+            if (!batch.empty())
+                ++m_busy;
+            more = std::ssize(m_queue) >= m_options.parallelBatch || (m_stopping && !m_queue.empty());
         }
         if (more)
-            m_wake.notify_one(); // more left: let another writer take it while we commit
-
-        if (!ensureOpen(store, lastAttempt, wasOpen)) {
-            const StoreError down {StoreError::Kind::Unavailable, "PostgreSQL is not reachable"};
-            for (Task &t : batch) {
-                if (t.done)
-                    t.done(down);
-                else if (t.failed)
-                    t.failed(down);
-            }
-            continue;
+            m_wake.notify_one(); // enough left: let another writer take it while we commit
+        process(store, batch, lastAttempt, wasOpen);
+        if (!batch.empty()) {
+            std::lock_guard lock(m_mutex);
+            --m_busy; // this thread checks the queue again at once, nobody else needs waking
         }
-        std::vector<Task> writes;
-        for (Task &t : batch) {
-            if (t.done)
-                writes.push_back(std::move(t));
-        }
-        if (!writes.empty())
-            writeBatch(store, writes);
-        for (Task &t : batch) {
-            if (!t.job)
-                continue;
-            if (store.isOpen())
-                t.job(store);
-            else
-                t.failed(StoreError {StoreError::Kind::Unavailable, "PostgreSQL is not reachable"});
-        }
-        if (!store.isOpen())
-            setConnected(wasOpen, false);
     }
     store.close();
     setConnected(wasOpen, false);
+}
+
+void OrderWriter::process(OrderStore &store, std::vector<Task> &batch,
+    std::chrono::steady_clock::time_point &lastAttempt, bool &wasOpen)
+{
+    if (!ensureOpen(store, lastAttempt, wasOpen)) {
+        const StoreError down {StoreError::Kind::Unavailable, "PostgreSQL is not reachable"};
+        for (Task &t : batch) {
+            if (t.done)
+                t.done(down);
+            else if (t.failed)
+                t.failed(down);
+        }
+        return;
+    }
+    std::vector<Task> writes;
+    for (Task &t : batch) {
+        if (t.done)
+            writes.push_back(std::move(t));
+    }
+    if (!writes.empty())
+        writeBatch(store, writes);
+    for (Task &t : batch) {
+        if (!t.job)
+            continue;
+        if (store.isOpen())
+            t.job(store);
+        else
+            t.failed(StoreError {StoreError::Kind::Unavailable, "PostgreSQL is not reachable"});
+    }
+    if (!store.isOpen())
+        setConnected(wasOpen, false);
 }
 
 void OrderWriter::writeBatch(OrderStore &store, std::vector<Task> &writes)
 {
     std::vector<OrderRecord> rows;
     rows.reserve(writes.size());
-    for (const Task &t : writes)
-        rows.push_back(t.record);
+    for (Task &t : writes)
+        rows.push_back(std::move(t.record)); // the tasks keep only their completions
     const auto result = store.insertBatch(rows);
     if (result) {
         for (std::size_t i = 0; i < writes.size(); ++i)
@@ -184,12 +208,12 @@ void OrderWriter::writeBatch(OrderStore &store, std::vector<Task> &writes)
         return;
     }
     // One bad row must not fail its neighbours: retry them one by one.
-    for (Task &t : writes) {
-        const auto single = store.insertBatch({t.record});
+    for (std::size_t i = 0; i < writes.size(); ++i) {
+        const auto single = store.insertBatch({std::move(rows[i])});
         if (single)
-            t.done(single.value().front());
+            writes[i].done(single.value().front());
         else
-            t.done(single.error());
+            writes[i].done(single.error());
     }
 }
 

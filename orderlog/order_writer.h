@@ -33,6 +33,10 @@ public:
         std::string conninfo;
         int threads = 4; // connections writing in parallel: one commits while the next batch fills
         int maxBatch = 1024; // rows per transaction
+        // A writer starts a batch while another one is still committing only once this many
+        // tasks queued up: under load the batches stay large (PostgreSQL's cost per row falls
+        // with the rows per commit), while a lone call never waits (an idle server writes it at once).
+        int parallelBatch = 16;
         std::chrono::milliseconds reconnectInterval {500};
         std::function<void(bool connected)> onConnectivity; // called from writer threads
         std::function<void(const std::string &)> log; // one line, already redacted
@@ -64,6 +68,10 @@ private:
 
     void run(int index);
     bool ensureOpen(OrderStore &store, std::chrono::steady_clock::time_point &lastAttempt, bool &wasOpen);
+    void enqueue(Task task);
+    bool canStart() const; // under m_mutex
+    void process(OrderStore &store, std::vector<Task> &batch, std::chrono::steady_clock::time_point &lastAttempt,
+        bool &wasOpen);
     void writeBatch(OrderStore &store, std::vector<Task> &writes);
     void setConnected(bool &wasOpen, bool now);
     void log(const std::string &line) const;
@@ -73,6 +81,7 @@ private:
     std::condition_variable m_wake;
     std::deque<Task> m_queue;
     bool m_stopping = false;
+    int m_busy = 0; // writers between taking a batch and finishing it (under m_mutex)
     std::vector<std::thread> m_threads;
     std::atomic<int> m_connectedCount {0};
     std::mutex m_logMutex;

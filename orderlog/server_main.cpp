@@ -77,6 +77,7 @@ int main(int argc, char **argv)
         .conninfo = options.conninfo,
         .threads = options.writers,
         .maxBatch = options.maxBatch,
+        .parallelBatch = options.parallelBatch,
         .reconnectInterval = std::chrono::milliseconds(500),
         .onConnectivity =
             [&](bool up) {
@@ -110,6 +111,7 @@ int main(int argc, char **argv)
     // gRPC binds with SO_REUSEPORT: on port 0 Linux may then hand it a port that another reuseport
     // socket (the sandbox's HTTP server) already serves, and connections are split between the two.
     builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+    builder.AddChannelArgument(GRPC_ARG_ENABLE_CHANNELZ, 0); // per-call counters nobody reads
     int port = 0;
     const std::string address
         = (options.listen.find(':') != std::string::npos && options.listen.front() != '['

@@ -6,7 +6,7 @@ namespace bc::orderlog {
 
 const char *const kServerUsage
     = "usage: orderlog-server [--listen ADDR] [--port N] [--db CONNINFO] [--checkout-upstream HOST:PORT]\n"
-      "                       [--writers N] [--max-batch N] [--drain-seconds N]\n"
+      "                       [--writers N] [--max-batch N] [--parallel-batch N] [--drain-seconds N]\n"
       "  --listen ADDR      address to listen on (default 0.0.0.0)\n"
       "  --port N           port (default: env PORT, else 50051; 0 picks a free one and prints it)\n"
       "  --db CONNINFO      libpq connection string; default: the PG* environment variables.\n"
@@ -16,6 +16,7 @@ const char *const kServerUsage
       "                     and logging each placed order\n"
       "  --writers N        database connections writing in parallel (default 4)\n"
       "  --max-batch N      most orders committed in one transaction (default 1024)\n"
+      "  --parallel-batch N while a writer commits, another starts only once N orders wait (default 16)\n"
       "  --drain-seconds N  on SIGTERM, how long in-flight calls may take to finish (default 20)\n";
 
 namespace {
@@ -73,6 +74,8 @@ std::variant<ServerOptions, std::string> parseServerOptions(
             error = intArg(1, 16, o.writers);
         } else if (name == "--max-batch") {
             error = intArg(1, 10000, o.maxBatch);
+        } else if (name == "--parallel-batch") {
+            error = intArg(1, 10000, o.parallelBatch);
         } else if (name == "--drain-seconds") {
             error = intArg(0, 3600, o.drainSeconds);
         } else if (name == "--listen" || name == "--db" || name == "--checkout-upstream") {

@@ -17,6 +17,7 @@ struct ServerOptions
     std::string checkoutUpstream; // --checkout-upstream HOST:PORT enables the tap
     int writers = 4; // --writers N (1..16)
     int maxBatch = 1024; // --max-batch N (1..10000)
+    int parallelBatch = 16; // --parallel-batch N: queued calls that start a second concurrent commit
     int drainSeconds = 20; // --drain-seconds N: grace for in-flight calls on SIGTERM
     bool help = false;
 };
