@@ -166,10 +166,9 @@ void canaryVerify(CliCall &call, QCommandLineParser &parser, const KubeOptions &
         call.finish(0);
         return;
     }
-    auto *client = new KubeClient(call.context(), kube.target(parser), &call);
     auto *controller = new CanaryController(call.context(), kube.target(parser), QString::fromLatin1(
                                                 CanaryDetector::kDefaultService), &call);
-    client->getService(u"frontend-external"_s, [&call, controller, run, expected](const Result<Service> &service) {
+    controller->client()->getService(u"frontend-external"_s, [&call, controller, run, expected](const Result<Service> &service) {
         if (!service) {
             call.fail(service.error());
             return;
