@@ -45,14 +45,14 @@ void canaryPlan(CliCall &call, QCommandLineParser &parser, const QCommandLineOpt
         call.fail(u"--budget must be a whole number of pods, at least 1"_s, 2);
         return;
     }
-    const auto plan = CanaryPlanner::planReplicas(percent, budget);
+    const auto plan = CanaryPlanner::share(percent, budget);
     if (!plan) {
         call.fail(plan.error(), 2);
         return;
     }
-    call.out() << plan.value().summary() << Qt::endl;
-    if (!plan.value().exact())
-        call.err() << u"note: "_s << plan.value().explanation() << Qt::endl;
+    call.out() << plan.value().replicas.summary() << Qt::endl;
+    if (!plan.value().replicas.exact())
+        call.err() << u"note: "_s << plan.value().replicas.explanation() << Qt::endl;
     call.finish(0);
 }
 
@@ -67,8 +67,9 @@ bool parseBudget(CliCall &call, QCommandLineParser &parser, const QCommandLineOp
     return true;
 }
 
-// set / promote / rollback: one CanaryController run, its steps on stdout.
-void runController(CliCall &call, CanaryController *controller, const std::function<void()> &start)
+// set / promote / rollback: the plan scheduled against the cluster, then applied by the controller as it is;
+// its steps on stdout.
+void runPlan(CliCall &call, CanaryController *controller, const CanaryPlan &intent)
 {
     QObject::connect(controller, &CanaryController::progress, &call, [&call](const QString &step, int done, int total) {
         if (done < total)
@@ -88,7 +89,16 @@ void runController(CliCall &call, CanaryController *controller, const std::funct
         }
         call.finish(0);
     });
-    start();
+    controller->prepare(intent, [&call, controller, intent](const Result<CanaryPlan> &plan) {
+        if (!call.context()->dryRun()) {
+            plan ? controller->apply(plan.value()) : call.fail(plan.error());
+            return;
+        }
+        // A dry run reads nothing and changes nothing: the lines for the deployments as shipped, no waits.
+        const auto shown = plan ? plan : CanaryPlanner::schedule(
+                                             intent, CanaryDetector::shipped(controller->service()), false);
+        shown ? controller->apply(shown.value().withoutWaits()) : call.fail(shown.error());
+    });
 }
 
 void canaryVerify(CliCall &call, QCommandLineParser &parser, const KubeOptions &kube,
@@ -156,10 +166,9 @@ void canaryVerify(CliCall &call, QCommandLineParser &parser, const KubeOptions &
         call.finish(0);
         return;
     }
-    auto *client = new KubeClient(call.context(), kube.target(parser), &call);
     auto *controller = new CanaryController(call.context(), kube.target(parser), QString::fromLatin1(
                                                 CanaryDetector::kDefaultService), &call);
-    client->getService(u"frontend-external"_s, [&call, controller, run, expected](const Result<Service> &service) {
+    controller->client()->getService(u"frontend-external"_s, [&call, controller, run, expected](const Result<Service> &service) {
         if (!service) {
             call.fail(service.error());
             return;
@@ -228,26 +237,22 @@ void canaryCommand(CliCall &call)
         }
         if (!parsePercent(call, args.at(1), &percent) || !parseBudget(call, parser, budget, &pods))
             return;
-        const auto plan = CanaryPlanner::planReplicas(percent, pods);
+        const auto plan = CanaryPlanner::share(percent, pods, parser.isSet(wait));
         if (!plan) {
             call.fail(plan.error(), 2);
             return;
         }
-        call.out() << u"plan: "_s << plan.value().summary() << Qt::endl;
-        if (!plan.value().exact())
-            call.err() << u"note: "_s << plan.value().explanation() << Qt::endl;
-        CanaryController *c = controller();
-        const bool w = parser.isSet(wait);
-        runController(call, c, [c, percent, pods, w] { c->applyPercent(percent, pods, w); });
+        call.out() << u"plan: "_s << plan.value().replicas.summary() << Qt::endl;
+        if (!plan.value().replicas.exact())
+            call.err() << u"note: "_s << plan.value().replicas.explanation() << Qt::endl;
+        runPlan(call, controller(), plan.value());
     } else if (action == u"promote" || action == u"rollback") {
         if (args.size() != 1) {
             call.fail(u"usage: boutique-control canary %1 [--wait]"_s.arg(action), 2);
             return;
         }
-        CanaryController *c = controller();
         const bool w = parser.isSet(wait);
-        const bool promote = action == u"promote";
-        runController(call, c, [c, w, promote] { promote ? c->promote(w) : c->rollback(w); });
+        runPlan(call, controller(), action == u"promote" ? CanaryPlanner::promote(w) : CanaryPlanner::rollback(w));
     } else if (action == u"verify") {
         if (args.size() != 1) {
             call.fail(u"usage: boutique-control canary verify [--requests N] [--concurrency C]"_s, 2);

@@ -89,19 +89,89 @@ void CanaryController::refresh()
     });
 }
 
+void CanaryController::prepare(const CanaryPlan &intent, std::function<void(const Result<CanaryPlan> &)> done)
+{
+    Q_EMIT progress(u"Reading %1 deployments"_s.arg(m_service), 0, 1);
+    const quint64 generation = m_generation;
+    detect([this, intent, done, generation](const Result<CanaryState> &read) {
+        if (generation != m_generation)
+            return;
+        if (read) {
+            m_state = read.value();
+            Q_EMIT stateChanged(m_state);
+        }
+        // The mesh is read either way, so the lines of a change are the same whatever the deployments say.
+        m_client->hasVirtualService(m_service, [this, intent, done, generation, read](const Result<bool> &vs) {
+            if (generation != m_generation)
+                return;
+            setMode(vs && vs.value() ? Mode::Mesh : Mode::Replicas);
+            if (!read) {
+                done(read.error());
+                return;
+            }
+            CanaryPlan plan = intent;
+            plan.service = m_service;
+            done(CanaryPlanner::schedule(plan, m_state, m_mode == Mode::Mesh));
+        });
+    });
+}
+
+bool CanaryController::claim()
+{
+    if (m_busy) {
+        Q_EMIT finished(Error{Error::Kind::Invalid, u"A canary change is already running."_s});
+        return false;
+    }
+    ++m_generation;
+    m_busy = true;
+    m_cancelled = false;
+    m_stepIndex = 0;
+    return true;
+}
+
+void CanaryController::apply(const CanaryPlan &plan)
+{
+    if (!plan.scheduled) {
+        Q_EMIT finished(Error{Error::Kind::Invalid, u"The plan has no steps yet: prepare() schedules it."_s});
+        return;
+    }
+    if (claim())
+        run(plan);
+}
+
+void CanaryController::start(const CanaryPlan &intent)
+{
+    if (!claim())
+        return;
+    m_plan = intent;
+    prepare(intent, [this](const Result<CanaryPlan> &plan) {
+        if (!plan) {
+            fail(plan.error());
+            return;
+        }
+        Q_EMIT planned(plan.value());
+        run(plan.value());
+    });
+}
+
 void CanaryController::applyPercent(int percent, int budget, bool wait)
 {
-    begin(Operation::Apply, percent, budget, wait);
+    const auto intent = CanaryPlanner::share(percent, budget, wait);
+    if (!intent) {
+        Q_EMIT finished(intent.error());
+        return;
+    }
+    start(intent.value());
 }
 
 void CanaryController::promote(bool wait)
 {
-    begin(Operation::Promote, 100, 0, wait);
+    start(CanaryPlanner::promote(wait));
 }
 
 void CanaryController::rollback(bool wait)
 {
-    begin(Operation::Rollback, 0, 0, wait);
+    start(CanaryPlanner::rollback(wait));
 }
 
 void CanaryController::cancel()
@@ -115,173 +185,89 @@ void CanaryController::cancel()
     ++m_generation;
     m_busy = false;
     Q_EMIT finished(Error{Error::Kind::Cancelled, u"Cancelled after %1 of %2 steps; what was done stays (capacity "
-                                                  "was never lowered)."_s.arg(m_stepIndex).arg(m_steps.size())});
+                                                  "was never lowered)."_s.arg(m_stepIndex).arg(m_plan.steps.size())});
 }
 
-void CanaryController::begin(Operation operation, int percent, int budget, bool wait)
+void CanaryController::run(const CanaryPlan &plan)
 {
-    if (m_busy) {
-        Q_EMIT finished(Error{Error::Kind::Invalid, u"A canary change is already running."_s});
+    m_plan = plan;
+    m_stepIndex = 0;
+    next();
+}
+
+void CanaryController::runStep(const CanaryStep &step)
+{
+    switch (step.kind) {
+    case CanaryStep::Kind::Scale:
+        scale(step);
+        return;
+    case CanaryStep::Kind::Weights:
+        setWeights(step);
+        return;
+    case CanaryStep::Kind::Drain:
+        drain(step);
+        return;
+    case CanaryStep::Kind::RestoreSelector:
+        restoreSelectorStep();
+        return;
+    case CanaryStep::Kind::Settle:
+        step.wait ? waitFor({}, 0, true) : next();
         return;
     }
-    if (operation == Operation::Apply) {
-        const auto plan = CanaryPlanner::planReplicas(percent, budget);
-        if (!plan) {
-            Q_EMIT finished(plan.error());
+}
+
+void CanaryController::scale(const CanaryStep &step)
+{
+    const quint64 generation = m_generation;
+    m_client->scale(step.deployment, step.replicas, [this, generation, step](const Result<QString> &r) {
+        if (generation != m_generation)
             return;
-        }
-        m_plan = plan.value();
-    }
-    ++m_generation;
-    m_busy = true;
-    m_cancelled = false;
-    m_operation = operation;
-    m_percent = percent;
-    m_budget = budget;
-    m_wait = wait;
-    m_steps.clear();
-    m_stepIndex = 0;
-    Q_EMIT progress(u"Reading %1 deployments"_s.arg(m_service), 0, 1);
-    const bool dryRun = m_context && m_context->dryRun();
-    detect([this, dryRun](const Result<CanaryState> &r) {
-        if (!r && !dryRun) {
+        if (!r) {
             fail(r.error());
             return;
         }
-        if (r)
-            m_state = r.value();
-        if (dryRun && !m_state.complete()) { // nothing was read: show the lines for the shipped names
-            m_state.service = m_service;
-            if (!m_state.v1)
-                m_state.v1 = CanaryVersion{m_service, 1, 1, 1, {}, u"v1"_s, true};
-            if (!m_state.v2)
-                m_state.v2 = CanaryVersion{m_service + u"-v2"_s, 0, 0, 0, {}, u"v2"_s, true};
-        }
-        if (!m_state.v1 || !m_state.v2) {
-            fail(Error{Error::Kind::NotFound, u"%1 needs both versions: %2"_s.arg(m_service, m_state.summary())});
-            return;
-        }
-        Q_EMIT stateChanged(m_state);
-        const quint64 generation = m_generation;
-        m_client->hasVirtualService(m_service, [this, generation](const Result<bool> &vs) {
-            if (generation != m_generation)
-                return;
-            setMode(vs && vs.value() ? Mode::Mesh : Mode::Replicas);
-            planSteps();
+        if (step.wait)
+            waitFor(step.deployment, step.replicas, false);
+        else
             next();
-        });
     });
 }
 
-void CanaryController::planSteps()
+void CanaryController::setWeights(const CanaryStep &step)
 {
-    const CanaryVersion v1 = *m_state.v1;
-    const CanaryVersion v2 = *m_state.v2;
-    const int total = std::max(1, v1.desired + v2.desired);
-    if (m_operation == Operation::Apply) {
-        if (m_mode == Mode::Mesh) {
-            const WeightPlan weights = CanaryPlanner::planWeights(m_percent).value();
-            if (weights.v2Weight > 0 && v2.desired == 0)
-                addScale(v2.deployment, 1, true);
-            if (weights.v1Weight > 0 && v1.desired == 0)
-                addScale(v1.deployment, 1, true);
-            addWeights(weights.v1Weight, weights.v2Weight);
-        } else {
-            // Grow first (and wait for its pods), then shrink: capacity never drops.
-            if (m_plan.v2 > v2.desired)
-                addScale(v2.deployment, m_plan.v2, true);
-            if (m_plan.v1 > v1.desired)
-                addScale(v1.deployment, m_plan.v1, true);
-            if (m_plan.v2 < v2.desired)
-                addScale(v2.deployment, m_plan.v2, false);
-            if (m_plan.v1 < v1.desired)
-                addScale(v1.deployment, m_plan.v1, false);
+    const quint64 generation = m_generation;
+    m_client->patch(u"virtualservices.networking.istio.io"_s, m_service, u"merge"_s,
+                    weightPatch(m_service, step.v1Weight, step.v2Weight), [this, generation](const Result<QString> &r) {
+                        if (generation != m_generation)
+                            return;
+                        r ? next() : fail(r.error());
+                    });
+}
+
+void CanaryController::drain(const CanaryStep &step)
+{
+    const quint64 generation = m_generation;
+    const QByteArray patch = QJsonDocument(QJsonObject{
+        {u"spec"_s, QJsonObject{{u"selector"_s, QJsonObject{{u"version"_s, step.keepVersion}}}}}})
+                                 .toJson(QJsonDocument::Compact);
+    m_selectorPatched = true;
+    m_client->patch(u"service"_s, m_service, u"merge"_s, patch, [this, generation, step](const Result<QString> &r) {
+        if (generation != m_generation)
+            return;
+        if (!r) {
+            fail(r.error());
+            return;
         }
-    } else {
-        const bool toV2 = m_operation == Operation::Promote;
-        const CanaryVersion &grow = toV2 ? v2 : v1;
-        const CanaryVersion &shrink = toV2 ? v1 : v2;
-        if (grow.desired < total)
-            addScale(grow.deployment, total, true);
-        else
-            addScale(grow.deployment, grow.desired, true); // only waits for it to be ready
-        if (m_mode == Mode::Mesh)
-            addWeights(toV2 ? 0 : 100, toV2 ? 100 : 0);
-        const bool canDrain = m_mode == Mode::Replicas && !grow.versionLabel.isEmpty()
-                              && !shrink.versionLabel.isEmpty() && grow.versionLabel != shrink.versionLabel;
-        if (shrink.desired > 0) {
-            if (canDrain)
-                addDrain(grow.versionLabel, shrink.versionLabel);
-            addScale(shrink.deployment, 0, false);
-            if (canDrain)
-                addRestoreSelector();
+        if (!step.wait) {
+            next();
+            return;
         }
-    }
-    if (m_wait)
-        addSettle();
-}
-
-void CanaryController::addScale(const QString &deployment, int replicas, bool waitReady)
-{
-    m_steps.append({u"Scale %1 to %2"_s.arg(deployment).arg(replicas), [this, deployment, replicas, waitReady] {
-                        const quint64 generation = m_generation;
-                        m_client->scale(deployment, replicas,
-                                        [this, generation, deployment, replicas, waitReady](const Result<QString> &r) {
-                                            if (generation != m_generation)
-                                                return;
-                                            if (!r) {
-                                                fail(r.error());
-                                                return;
-                                            }
-                                            if (waitReady)
-                                                waitFor(deployment, replicas, false);
-                                            else
-                                                next();
-                                        });
-                    }});
-}
-
-void CanaryController::addWeights(int v1, int v2)
-{
-    m_steps.append({u"Route %1% to v1 and %2% to v2 (VirtualService %3)"_s.arg(v1).arg(v2).arg(m_service), [this, v1, v2] {
-                        const quint64 generation = m_generation;
-                        m_client->patch(u"virtualservices.networking.istio.io"_s, m_service, u"merge"_s,
-                                        weightPatch(m_service, v1, v2), [this, generation](const Result<QString> &r) {
-                                            if (generation != m_generation)
-                                                return;
-                                            r ? next() : fail(r.error());
-                                        });
-                    }});
-}
-
-void CanaryController::addDrain(const QString &keepVersion, const QString &drainVersion)
-{
-    m_steps.append({u"Route the Service to %1 only and wait until %2 has no endpoints"_s.arg(keepVersion, drainVersion),
-                    [this, keepVersion, drainVersion] {
-                        const quint64 generation = m_generation;
-                        const QByteArray patch = QJsonDocument(QJsonObject{
-                            {u"spec"_s, QJsonObject{{u"selector"_s, QJsonObject{{u"version"_s, keepVersion}}}}}})
-                                                     .toJson(QJsonDocument::Compact);
-                        m_selectorPatched = true;
-                        m_client->patch(u"service"_s, m_service, u"merge"_s, patch,
-                                        [this, generation, drainVersion](const Result<QString> &r) {
-                                            if (generation != m_generation)
-                                                return;
-                                            if (!r) {
-                                                fail(r.error());
-                                                return;
-                                            }
-                                            if (m_context && m_context->dryRun()) {
-                                                next();
-                                                return;
-                                            }
-                                            m_drainVersion = drainVersion;
-                                            m_waitDeadline = QDateTime::currentMSecsSinceEpoch() + m_waitTimeout.count();
-                                            m_waitInFlight = false;
-                                            m_drainPoll.start();
-                                            pollDrain();
-                                        });
-                    }});
+        m_drainVersion = step.drainVersion;
+        m_waitDeadline = QDateTime::currentMSecsSinceEpoch() + m_waitTimeout.count();
+        m_waitInFlight = false;
+        m_drainPoll.start();
+        pollDrain();
+    });
 }
 
 void CanaryController::pollDrain()
@@ -315,7 +301,7 @@ void CanaryController::pollDrain()
                           if (clear) {
                               m_drainPoll.stop();
                               Q_EMIT progress(u"Endpoints drained; waiting %1 ms for proxies"_s.arg(m_drainMargin.count()),
-                                              m_stepIndex - 1, int(m_steps.size()));
+                                              m_stepIndex - 1, int(m_plan.steps.size()));
                               QTimer::singleShot(m_drainMargin, this, [this, generation] {
                                   if (generation == m_generation)
                                       next();
@@ -330,23 +316,20 @@ void CanaryController::pollDrain()
     });
 }
 
-void CanaryController::addRestoreSelector()
+void CanaryController::restoreSelectorStep()
 {
-    m_steps.append({u"Route the Service to both versions again"_s, [this] {
-                        const quint64 generation = m_generation;
-                        m_client->patch(u"service"_s, m_service, u"merge"_s,
-                                        R"({"spec":{"selector":{"version":null}}})",
-                                        [this, generation](const Result<QString> &r) {
-                                            if (generation != m_generation)
-                                                return;
-                                            if (!r) {
-                                                fail(r.error());
-                                                return;
-                                            }
-                                            m_selectorPatched = false;
-                                            next();
-                                        });
-                    }});
+    const quint64 generation = m_generation;
+    m_client->patch(u"service"_s, m_service, u"merge"_s, R"({"spec":{"selector":{"version":null}}})",
+                    [this, generation](const Result<QString> &r) {
+                        if (generation != m_generation)
+                            return;
+                        if (!r) {
+                            fail(r.error());
+                            return;
+                        }
+                        m_selectorPatched = false;
+                        next();
+                    });
 }
 
 void CanaryController::restoreSelector()
@@ -359,17 +342,8 @@ void CanaryController::restoreSelector()
                     [](const Result<QString> &) {});
 }
 
-void CanaryController::addSettle()
-{
-    m_steps.append({u"Wait until both versions have settled"_s, [this] { waitFor({}, 0, true); }});
-}
-
 void CanaryController::waitFor(const QString &deployment, int replicas, bool settle)
 {
-    if (m_context && m_context->dryRun()) {
-        next();
-        return;
-    }
     m_waitDeployment = deployment;
     m_waitReplicas = replicas;
     m_waitSettle = settle;
@@ -418,14 +392,14 @@ void CanaryController::next()
 {
     if (m_cancelled || !m_busy)
         return;
-    if (m_stepIndex >= m_steps.size()) {
+    if (m_stepIndex >= m_plan.steps.size()) {
         done();
         return;
     }
-    const auto &[label, step] = m_steps.at(m_stepIndex);
+    const CanaryStep step = m_plan.steps.at(m_stepIndex);
     ++m_stepIndex;
-    Q_EMIT progress(label, m_stepIndex - 1, int(m_steps.size()));
-    step();
+    Q_EMIT progress(step.label(m_service), m_stepIndex - 1, int(m_plan.steps.size()));
+    runStep(step);
 }
 
 void CanaryController::fail(const Error &error)
@@ -441,7 +415,7 @@ void CanaryController::fail(const Error &error)
 void CanaryController::done()
 {
     m_busy = false;
-    Q_EMIT progress(u"Done"_s, int(m_steps.size()), int(m_steps.size()));
+    Q_EMIT progress(u"Done"_s, int(m_plan.steps.size()), int(m_plan.steps.size()));
     const quint64 generation = ++m_generation;
     // A last read so the caller sees the final replicas.
     detect([this, generation](const Result<CanaryState> &r) {

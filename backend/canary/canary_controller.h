@@ -17,12 +17,13 @@ namespace bc {
 class KubeClient;
 class RunContext;
 
-// Moves traffic between v1 and v2 of a service without ever lowering capacity: whichever deployment grows
-// is scaled first and waited for until its new pods are ready, only then the other one shrinks. When the
-// service has an Istio VirtualService (the CRD exists and the object is there) the split is set by patching
-// its weights instead, exactly. Promote moves all capacity to v2, roll back to v1; both drain the old
-// version from the Service (selector narrowed by the version label) before deleting its pods. Every step is reported;
-// cancel() stops before the next step (a step already sent to kubectl completes on the server).
+// Applies a CanaryPlan (backend/canary/canary_planner.h) step by step, as planned: whichever deployment
+// grows is scaled first and waited for until its new pods are ready, only then the other one shrinks; with an
+// Istio VirtualService (the CRD exists and the object is there) the split is its weights, exactly. Promote and
+// roll back drain the old version from the Service (selector narrowed by the version label) before deleting
+// its pods. prepare() reads the deployments and the mesh and schedules a plan against them; apply() runs a
+// scheduled plan without planning again. Every step is reported; cancel() stops before the next step (a
+// step already sent to kubectl completes on the server).
 class CanaryController : public QObject
 {
     Q_OBJECT
@@ -50,6 +51,13 @@ public:
 
     // Reads the deployments (and the mesh); emits stateChanged or failed-less detectFailed.
     void refresh();
+    // Reads the deployments and the mesh, then schedules `intent` (CanaryPlanner::share/promote/rollback)
+    // against them; `done` gets the plan to show and apply (or why there is none). Changes nothing.
+    void prepare(const CanaryPlan &intent, std::function<void(const Result<CanaryPlan> &)> done);
+    // Runs the steps of a scheduled plan as they are.
+    void apply(const CanaryPlan &plan);
+    // prepare(), planned(), then apply(), as one operation (busy from the start, cancel() stops it).
+    void start(const CanaryPlan &intent);
     // wait: after the last step, also wait until both deployments have settled.
     void applyPercent(int percent, int budget, bool wait);
     void promote(bool wait);
@@ -58,7 +66,9 @@ public:
     bool isBusy() const { return m_busy; }
     Mode mode() const { return m_mode; }
     const CanaryState &state() const { return m_state; }
-    const ReplicaPlan &lastPlan() const { return m_plan; }
+    const CanaryPlan &lastPlan() const { return m_plan; }
+    // Its kubectl client, for the reads around a canary (the frontend's address for a verification).
+    KubeClient *client() const { return m_client; }
 
     static QByteArray weightPatch(const QString &service, int v1Weight, int v2Weight);
 
@@ -66,21 +76,19 @@ Q_SIGNALS:
     void stateChanged(const bc::CanaryState &state);
     void detectFailed(const bc::Error &error);
     void modeChanged(bc::CanaryController::Mode mode);
+    void planned(const bc::CanaryPlan &plan); // start(): the plan it is about to apply
     void progress(const QString &step, int done, int total);
     void finished(const bc::Status &status);
 
 private:
-    using Step = std::function<void()>;
-    enum class Operation { Apply, Promote, Rollback };
-
     void setMode(Mode mode);
-    void begin(Operation operation, int percent, int budget, bool wait);
-    void planSteps();
-    void addScale(const QString &deployment, int replicas, bool waitReady);
-    void addWeights(int v1, int v2);
-    void addSettle();
-    void addDrain(const QString &keepVersion, const QString &drainVersion);
-    void addRestoreSelector();
+    bool claim(); // false (and finished with an error) when a change is already running
+    void run(const CanaryPlan &plan);
+    void runStep(const CanaryStep &step);
+    void scale(const CanaryStep &step);
+    void setWeights(const CanaryStep &step);
+    void drain(const CanaryStep &step);
+    void restoreSelectorStep();
     void pollDrain();
     void restoreSelector();
     void next();
@@ -95,14 +103,9 @@ private:
     KubeClient *m_client = nullptr;
     CanaryState m_state;
     Mode m_mode = Mode::Unknown;
-    ReplicaPlan m_plan;
-    Operation m_operation = Operation::Apply;
-    int m_percent = 0;
-    int m_budget = 0;
-    bool m_wait = false;
+    CanaryPlan m_plan; // the one being (or last) applied
     bool m_busy = false;
     bool m_cancelled = false;
-    QList<std::pair<QString, Step>> m_steps;
     int m_stepIndex = 0;
     quint64 m_generation = 0; // callbacks of an older operation are ignored
     std::chrono::milliseconds m_waitTimeout{std::chrono::minutes(3)};

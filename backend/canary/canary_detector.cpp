@@ -68,4 +68,13 @@ Result<CanaryState> CanaryDetector::detect(const QList<Deployment> &deployments,
     return state;
 }
 
+CanaryState CanaryDetector::shipped(const QString &service)
+{
+    CanaryState state;
+    state.service = service;
+    state.v1 = CanaryVersion{service, 1, 1, 1, {}, u"v1"_s, true};
+    state.v2 = CanaryVersion{service + u"-v2"_s, 0, 0, 0, {}, u"v2"_s, true};
+    return state;
+}
+
 } // namespace bc

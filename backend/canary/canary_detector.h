@@ -44,6 +44,9 @@ public:
     static constexpr auto kDefaultService = "productcatalogservice";
     static Result<CanaryState> detect(const QList<Deployment> &deployments, const QString &service);
     static CanaryVersion versionOf(const Deployment &deployment);
+    // The two deployments as `deploy --with-canary` creates them: v1 with one pod, v2 with none, both
+    // labelled by version. What a plan is made against when nothing can be read (a dry run).
+    static CanaryState shipped(const QString &service);
 };
 
 } // namespace bc

@@ -46,14 +46,15 @@ public:
     void start();
     void cancel();
     QList<DeploymentProgress> progress() const;
+    // What its watches deliver (public so recorded `kubectl get -o json` items can be replayed).
+    void onDeploymentEvents(const QList<WatchEvent> &events);
+    void onPodEvents(const QList<WatchEvent> &events);
 
 Q_SIGNALS:
     void progressChanged(const QList<bc::DeploymentProgress> &progress);
     void finished(const bc::Status &status);
 
 private:
-    void onDeploymentEvents(const QList<WatchEvent> &events);
-    void onPodEvents(const QList<WatchEvent> &events);
     void evaluate();
     void finish(const Status &status);
     QString podProblem(const Pod &pod) const;

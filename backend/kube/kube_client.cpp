@@ -96,13 +96,13 @@ void KubeClient::run(const QStringList &arguments, std::chrono::milliseconds tim
 template <typename T>
 void KubeClient::runParsed(const QStringList &arguments, Result<T> (*parse)(const QByteArray &), Done<T> done)
 {
-    const bool dryRun = m_context && m_context->dryRun();
-    run(arguments, kGetTimeout, [this, parse, done, dryRun](const Result<QByteArray> &out) {
+    run(arguments, kGetTimeout, [this, parse, done](const Result<QByteArray> &out) {
         if (!out) {
             done(out.error());
             return;
         }
-        if (dryRun) {
+        // kubectl printed nothing (--ignore-not-found, or a dry run that ran nothing): nothing was read.
+        if (out.value().trimmed().isEmpty()) {
             done(T{});
             return;
         }
@@ -139,14 +139,6 @@ void KubeClient::listNodes(Done<QList<Node>> done)
     QStringList args = m_target.globalArguments();
     args << u"get"_s << u"nodes"_s << u"-o"_s << u"json"_s << u"--request-timeout=30s"_s;
     runParsed<QList<Node>>(args, parseNodeList, std::move(done));
-}
-
-void KubeClient::listEvents(const QString &fieldSelector, Done<QList<Event>> done)
-{
-    QStringList args = getArguments(u"events"_s);
-    if (!fieldSelector.isEmpty())
-        args << u"--field-selector"_s << fieldSelector;
-    runParsed<QList<Event>>(args, parseEventList, std::move(done));
 }
 
 void KubeClient::getService(const QString &name, Done<Service> done)

@@ -42,7 +42,6 @@ public:
     void listDeployments(const QString &selector, Done<QList<Deployment>> done);
     void listServices(const QString &selector, Done<QList<Service>> done);
     void listNodes(Done<QList<Node>> done);
-    void listEvents(const QString &fieldSelector, Done<QList<Event>> done);
     void getService(const QString &name, Done<Service> done);
     void getEndpoints(const QString &name, Done<Endpoints> done); // empty when there is none
     // The Istio VirtualService of that name: false when the CRD or the object is missing.

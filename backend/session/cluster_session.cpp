@@ -1,5 +1,8 @@
 #include "backend/session/cluster_session.h"
 
+#include "backend/canary/canary_controller.h"
+#include "backend/canary/split_verifier.h"
+
 using namespace Qt::StringLiterals;
 
 namespace bc {
@@ -52,5 +55,17 @@ void ClusterSession::disconnect()
         Q_EMIT disconnected();
     }
 }
+
+// --- Canary panel
+CanaryController *ClusterSession::createCanaryController(QObject *parent) const
+{
+    return new CanaryController(m_context, m_target, QString::fromLatin1(CanaryDetector::kDefaultService), parent);
+}
+
+SplitVerifier *ClusterSession::createSplitVerifier(QObject *parent) const
+{
+    return new SplitVerifier(parent);
+}
+// --- end Canary panel
 
 } // namespace bc

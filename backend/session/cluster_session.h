@@ -10,6 +10,9 @@
 
 namespace bc {
 
+class CanaryController;
+class SplitVerifier;
+
 // The cluster the window works with right now. The Cluster panel chooses it (local sandbox, a GKE
 // cluster after get-credentials, k3s, or any kubeconfig context); every other panel follows
 // targetChanged() and builds its KubeClient/KubeWatch objects for that target.
@@ -29,6 +32,11 @@ public:
     void useSandbox(const SandboxOptions &options = {});
     void useTarget(const KubeTarget &target, const QString &displayName);
     void disconnect(); // also stops a sandbox this session started
+
+    // --- Canary panel: its backend objects, for the current target (it follows targetChanged itself).
+    CanaryController *createCanaryController(QObject *parent) const;
+    SplitVerifier *createSplitVerifier(QObject *parent) const;
+    // --- end Canary panel
 
 Q_SIGNALS:
     void targetChanged(const bc::KubeTarget &target);

@@ -40,7 +40,7 @@ CanaryPanel::CanaryPanel(RunContext *context, ClusterSession *session, QWidget *
     : Panel(describe(), parent)
     , m_context(context)
     , m_session(session)
-    , m_verifier(new SplitVerifier(this))
+    , m_verifier(session->createSplitVerifier(this))
 {
     auto *content = new QWidget(this);
     auto *layout = new QVBoxLayout(content);
@@ -228,9 +228,12 @@ PanelInfo CanaryPanel::describe()
 void CanaryPanel::setTarget(const KubeTarget &target)
 {
     if (!m_controller) {
-        m_controller = new CanaryController(m_context, target, QString::fromLatin1(CanaryDetector::kDefaultService),
-                                            this);
+        m_controller = m_session->createCanaryController(this);
         connect(m_controller, &CanaryController::stateChanged, this, &CanaryPanel::showState);
+        connect(m_controller, &CanaryController::planned, this, [this](const CanaryPlan &plan) {
+            if (plan.operation == CanaryPlan::Operation::Share)
+                showPlan(plan);
+        });
         connect(m_controller, &CanaryController::detectFailed, this, [this](const Error &e) {
             m_v1->setText(e.message);
             m_v2->clear();
@@ -259,7 +262,6 @@ void CanaryPanel::setTarget(const KubeTarget &target)
     } else {
         m_controller->setTarget(target);
     }
-    m_target = target;
     m_frontendUrl.clear();
     m_controller->refresh();
     setBusy(false);
@@ -274,28 +276,47 @@ void CanaryPanel::showEvent(QShowEvent *event)
 
 void CanaryPanel::updatePlan()
 {
-    const int percent = m_percent->value();
-    if (m_controller && m_controller->mode() == CanaryController::Mode::Mesh) {
-        const auto w = CanaryPlanner::planWeights(percent);
-        m_plan->setText(tr("Weights v1 %1 / v2 %2: exactly %3% requested and achieved.")
-                            .arg(w.value().v1Weight)
-                            .arg(w.value().v2Weight)
-                            .arg(percent));
+    const auto intent = CanaryPlanner::share(m_percent->value(), m_budget->value());
+    if (!intent) {
+        m_plan->setText(intent.error().message);
         return;
     }
-    const auto plan = CanaryPlanner::planReplicas(percent, m_budget->value());
-    if (!plan) {
-        m_plan->setText(plan.error().message);
-        return;
+    // With both versions read, the steps too: the same plan Apply gets (scheduled again on the fresh read).
+    if (m_controller && m_controller->state().complete()) {
+        const auto plan = CanaryPlanner::schedule(intent.value(), m_controller->state(),
+                                                  m_controller->mode() == CanaryController::Mode::Mesh);
+        if (plan) {
+            showPlan(plan.value());
+            return;
+        }
     }
-    const ReplicaPlan &p = plan.value();
-    QString text = tr("Requested %1% → achieved %2% with v1 %3 and v2 %4 pods.")
-                       .arg(percent)
-                       .arg(p.achievedPercent(), 0, 'f', 1)
-                       .arg(p.v1)
-                       .arg(p.v2);
-    if (!p.exact())
-        text += u' ' + p.explanation();
+    CanaryPlan split = intent.value();
+    split.mesh = m_controller && m_controller->mode() == CanaryController::Mode::Mesh;
+    showPlan(split);
+}
+
+void CanaryPanel::showPlan(const CanaryPlan &plan)
+{
+    QString text;
+    if (plan.mesh) {
+        text = tr("Weights v1 %1 / v2 %2: exactly %3% requested and achieved.")
+                   .arg(plan.weights.v1Weight)
+                   .arg(plan.weights.v2Weight)
+                   .arg(plan.percent);
+    } else {
+        const ReplicaPlan &p = plan.replicas;
+        text = tr("Requested %1% → achieved %2% with v1 %3 and v2 %4 pods.")
+                   .arg(plan.percent)
+                   .arg(p.achievedPercent(), 0, 'f', 1)
+                   .arg(p.v1)
+                   .arg(p.v2);
+        if (!p.exact())
+            text += u' ' + p.explanation();
+    }
+    if (plan.scheduled)
+        text += u'\n'
+                + (plan.steps.isEmpty() ? tr("Nothing to change.")
+                                        : tr("Steps: %1.").arg(plan.stepLabels().join(u"; "_s)));
     m_plan->setText(text);
 }
 
@@ -305,6 +326,8 @@ void CanaryPanel::showState(const CanaryState &state)
     m_v2->setText(versionText(state.v2));
     if (state.complete() && m_mode->text().isEmpty())
         m_mode->setText(tr("replica counts"));
+    if (!m_controller->isBusy())
+        updatePlan(); // the steps follow the deployments as read
 }
 
 void CanaryPanel::showStats(const SplitStats &s)
@@ -350,8 +373,14 @@ void CanaryPanel::apply()
 {
     if (!m_controller)
         return;
+    const auto intent = CanaryPlanner::share(m_percent->value(), m_budget->value());
+    if (!intent) {
+        banner()->showError(intent.error());
+        return;
+    }
     setBusy(true);
-    m_controller->applyPercent(m_percent->value(), m_budget->value(), false);
+    m_controller->start(intent.value()); // planned() shows the plan it applies
+
 }
 
 void CanaryPanel::followLoadSession(LoadSession *session)
@@ -379,9 +408,7 @@ void CanaryPanel::verify()
         return;
     m_verify->setEnabled(false);
     // The address is read at each click: a LoadBalancer gets it a moment after the deploy.
-    auto *client = new KubeClient(m_context, m_target, this);
-    client->getService(u"frontend-external"_s, [this, client](const Result<Service> &service) {
-        client->deleteLater();
+    m_controller->client()->getService(u"frontend-external"_s, [this](const Result<Service> &service) {
         m_frontendUrl = service ? service.value().externalUrl() : QString();
         const auto url = service ? SplitVerifier::productUrl(m_frontendUrl) : Result<QUrl>(service.error());
         if (!url) {

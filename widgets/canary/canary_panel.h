@@ -21,6 +21,7 @@ class VersionStatsView;
 class ClusterSession;
 class RunContext;
 class SplitVerifier;
+struct CanaryPlan;
 struct CanaryState;
 struct SplitStats;
 
@@ -31,6 +32,7 @@ class CanaryPanel : public Panel
 {
     Q_OBJECT
 public:
+    // Its backend objects come from `session` (never null), which it follows to each new target.
     CanaryPanel(RunContext *context, ClusterSession *session, QWidget *parent = nullptr);
     ~CanaryPanel() override;
 
@@ -53,6 +55,7 @@ protected:
 private:
     void setTarget(const KubeTarget &target);
     void updatePlan();
+    void showPlan(const CanaryPlan &plan);
     void showState(const CanaryState &state);
     void showStats(const SplitStats &stats);
     void setBusy(bool busy);
@@ -65,7 +68,6 @@ private:
     CanaryController *m_controller = nullptr;
     SplitVerifier *m_verifier;
     QString m_frontendUrl;
-    KubeTarget m_target;
     bool m_confirm = true;
 
     QLabel *m_v1;
