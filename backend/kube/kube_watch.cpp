@@ -8,6 +8,7 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
+#include <utility>
 
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
@@ -85,6 +86,8 @@ KubeWatch::KubeWatch(RunContext *context, KubeTarget target, QString resource, Q
 {
     m_restart.setSingleShot(true);
     connect(&m_restart, &QTimer::timeout, this, &KubeWatch::launch);
+    m_deliver.setSingleShot(true);
+    connect(&m_deliver, &QTimer::timeout, this, &KubeWatch::flush);
 }
 
 KubeWatch::~KubeWatch()
@@ -131,6 +134,8 @@ void KubeWatch::stop()
         m_runner = nullptr;
     }
     m_pending.clear();
+    m_ready.clear();
+    m_deliver.stop();
 }
 
 void KubeWatch::launch()
@@ -139,6 +144,8 @@ void KubeWatch::launch()
         return;
     m_splitter.reset();
     m_pending.clear();
+    m_ready.clear();
+    m_deliver.stop();
     m_runner = new CommandRunner(m_context, this);
     Command command{u"kubectl"_s, arguments()};
     command.timeout = 0ms;
@@ -195,14 +202,44 @@ void KubeWatch::parseNext()
     }
     m_parsing = new QFutureWatcher<QList<WatchEvent>>(this);
     connect(m_parsing, &QFutureWatcher<QList<WatchEvent>>::finished, this, [this] {
-        const QList<WatchEvent> events = m_parsing->result();
+        QList<WatchEvent> events = m_parsing->result();
         m_parsing->deleteLater();
         m_parsing = nullptr;
-        if (m_wanted && !events.isEmpty())
-            Q_EMIT eventsReceived(events);
+        if (m_wanted)
+            deliver(std::move(events));
         parseNext();
     });
     m_parsing->setFuture(QtConcurrent::run(parseDocuments, std::move(batch)));
+}
+
+void KubeWatch::deliver(QList<WatchEvent> events)
+{
+    m_ready.append(std::move(events));
+    while (m_ready.size() >= kMaxBatch) {
+        QList<WatchEvent> full = m_ready.mid(0, kMaxBatch);
+        m_ready.remove(0, kMaxBatch);
+        emitBatch(std::move(full));
+    }
+    if (m_ready.isEmpty() || m_deliver.isActive())
+        return;
+    const qint64 since = m_sinceDelivery.isValid() ? m_sinceDelivery.elapsed() : kDeliveryIntervalMs;
+    if (since >= kDeliveryIntervalMs)
+        flush();
+    else
+        m_deliver.start(int(kDeliveryIntervalMs - since));
+}
+
+void KubeWatch::flush()
+{
+    m_deliver.stop();
+    if (!m_ready.isEmpty())
+        emitBatch(std::exchange(m_ready, {}));
+}
+
+void KubeWatch::emitBatch(QList<WatchEvent> events)
+{
+    m_sinceDelivery.start();
+    Q_EMIT eventsReceived(events);
 }
 
 } // namespace bc

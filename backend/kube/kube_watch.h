@@ -5,6 +5,7 @@
 #include "backend/kube/kube_target.h"
 #include "backend/process/run_context.h"
 
+#include <QElapsedTimer>
 #include <QFutureWatcher>
 #include <QJsonObject>
 #include <QList>
@@ -36,8 +37,10 @@ struct WatchEvent
 // the bytes (authentication stays kubectl's). `kubectl get -w -o json` decodes and prints every object
 // again, which at 30,000 pods took as long as `kubectl get pods -o json` (issue 18). Other resources fall
 // back to `kubectl get RESOURCE -w -o json --output-watch-events`, which has the same event format.
-// Documents are parsed on the thread pool in batches of at most kMaxBatch, in order, so a big initial
-// state reaches a model page by page and no single update blocks the GUI thread for long.
+// Documents are parsed on the thread pool, in order. Events reach eventsReceived() in batches of at most
+// kMaxBatch and at most one batch per kDeliveryIntervalMs unless a batch is full: a model's cost per
+// update grows with its size (sorted proxy, header), so 30,000 initial pods must arrive as a few full
+// pages, not as hundreds of small ones, and no single update may block the GUI thread for long.
 class KubeWatch : public QObject
 {
     Q_OBJECT
@@ -47,6 +50,7 @@ public:
     ~KubeWatch() override;
 
     static constexpr int kMaxBatch = 2000;
+    static constexpr int kDeliveryIntervalMs = 250;
 
     QStringList arguments() const;
     // The API path of RESOURCE's collection in NAMESPACE ("/api/v1/namespaces/NS/pods"), or empty for a
@@ -66,6 +70,9 @@ private:
     void launch();
     void onChunk(const QByteArray &bytes);
     void parseNext();
+    void deliver(QList<WatchEvent> events);
+    void flush();
+    void emitBatch(QList<WatchEvent> events);
 
     QPointer<RunContext> m_context;
     KubeTarget m_target;
@@ -75,6 +82,9 @@ private:
     JsonStreamSplitter m_splitter;
     std::deque<QList<QByteArray>> m_pending;
     QFutureWatcher<QList<WatchEvent>> *m_parsing = nullptr;
+    QList<WatchEvent> m_ready; // parsed, waiting for the next delivery
+    QTimer m_deliver;
+    QElapsedTimer m_sinceDelivery;
     QTimer m_restart;
     int m_failures = 0;
     bool m_wanted = false;
