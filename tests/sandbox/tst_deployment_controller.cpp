@@ -43,6 +43,20 @@ void setAvailable(ObjectStore &store, const std::string &rs, long long n)
     });
 }
 
+struct Fixture : ControllerFixture {
+    DeploymentController dc{state};
+    void pass() { dc.reconcile(now()); }
+    // Creates the Deployment, runs a pass and makes its first ReplicaSet report `available` pods.
+    std::string rollOut(const Json &deployment, long long available)
+    {
+        store.create(kDeployments, deployment);
+        pass();
+        const std::string rs = str(list(kReplicaSets)[0]["metadata"], "name");
+        setAvailable(store, rs, available);
+        return rs;
+    }
+};
+
 std::string revision(const Json &obj)
 {
     return str(obj["metadata"]["annotations"], "deployment.kubernetes.io/revision");
@@ -55,10 +69,9 @@ class TstDeploymentController : public QObject {
 private Q_SLOTS:
     void createsOneReplicaSetPerTemplate()
     {
-        ControllerFixture f;
-        DeploymentController dc(f.state);
+        Fixture f;
         const SnapshotPtr d = f.store.create(kDeployments, deployment("example/web:1", 3));
-        dc.reconcile(f.now());
+        f.pass();
 
         const auto rss = f.list(kReplicaSets);
         QCOMPARE(rss.size(), size_t(1));
@@ -82,22 +95,18 @@ private Q_SLOTS:
         QCOMPARE(str(st["conditions"][0], "status"), std::string("False"));
 
         // A second pass with nothing changed creates nothing.
-        dc.reconcile(f.now());
+        f.pass();
         QCOMPARE(f.list(kReplicaSets).size(), size_t(1));
         QCOMPARE(f.events("ScalingReplicaSet").size(), size_t(1));
     }
 
     void oldReplicaSetScalesDownOnceTheNewOneIsAvailable()
     {
-        ControllerFixture f;
-        DeploymentController dc(f.state);
-        f.store.create(kDeployments, deployment("example/web:1", 2));
-        dc.reconcile(f.now());
-        const std::string oldRs = str(f.list(kReplicaSets)[0]["metadata"], "name");
-        setAvailable(f.store, oldRs, 2);
+        Fixture f;
+        const std::string oldRs = f.rollOut(deployment("example/web:1", 2), 2);
 
         setImage(f.store, "example/web:2");
-        dc.reconcile(f.now());
+        f.pass();
         QCOMPARE(f.list(kReplicaSets).size(), size_t(2));
         std::string newRs;
         for (const auto &rs : f.list(kReplicaSets))
@@ -107,7 +116,7 @@ private Q_SLOTS:
         QCOMPARE(f.get(kReplicaSets, oldRs)["spec"]["replicas"].get<int>(), 2); // still serving
 
         setAvailable(f.store, newRs, 2);
-        dc.reconcile(f.now());
+        f.pass();
         QCOMPARE(f.get(kReplicaSets, oldRs)["spec"]["replicas"].get<int>(), 0);
         QCOMPARE(f.get(kReplicaSets, newRs)["spec"]["replicas"].get<int>(), 2);
         QCOMPARE(revision(f.get(kDeployments, "web")), std::string("2"));
@@ -115,26 +124,18 @@ private Q_SLOTS:
 
     void recreateScalesTheOldReplicaSetDownAtOnce()
     {
-        ControllerFixture f;
-        DeploymentController dc(f.state);
-        f.store.create(kDeployments, deployment("example/web:1", 2, "Recreate"));
-        dc.reconcile(f.now());
-        const std::string oldRs = str(f.list(kReplicaSets)[0]["metadata"], "name");
-        setAvailable(f.store, oldRs, 2);
+        Fixture f;
+        const std::string oldRs = f.rollOut(deployment("example/web:1", 2, "Recreate"), 2);
         setImage(f.store, "example/web:2");
-        dc.reconcile(f.now());
+        f.pass();
         QCOMPARE(f.get(kReplicaSets, oldRs)["spec"]["replicas"].get<int>(), 0);
     }
 
     void statusSumsTheReplicaSets()
     {
-        ControllerFixture f;
-        DeploymentController dc(f.state);
-        f.store.create(kDeployments, deployment("example/web:1", 3));
-        dc.reconcile(f.now());
-        const std::string rs = str(f.list(kReplicaSets)[0]["metadata"], "name");
-        setAvailable(f.store, rs, 3);
-        dc.reconcile(f.now());
+        Fixture f;
+        f.rollOut(deployment("example/web:1", 3), 3);
+        f.pass();
         const Json d = f.get(kDeployments, "web");
         const Json &st = d["status"];
         QCOMPARE(st["replicas"].get<int>(), 3);
@@ -148,15 +149,14 @@ private Q_SLOTS:
 
     void anOldTemplateBackIsTheNewestRevision()
     {
-        ControllerFixture f;
-        DeploymentController dc(f.state);
+        Fixture f;
         f.store.create(kDeployments, deployment("example/web:1", 1));
-        dc.reconcile(f.now());
+        f.pass();
         const std::string first = str(f.list(kReplicaSets)[0]["metadata"], "name");
         setImage(f.store, "example/web:2");
-        dc.reconcile(f.now());
+        f.pass();
         setImage(f.store, "example/web:1"); // rollout undo
-        dc.reconcile(f.now());
+        f.pass();
         QCOMPARE(f.list(kReplicaSets).size(), size_t(2));
         QCOMPARE(revision(f.get(kReplicaSets, first)), std::string("3"));
         QCOMPARE(revision(f.get(kDeployments, "web")), std::string("3"));
@@ -164,14 +164,13 @@ private Q_SLOTS:
 
     void aTerminatingDeploymentIsLeftAlone()
     {
-        ControllerFixture f;
-        DeploymentController dc(f.state);
+        Fixture f;
         f.store.create(kDeployments, deployment("example/web:1", 1));
         f.store.mutate(kDeployments, "default", "web", [](Json &o) {
             o["metadata"]["deletionTimestamp"] = "2026-01-01T00:00:00Z"; // what a delete with finalizers leaves
             return true;
         });
-        dc.reconcile(f.now());
+        f.pass();
         QVERIFY(f.list(kReplicaSets).empty());
     }
 };
