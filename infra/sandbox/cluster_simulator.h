@@ -1,56 +1,38 @@
 #pragma once
 
+#include "infra/sandbox/cluster_state.h"
+#include "infra/sandbox/deployment_controller.h"
+#include "infra/sandbox/endpoints_controller.h"
+#include "infra/sandbox/garbage_collector.h"
 #include "infra/sandbox/json.h"
+#include "infra/sandbox/pod_lifecycle.h"
 #include "infra/sandbox/reconcile_loop.h"
+#include "infra/sandbox/replicaset_controller.h"
+#include "infra/sandbox/resource_model.h"
 #include "infra/sandbox/resource_registry.h"
+#include "infra/sandbox/scheduler.h"
+#include "infra/sandbox/service_account_controller.h"
+#include "infra/sandbox/service_controller.h"
 #include "infra/sandbox/sim_clock.h"
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
-#include <deque>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
-#include <set>
 #include <string>
-#include <thread>
 #include <vector>
 
 namespace bc::sandbox {
 
 class JobController;
 class ObjectStore;
-class PodRuntime;
-struct Snapshot;
-
-struct SimulatorOptions {
-    int nodeCount = 3;
-    std::string machineType = "e2-standard-2";
-    double nodeCpu = 2.0;                         // cores of capacity per node
-    double nodeMemory = 8.0 * 1024 * 1024 * 1024; // bytes of capacity per node
-    int maxPodsPerNode = 110;
-    double podStartDelay = 2.0;     // simulated seconds from scheduling to Running/Ready
-    double loadBalancerDelay = 3.0; // simulated seconds a LoadBalancer stays <pending>
-    double timeScale = 1.0;         // real seconds per simulated second (0.1 = ten times faster)
-    std::size_t maxEvents = 2000;   // oldest Event objects are dropped beyond this
-    int tickMilliseconds = 100;
-    std::shared_ptr<const SimClock> clock; // null: real time (steadyClock())
-};
-
-// Usage of one pod as the metrics API reports it.
-struct PodUsage {
-    double cpuCores = 0;       // current, capped at the limit
-    double memoryBytes = 0;    // working set
-    double throttledSeconds = 0; // CPU work that had to wait because of the limit (cumulative)
-    int restarts = 0;
-};
 
 // The "cluster": controllers (deployment -> replicaset -> pods, garbage collection, endpoints,
 // load balancers), a scheduler on node capacity, a kubelet (pod phases, logs, graceful termination)
 // and the resource simulation behind metrics.k8s.io. It works on the ObjectStore like real
-// controllers work on the API server. Thread safe.
+// controllers work on the API server. Each controller is its own class (one file each, behind
+// controller.h); this class owns and wires them, runs them in one pass on the shared ReconcileLoop
+// and keeps the API the rest of the sandbox uses. Thread safe.
 class ClusterSimulator {
 public:
     ClusterSimulator(ObjectStore &store, ResourceRegistry &registry, SimulatorOptions options);
@@ -61,7 +43,7 @@ public:
     void start(); // background reconcile loop
     void stop();
     void reconcile(); // one pass of every controller
-    const SimulatorOptions &options() const { return m_options; }
+    const SimulatorOptions &options() const { return m_state.options(); }
 
     // Bootstraps namespaces, nodes and the kubernetes service (no-op for what exists).
     void bootstrap();
@@ -100,69 +82,24 @@ public:
     void waitLog(std::chrono::milliseconds timeout) const;
 
 private:
-    struct Container {
-        std::deque<std::string> lines;
-        std::size_t dropped = 0;
-    };
-    struct PodSim {
-        std::string ns, name, node;
-        std::chrono::steady_clock::time_point scheduledAt{};
-        std::chrono::steady_clock::time_point deleteAt{};
-        bool running = false;
-        bool terminating = false;
-        bool failedSchedulingReported = false;
-        double cpuBaseline = 0.002, cpuLimit = 0, cpuUsage = 0, pendingWork = 0, throttled = 0;
-        double memBaseline = 16 * 1048576.0, memExtra = 0, memLimit = 0;
-        double memHeld = 0; // by calls whose work is still pending
-        double workingSet() const { return memBaseline + memExtra + memHeld; }
-        double requestsServed = 0;
-        int restarts = 0;
-        bool oomPending = false;
-        std::map<std::string, Container> logs;
-        std::chrono::steady_clock::time_point lastLog{};
-        std::shared_ptr<PodRuntime> runtime; // containers that fail to pull, exit or fail probes
-        std::map<std::string, std::string> eventSeries; // type + reason + message -> Event counting repeats
-    };
-
-    void reconcileControllers();
-    std::chrono::steady_clock::duration realDuration(double simSeconds) const;
-    void reconcileDeployments(const std::vector<Json> &deployments, std::vector<Json> &replicasets);
-    using Pods = std::vector<std::shared_ptr<const Snapshot>>; // shared, never copied per pass
-    void reconcileReplicaSets(const std::vector<Json> &replicasets, const Pods &pods);
-    void schedule(Pods &pods, const std::vector<Json> &nodes);
-    void runKubelet(const Pods &pods);
-    void runPodRuntime(PodSim &sim); // container_runtime.cpp's model: status and events
-    void reconcileServices(const std::vector<Json> &services, const Pods &pods);
-    void collectGarbage();
-    void updateMetrics(double dtSeconds);
-    void log(PodSim &sim, const std::string &container, const std::string &line);
-    PodSim *simFor(const std::string &ns, const std::string &pod);
-    const PodSim *simFor(const std::string &ns, const std::string &pod) const;
-    std::string allocatePodIp();
-    Json containerStatuses(const Json &pod, const PodSim &sim, bool running) const;
-    void createPodFor(const Json &rs);
+    class JobPass;
 
     ObjectStore &m_store;
     ResourceRegistry &m_registry;
+    ClusterState m_state; // its mutex guards what follows; controllers run under it
+    PodLifecycle m_kubelet;
+    GarbageCollector m_garbage;
+    DeploymentController m_deployments;
+    ReplicaSetController m_replicaSets;
     std::unique_ptr<JobController> m_jobs;
-    SimulatorOptions m_options;
-    std::shared_ptr<const SimClock> m_clock;
-
-    mutable std::recursive_mutex m_mutex; // controllers call the public helpers while holding it
-    mutable std::condition_variable_any m_logChanged;
-    std::map<std::string, PodSim> m_pods; // by uid
-    std::map<std::pair<std::string, std::string>, std::string> m_podUid; // (ns,name) -> uid
-    std::map<std::string, std::chrono::steady_clock::time_point> m_lbSeen; // service uid
-    std::map<std::string, std::string> m_lbOverride; // ns/name -> ip
-    std::set<std::pair<std::string, std::string>> m_managedEndpoints;
-    std::deque<std::pair<std::string, std::string>> m_events;
-    std::uint32_t m_nextPodIp = 0;
-    std::uint32_t m_nextClusterIp = 10;
-    std::uint32_t m_nextLbIp = 2;
-    std::uint32_t m_nextNodePort = 30000;
-    std::chrono::steady_clock::time_point m_lastMetrics;
-    std::uint64_t m_lastPassRv = 0; // store resourceVersion the last full pass started from
-    bool m_lbPending = false;
+    std::unique_ptr<Controller> m_jobPass;
+    Scheduler m_scheduler;
+    ServiceController m_services;
+    EndpointsController m_endpoints;
+    ServiceAccountController m_serviceAccounts;
+    ResourceModel m_resources;
+    std::vector<Controller *> m_controllers; // in pass order
+    std::uint64_t m_lastPassRv = 0;          // store resourceVersion the last full pass started from
 
     ReconcileLoop m_loop; // last: stopped before the members its passes use go
 };

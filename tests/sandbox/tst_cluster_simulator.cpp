@@ -1,11 +1,16 @@
 // The simulator through its C++ API (what a storefront simulation uses): controllers, scheduling
-// on node capacity, endpoints across deployments, CPU throttling and OOM kills.
+// on node capacity, endpoints across deployments, CPU throttling and OOM kills. Time passes on a
+// ManualClock the test advances, never by sleeping.
 #include "infra/sandbox/api_error.h"
 #include "infra/sandbox/cluster_simulator.h"
 #include "infra/sandbox/object_store.h"
 #include "infra/sandbox/resource_registry.h"
+#include "infra/sandbox/sim_clock.h"
 
 #include <QTest>
+
+#include <chrono>
+#include <memory>
 
 using namespace bc::sandbox;
 
@@ -32,17 +37,20 @@ Json deployment(const std::string &name, const std::string &app, int replicas, c
     }
 
     struct Cluster {
+        std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>();
         ObjectStore store;
         ResourceRegistry registry;
         ClusterSimulator sim;
-        Cluster() : sim(store, registry, options()) { sim.bootstrap(); }
-        static SimulatorOptions options()
+        Cluster() : sim(store, registry, options(clock)) { sim.bootstrap(); }
+        static SimulatorOptions options(std::shared_ptr<const SimClock> clock)
         {
             SimulatorOptions o;
             o.timeScale = 0; // everything happens on the next pass
             o.loadBalancerDelay = 0;
+            o.clock = std::move(clock);
             return o;
         }
+        void wait(int milliseconds) { clock->advance(std::chrono::milliseconds(milliseconds)); }
         void add(const char *key, const ResourceType &type, Json obj)
         {
             sim.admit(type, obj);
@@ -140,7 +148,7 @@ private Q_SLOTS:
         // Ask for two full cores of work per interval; the limit is 0.2 cores.
         for (int i = 0; i < 40; ++i) {
             QVERIFY(c.sim.addCpuWork("default", pod, 0.2));
-            QTest::qWait(50);
+            c.wait(50);
             c.sim.reconcile();
         }
         const auto usage = c.sim.usage("default", pod);
@@ -159,7 +167,7 @@ private Q_SLOTS:
         c.settle();
         const std::string pod = str(c.pods("leaky")[0]["metadata"], "name");
         QVERIFY(c.sim.setMemory("default", pod, 200.0 * 1048576));
-        QTest::qWait(60);
+        c.wait(60);
         c.settle(3);
         const Json p = c.store.get("pods", "default", pod)->obj;
         QCOMPARE(p["status"]["containerStatuses"][0]["restartCount"].get<int>(), 1);
@@ -180,10 +188,10 @@ private Q_SLOTS:
         // Below the CPU limit the work is served within a tick: the memory it held is released.
         for (int i = 0; i < 10; ++i) {
             QVERIFY(c.sim.addCpuWork("default", pod, 0.001, 4 * kMiB));
-            QTest::qWait(20);
+            c.wait(20);
             c.sim.reconcile();
         }
-        QTest::qWait(50);
+        c.wait(50);
         c.sim.reconcile();
         QCOMPARE(c.sim.usage("default", pod)->memoryBytes, idle);
         QCOMPARE(c.sim.usage("default", pod)->restarts, 0);
@@ -193,7 +201,7 @@ private Q_SLOTS:
         for (int i = 0; i < 40 && c.sim.usage("default", pod)->restarts == 0; ++i) {
             for (int call = 0; call < 10; ++call)
                 QVERIFY(c.sim.addCpuWork("default", pod, 0.005, 4 * kMiB));
-            QTest::qWait(20);
+            c.wait(20);
             c.sim.reconcile();
         }
         c.settle(3);
