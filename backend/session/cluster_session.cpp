@@ -5,7 +5,7 @@ using namespace Qt::StringLiterals;
 namespace bc {
 
 ClusterSession::ClusterSession(RunContext *context, QObject *parent)
-    : QObject(parent), m_context(context), m_sandbox(new SandboxController(context, this))
+    : QObject(parent), m_context(context), m_factory(context), m_sandbox(new SandboxController(context, this))
 {
     connect(m_sandbox, &SandboxController::ready, this, [this](const KubeTarget &target) {
         Q_EMIT connectingChanged(false);
