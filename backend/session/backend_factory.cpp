@@ -7,6 +7,7 @@
 #include "backend/deploy/failure_reasons.h"
 #include "backend/deploy/storefront_address.h"
 #include "backend/deploy/workloads_model.h"
+#include "backend/journey/journey_model.h"
 #include "backend/kube/kube_client.h"
 #include "backend/kube/kube_watch.h"
 #include "backend/load/endpoint_stats_model.h"
@@ -23,6 +24,7 @@
 #include "backend/orders/password_vault.h"
 #include "backend/orders/port_forward.h"
 #include "backend/process/run_context.h"
+#include "backend/session/cluster_session.h"
 #include "backend/timeline/pod_series_recorder.h"
 
 namespace bc {
@@ -79,6 +81,16 @@ CnpgController *BackendFactory::createCnpgController(const KubeTarget &target, Q
 PortForward *BackendFactory::createPortForward(const KubeTarget &target, QObject *parent) const
 {
     return new PortForward(m_context, target, parent);
+}
+
+ClusterSession *BackendFactory::createClusterSession(QObject *parent) const
+{
+    return new ClusterSession(m_context, parent);
+}
+
+JourneyModel *BackendFactory::createJourneyModel(ClusterSession *session, QObject *parent) const
+{
+    return new JourneyModel(m_context, session, parent);
 }
 
 LoadSession *BackendFactory::createLoadSession(QObject *parent) const

@@ -12,10 +12,12 @@ class QObject;
 namespace bc {
 
 class ClusterService;
+class ClusterSession;
 class CnpgController;
 class DeployJob;
 class EndpointStatsModel;
 class FailureReasons;
+class JourneyModel;
 class KubeClient;
 class KubeWatch;
 class LoadSession;
@@ -59,6 +61,10 @@ public:
     MetricsPoller *createMetricsPoller(const KubeTarget &target, QObject *parent) const;
     CnpgController *createCnpgController(const KubeTarget &target, QObject *parent) const;
     PortForward *createPortForward(const KubeTarget &target, QObject *parent) const;
+
+    // The window's session when the app hands it none (tests), and the lab's five steps it follows.
+    ClusterSession *createClusterSession(QObject *parent) const;
+    JourneyModel *createJourneyModel(ClusterSession *session, QObject *parent) const;
 
     // Locust on this machine (a master and its workers).
     LoadSession *createLoadSession(QObject *parent) const;
