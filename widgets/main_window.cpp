@@ -42,7 +42,7 @@ MainWindow::MainWindow(RunContext *context, AppSettings *settings, ClusterSessio
     : QMainWindow(parent)
     , m_context(context)
     , m_settings(settings)
-    , m_session(session ? session : new ClusterSession(context, this))
+    , m_session(session ? session : BackendFactory(context).createClusterSession(this))
     , m_sideBar(new QListWidget)
     , m_stack(new QStackedWidget)
     , m_console(new ConsoleDock(context ? context->log() : nullptr, this))
@@ -52,7 +52,7 @@ MainWindow::MainWindow(RunContext *context, AppSettings *settings, ClusterSessio
     setWindowTitle(QGuiApplication::applicationDisplayName());
     createPanels();
 
-    m_journey = new JourneyModel(context, m_session, this);
+    m_journey = BackendFactory(context).createJourneyModel(m_session, this);
     m_journeyStrip = new JourneyStrip(m_journey, this);
     wireJourney(this, m_journey, m_journeyStrip);
 

@@ -95,4 +95,19 @@ Status GkeClusterService::begin(const GkeSettings &settings, int operation)
     return ok();
 }
 
+Status GkeClusterService::run(Operation operation, const ClusterProfile &profile)
+{
+    switch (operation) {
+    case Operation::Create: return create(profile.gke);
+    case Operation::Credentials: return fetchCredentials(profile.gke);
+    case Operation::Remove: return remove(profile.gke);
+    }
+    return Error {Error::Kind::Invalid, u"Unknown GKE operation."_s};
+}
+
+KubeTarget GkeClusterService::readyTarget(const ClusterProfile &profile) const
+{
+    return KubeTarget {profile.kubeconfig, GkeCommandBuilder(profile.gke).contextName()};
+}
+
 } // namespace bc

@@ -22,6 +22,9 @@ public:
     Status fetchCredentials(const GkeSettings &settings); // get-credentials
     Status remove(const GkeSettings &settings); // clusters delete --quiet
 
+    Status run(Operation operation, const ClusterProfile &profile) override;
+    KubeTarget readyTarget(const ClusterProfile &profile) const override; // the gke_... context
+
 private:
     Status begin(const GkeSettings &settings, int operation);
 

@@ -172,4 +172,19 @@ Status K3sClusterService::destroy(const K3sSettings &settings, const K3sPaths &p
     return ok();
 }
 
+Status K3sClusterService::run(Operation operation, const ClusterProfile &profile)
+{
+    switch (operation) {
+    case Operation::Create: return create(profile.k3s, defaultPaths(profile.name));
+    case Operation::Remove: return destroy(profile.k3s, defaultPaths(profile.name));
+    case Operation::Credentials: break;
+    }
+    return Error {Error::Kind::Invalid, u"A k3s cluster has no separate credentials step: creating it fetches the kubeconfig."_s};
+}
+
+KubeTarget K3sClusterService::readyTarget(const ClusterProfile &profile) const
+{
+    return KubeTarget {defaultPaths(profile.name).kubeconfig(), {}};
+}
+
 } // namespace bc

@@ -28,6 +28,10 @@ public:
     Status create(const K3sSettings &settings, const K3sPaths &paths);
     Status destroy(const K3sSettings &settings, const K3sPaths &paths);
 
+    // With defaultPaths(profile.name); Credentials is Invalid (create fetches the kubeconfig).
+    Status run(Operation operation, const ClusterProfile &profile) override;
+    KubeTarget readyTarget(const ClusterProfile &profile) const override; // the fetched kubeconfig
+
 private:
     Status check(const K3sSettings &settings, const K3sPaths &paths) const;
     Status prepareWorkDir(const K3sPaths &paths) const;

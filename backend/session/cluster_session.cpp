@@ -1,14 +1,11 @@
 #include "backend/session/cluster_session.h"
 
-#include "backend/canary/canary_controller.h"
-#include "backend/canary/split_verifier.h"
-
 using namespace Qt::StringLiterals;
 
 namespace bc {
 
 ClusterSession::ClusterSession(RunContext *context, QObject *parent)
-    : QObject(parent), m_context(context), m_sandbox(new SandboxController(context, this))
+    : QObject(parent), m_context(context), m_factory(context), m_sandbox(new SandboxController(context, this))
 {
     connect(m_sandbox, &SandboxController::ready, this, [this](const KubeTarget &target) {
         Q_EMIT connectingChanged(false);
@@ -59,12 +56,12 @@ void ClusterSession::disconnect()
 // --- Canary panel
 CanaryController *ClusterSession::createCanaryController(QObject *parent) const
 {
-    return new CanaryController(m_context, m_target, QString::fromLatin1(CanaryDetector::kDefaultService), parent);
+    return m_factory.createCanaryController(m_target, parent);
 }
 
 SplitVerifier *ClusterSession::createSplitVerifier(QObject *parent) const
 {
-    return new SplitVerifier(parent);
+    return BackendFactory::createSplitVerifier(parent);
 }
 // --- end Canary panel
 

@@ -8,6 +8,7 @@
 #include "widgets/cluster/cluster_panel.h"
 
 #include <QComboBox>
+#include <QDir>
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
@@ -26,6 +27,18 @@ class TstClusterPanel : public QObject
 {
     Q_OBJECT
 private:
+    // With BC_SCREENSHOT_DIR set, keeps a picture of the panel as it looks now.
+    static void shot(QWidget &panel, const QString &name)
+    {
+        const QString dir = qEnvironmentVariable("BC_SCREENSHOT_DIR");
+        if (dir.isEmpty())
+            return;
+        panel.resize(900, 720);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        QVERIFY(panel.grab().save(QDir(dir).filePath(name)));
+    }
+
     template <typename W>
     static W *child(QWidget *panel, const QString &name)
     {
@@ -103,6 +116,7 @@ private Q_SLOTS:
         child<QSpinBox>(&panel, u"gke/node_count"_s)->setValue(0);
         QVERIFY(!panel.createCluster());
         QVERIFY(panel.fieldError(u"node_count"_s).contains(u"node count"_s));
+        shot(panel, u"cluster-gke-invalid.png"_s);
 
         panel.setEnvironment(ClusterPanel::Environment::K3s);
         child<QLineEdit>(&panel, u"k3s/name"_s)->setText(u"edge"_s);
@@ -114,6 +128,7 @@ private Q_SLOTS:
         QVERIFY2(panel.fieldError(u"ssh_public_key"_s).contains(u"missing.pub"_s),
             qPrintable(panel.fieldError(u"ssh_public_key"_s)));
         QVERIFY(panel.fieldError(u"node_count"_s).isEmpty()); // the GKE page's message is not shown here
+        shot(panel, u"cluster-k3s-invalid.png"_s);
         QCOMPARE(started.size(), 0);
     }
 

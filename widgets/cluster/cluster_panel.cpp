@@ -1,28 +1,18 @@
 #include "widgets/cluster/cluster_panel.h"
 
-#include "backend/cluster/gke_cluster_service.h"
-#include "backend/cluster/gke_command_builder.h"
-#include "backend/cluster/k3s_cluster_service.h"
 #include "backend/cluster/kube_contexts.h"
 #include "backend/cluster/profile_list_model.h"
 #include "backend/session/cluster_session.h"
+#include "widgets/cluster/cluster_form_pages.h"
 #include "widgets/common/inline_banner.h"
 #include "widgets/common/job_progress.h"
 
-#include <QCheckBox>
 #include <QComboBox>
-#include <QDir>
-#include <QFileDialog>
 #include <QFormLayout>
-#include <QGroupBox>
-#include <QHBoxLayout>
 #include <QLabel>
-#include <QLineEdit>
 #include <QListWidget>
-#include <QMessageBox>
 #include <QPushButton>
 #include <QScrollArea>
-#include <QSpinBox>
 #include <QStackedWidget>
 #include <QVBoxLayout>
 
@@ -37,34 +27,17 @@ QString pagePrefix(ClusterPanel::Environment environment)
     return environment == ClusterPanel::Environment::K3s ? u"k3s/"_s : u"gke/"_s;
 }
 
-QWidget *buttonRow(const QList<QWidget *> &widgets)
-{
-    auto *row = new QWidget;
-    auto *layout = new QHBoxLayout(row);
-    layout->setContentsMargins(0, 0, 0, 0);
-    for (QWidget *w : widgets)
-        layout->addWidget(w);
-    layout->addStretch(1);
-    return row;
-}
-
 } // namespace
 
 ClusterPanel::ClusterPanel(ClusterSession *session, QWidget *parent, ProfileStore store)
     : Panel(describe(), parent)
     , m_session(session)
-    , m_profiles(new ProfileListModel(std::move(store), this))
+    , m_profiles(BackendFactory::createProfileListModel(std::move(store), this))
 {
-    m_confirm = [this](const QString &title, const QString &text, const QString &action) {
-        QMessageBox box(QMessageBox::Warning, title, text, QMessageBox::Cancel, this);
-        QPushButton *yes = box.addButton(action, QMessageBox::DestructiveRole);
-        box.setDefaultButton(QMessageBox::Cancel);
-        box.exec();
-        return box.clickedButton() == yes;
-    };
+    m_confirm = confirmDestructiveHook(this);
     if (m_session) {
-        m_gke = new GkeClusterService(m_session->context(), this);
-        m_k3s = new K3sClusterService(m_session->context(), this);
+        m_gke = m_session->createClusterService(ClusterKind::Gke, this);
+        m_k3s = m_session->createClusterService(ClusterKind::K3s, this);
     }
     buildUi();
     if (const Status loaded = m_profiles->reload(); !loaded)
@@ -72,7 +45,7 @@ ClusterPanel::ClusterPanel(ClusterSession *session, QWidget *parent, ProfileStor
     reloadProfiles();
     refreshContexts();
 
-    for (ClusterService *service : {static_cast<ClusterService *>(m_gke), static_cast<ClusterService *>(m_k3s)}) {
+    for (ClusterService *service : {m_gke, m_k3s}) {
         if (!service)
             continue;
         connect(service, &ClusterService::stepStarted, this,
@@ -182,8 +155,16 @@ void ClusterPanel::buildUi()
 
     m_pages = new QStackedWidget;
     m_pages->addWidget(buildSandboxPage());
-    m_pages->addWidget(buildGkePage());
-    m_pages->addWidget(buildK3sPage());
+    m_gkePage = new GkeFormPage(&m_fields);
+    m_k3sPage = new K3sFormPage(&m_fields);
+    m_pages->addWidget(m_gkePage);
+    m_pages->addWidget(m_k3sPage);
+    m_runButtons << m_gkePage->runButtons() << m_k3sPage->runButtons();
+    connect(m_gkePage, &GkeFormPage::createClicked, this, &ClusterPanel::createCluster);
+    connect(m_gkePage, &GkeFormPage::credentialsClicked, this, &ClusterPanel::fetchCredentials);
+    connect(m_gkePage, &GkeFormPage::deleteClicked, this, &ClusterPanel::deleteCluster);
+    connect(m_k3sPage, &K3sFormPage::createClicked, this, &ClusterPanel::createCluster);
+    connect(m_k3sPage, &K3sFormPage::deleteClicked, this, &ClusterPanel::deleteCluster);
     m_pages->addWidget(buildContextPage());
     auto *scroll = new QScrollArea;
     scroll->setWidgetResizable(true);
@@ -225,39 +206,6 @@ void ClusterPanel::buildUi()
     });
 }
 
-QLineEdit *ClusterPanel::addLine(QFormLayout *form, const QString &label, const QString &field, const QString &placeholder)
-{
-    auto *edit = new QLineEdit;
-    edit->setPlaceholderText(placeholder);
-    addRow(form, label, edit, {field});
-    return edit;
-}
-
-void ClusterPanel::addRow(QFormLayout *form, const QString &label, QWidget *input, const QStringList &fields)
-{
-    auto *cell = new QWidget;
-    auto *layout = new QVBoxLayout(cell);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->setSpacing(2);
-    layout->addWidget(input);
-    auto *error = new QLabel;
-    error->setWordWrap(true);
-    QPalette pal = error->palette();
-    pal.setColor(QPalette::WindowText, QColor(0xc6, 0x28, 0x28));
-    error->setPalette(pal);
-    error->setVisible(false);
-    layout->addWidget(error);
-    form->addRow(label, cell);
-    const QString prefix = form->objectName();
-    for (const QString &field : fields) {
-        m_errors.insert(prefix + field, error);
-        m_inputs.insert(prefix + field, input);
-    }
-    input->setObjectName(prefix + fields.first()); // "gke/project": tests and accessibility find it
-    error->setObjectName(prefix + fields.first() + u"/error"_s);
-    input->setAccessibleName(QString(label).remove(u'&').remove(u':'));
-}
-
 QWidget *ClusterPanel::buildSandboxPage()
 {
     auto *page = new QWidget;
@@ -278,119 +226,6 @@ QWidget *ClusterPanel::buildSandboxPage()
     layout->addStretch(1);
     connect(m_sandboxStart, &QPushButton::clicked, this, &ClusterPanel::startSandbox);
     connect(m_sandboxStop, &QPushButton::clicked, this, &ClusterPanel::stopSandbox);
-    return page;
-}
-
-QWidget *ClusterPanel::buildGkePage()
-{
-    auto *page = new QWidget;
-    auto *layout = new QVBoxLayout(page);
-    auto *form = new QFormLayout;
-    form->setObjectName(u"gke/"_s);
-    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
-    m_gkeName = addLine(form, u"Profile name:"_s, u"name"_s, u"my-gke"_s);
-    m_gkeProject = addLine(form, u"Project ID:"_s, u"project"_s, u"my-project-123"_s);
-    auto *location = new QWidget;
-    auto *locationLayout = new QHBoxLayout(location);
-    locationLayout->setContentsMargins(0, 0, 0, 0);
-    m_gkeLocationKind = new QComboBox;
-    m_gkeLocationKind->setObjectName(u"gke/location_kind"_s);
-    m_gkeLocationKind->addItems({u"Zone"_s, u"Region"_s});
-    m_gkeLocation = new QLineEdit;
-    m_gkeLocation->setPlaceholderText(u"us-central1-b"_s);
-    locationLayout->addWidget(m_gkeLocationKind);
-    locationLayout->addWidget(m_gkeLocation, 1);
-    addRow(form, u"Zone or region:"_s, location, {u"zone"_s, u"region"_s});
-    m_gkeLocation->setObjectName(u"gke/location"_s);
-    m_gkeCluster = addLine(form, u"Cluster name:"_s, u"cluster_name"_s, u"online-boutique"_s);
-    m_gkeMachine = addLine(form, u"Machine type:"_s, u"machine_type"_s);
-    m_gkeNodes = new QSpinBox;
-    m_gkeNodes->setRange(0, 1000);
-    addRow(form, u"Node count:"_s, m_gkeNodes, {u"node_count"_s});
-    m_gkeVersion = addLine(form, u"Cluster version:"_s, u"cluster_version"_s, u"GKE default"_s);
-    m_gkeNetworkPolicy = new QCheckBox(u"Enable network policy (needed by the canary's balancing)"_s);
-    m_gkeNetworkPolicy->setObjectName(u"gke/network_policy"_s);
-    form->addRow(QString(), m_gkeNetworkPolicy);
-    layout->addLayout(form);
-
-    auto *create = new QPushButton(u"Create cluster"_s);
-    create->setObjectName(u"gkeCreate"_s);
-    auto *credentials = new QPushButton(u"Get credentials"_s);
-    credentials->setObjectName(u"gkeCredentials"_s);
-    auto *remove = new QPushButton(u"Delete cluster\u2026"_s);
-    remove->setObjectName(u"gkeDelete"_s);
-    layout->addWidget(buttonRow({create, credentials, remove}));
-    layout->addStretch(1);
-    m_runButtons << create << credentials << remove;
-    connect(create, &QPushButton::clicked, this, &ClusterPanel::createCluster);
-    connect(credentials, &QPushButton::clicked, this, &ClusterPanel::fetchCredentials);
-    connect(remove, &QPushButton::clicked, this, &ClusterPanel::deleteCluster);
-
-    const GkeSettings defaults;
-    m_gkeMachine->setText(defaults.machineType);
-    m_gkeNodes->setValue(defaults.nodeCount);
-    m_gkeNetworkPolicy->setChecked(defaults.networkPolicy);
-    return page;
-}
-
-QWidget *ClusterPanel::buildK3sPage()
-{
-    auto *page = new QWidget;
-    auto *layout = new QVBoxLayout(page);
-    auto *form = new QFormLayout;
-    form->setObjectName(u"k3s/"_s);
-    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
-    m_k3sName = addLine(form, u"Profile name:"_s, u"name"_s, u"my-k3s"_s);
-    m_k3sProject = addLine(form, u"Project ID:"_s, u"project"_s, u"my-project-123"_s);
-    m_k3sRegion = addLine(form, u"Region:"_s, u"region"_s, u"europe-west6"_s);
-    m_k3sZone = addLine(form, u"Zone:"_s, u"zone"_s, u"europe-west6-a"_s);
-    m_k3sCluster = addLine(form, u"Name prefix:"_s, u"cluster_name"_s);
-    m_k3sMasters = new QSpinBox;
-    m_k3sMasters->setRange(0, 99);
-    addRow(form, u"Masters:"_s, m_k3sMasters, {u"masters"_s});
-    m_k3sWorkers = new QSpinBox;
-    m_k3sWorkers->setRange(0, 999);
-    addRow(form, u"Workers:"_s, m_k3sWorkers, {u"workers"_s});
-    m_k3sMachine = addLine(form, u"Machine type:"_s, u"machine_type"_s);
-    m_k3sUser = addLine(form, u"SSH user:"_s, u"ssh_user"_s);
-    auto *key = new QWidget;
-    auto *keyLayout = new QHBoxLayout(key);
-    keyLayout->setContentsMargins(0, 0, 0, 0);
-    m_k3sKey = new QLineEdit;
-    m_k3sKey->setPlaceholderText(u"~/.ssh/id_ed25519.pub"_s);
-    auto *browse = new QPushButton(u"Browse\u2026"_s);
-    keyLayout->addWidget(m_k3sKey, 1);
-    keyLayout->addWidget(browse);
-    addRow(form, u"SSH public key:"_s, key, {u"ssh_public_key"_s});
-    m_k3sKey->setObjectName(u"k3s/ssh_public_key_path"_s);
-    m_k3sSpot = new QCheckBox(u"Spot VMs (cheaper, may be preempted)"_s);
-    m_k3sSpot->setObjectName(u"k3s/spot"_s);
-    form->addRow(QString(), m_k3sSpot);
-    layout->addLayout(form);
-
-    auto *create = new QPushButton(u"Create cluster"_s);
-    create->setObjectName(u"k3sCreate"_s);
-    auto *destroy = new QPushButton(u"Destroy cluster\u2026"_s);
-    destroy->setObjectName(u"k3sDestroy"_s);
-    layout->addWidget(buttonRow({create, destroy}));
-    layout->addStretch(1);
-    m_runButtons << create << destroy;
-    connect(create, &QPushButton::clicked, this, &ClusterPanel::createCluster);
-    connect(destroy, &QPushButton::clicked, this, &ClusterPanel::deleteCluster);
-    connect(browse, &QPushButton::clicked, this, [this] {
-        const QString path = QFileDialog::getOpenFileName(
-            this, u"SSH public key"_s, QDir::homePath() + u"/.ssh"_s, u"Public keys (*.pub)"_s);
-        if (!path.isEmpty())
-            m_k3sKey->setText(path);
-    });
-
-    const K3sSettings defaults;
-    m_k3sCluster->setText(defaults.clusterName);
-    m_k3sMasters->setValue(defaults.masters);
-    m_k3sWorkers->setValue(defaults.workers);
-    m_k3sMachine->setText(defaults.machineType);
-    m_k3sUser->setText(defaults.sshUser);
-    m_k3sSpot->setChecked(defaults.spot);
     return page;
 }
 
@@ -437,33 +272,8 @@ ClusterProfile ClusterPanel::currentProfile() const
         p.kind = ClusterKind::Sandbox;
         p.name = u"sandbox"_s;
         break;
-    case Environment::Gke: {
-        p.kind = ClusterKind::Gke;
-        p.name = m_gkeName->text().trimmed();
-        p.gke.project = m_gkeProject->text().trimmed();
-        const QString location = m_gkeLocation->text().trimmed();
-        (m_gkeLocationKind->currentIndex() == 0 ? p.gke.zone : p.gke.region) = location;
-        p.gke.clusterName = m_gkeCluster->text().trimmed();
-        p.gke.machineType = m_gkeMachine->text().trimmed();
-        p.gke.nodeCount = m_gkeNodes->value();
-        p.gke.clusterVersion = m_gkeVersion->text().trimmed();
-        p.gke.networkPolicy = m_gkeNetworkPolicy->isChecked();
-        break;
-    }
-    case Environment::K3s:
-        p.kind = ClusterKind::K3s;
-        p.name = m_k3sName->text().trimmed();
-        p.k3s.project = m_k3sProject->text().trimmed();
-        p.k3s.region = m_k3sRegion->text().trimmed();
-        p.k3s.zone = m_k3sZone->text().trimmed();
-        p.k3s.clusterName = m_k3sCluster->text().trimmed();
-        p.k3s.masters = m_k3sMasters->value();
-        p.k3s.workers = m_k3sWorkers->value();
-        p.k3s.machineType = m_k3sMachine->text().trimmed();
-        p.k3s.sshUser = m_k3sUser->text().trimmed();
-        p.k3s.sshPublicKeyPath = m_k3sKey->text().trimmed();
-        p.k3s.spot = m_k3sSpot->isChecked();
-        break;
+    case Environment::Gke: m_gkePage->read(p); break;
+    case Environment::K3s: m_k3sPage->read(p); break;
     case Environment::Context:
         p.kind = ClusterKind::ExistingContext;
         if (QListWidgetItem *item = m_contexts->currentItem())
@@ -481,29 +291,11 @@ void ClusterPanel::loadProfile(const ClusterProfile &p)
     case ClusterKind::Sandbox: setEnvironment(Environment::Sandbox); break;
     case ClusterKind::Gke:
         setEnvironment(Environment::Gke);
-        m_gkeName->setText(p.name);
-        m_gkeProject->setText(p.gke.project);
-        m_gkeLocationKind->setCurrentIndex(p.gke.region.isEmpty() ? 0 : 1);
-        m_gkeLocation->setText(p.gke.region.isEmpty() ? p.gke.zone : p.gke.region);
-        m_gkeCluster->setText(p.gke.clusterName);
-        m_gkeMachine->setText(p.gke.machineType);
-        m_gkeNodes->setValue(p.gke.nodeCount);
-        m_gkeVersion->setText(p.gke.clusterVersion);
-        m_gkeNetworkPolicy->setChecked(p.gke.networkPolicy);
+        m_gkePage->load(p);
         break;
     case ClusterKind::K3s:
         setEnvironment(Environment::K3s);
-        m_k3sName->setText(p.name);
-        m_k3sProject->setText(p.k3s.project);
-        m_k3sRegion->setText(p.k3s.region);
-        m_k3sZone->setText(p.k3s.zone);
-        m_k3sCluster->setText(p.k3s.clusterName);
-        m_k3sMasters->setValue(p.k3s.masters);
-        m_k3sWorkers->setValue(p.k3s.workers);
-        m_k3sMachine->setText(p.k3s.machineType);
-        m_k3sUser->setText(p.k3s.sshUser);
-        m_k3sKey->setText(p.k3s.sshPublicKeyPath);
-        m_k3sSpot->setChecked(p.k3s.spot);
+        m_k3sPage->load(p);
         break;
     case ClusterKind::ExistingContext: {
         setEnvironment(Environment::Context);
@@ -517,8 +309,7 @@ void ClusterPanel::loadProfile(const ClusterProfile &p)
 
 QString ClusterPanel::fieldError(const QString &field) const
 {
-    const QLabel *label = m_errors.value(pagePrefix(environment()) + field);
-    return label && !label->isHidden() ? label->text() : QString();
+    return m_fields.message(pagePrefix(environment()) + field);
 }
 
 bool ClusterPanel::isBusy() const
@@ -528,23 +319,13 @@ bool ClusterPanel::isBusy() const
 
 void ClusterPanel::clearProblems()
 {
-    for (QLabel *label : std::as_const(m_errors)) {
-        label->clear();
-        label->setVisible(false);
-    }
+    m_fields.clear();
 }
 
 void ClusterPanel::showProblem(const FieldProblem &problem)
 {
-    const QString key = pagePrefix(environment()) + problem.field;
-    if (QLabel *label = m_errors.value(key)) {
-        label->setText(problem.message);
-        label->setVisible(true);
-        if (QWidget *input = m_inputs.value(key))
-            input->setFocus(Qt::OtherFocusReason);
-    } else {
+    if (!m_fields.show(pagePrefix(environment()) + problem.field, problem.message))
         banner()->showError(Error {Error::Kind::Invalid, problem.message});
-    }
 }
 
 bool ClusterPanel::checkInput(const ClusterProfile &profile)
@@ -564,34 +345,46 @@ void ClusterPanel::runStarted(const QString &title)
     updateButtons();
 }
 
+ClusterService *ClusterPanel::serviceFor(ClusterKind kind) const
+{
+    switch (kind) {
+    case ClusterKind::Gke: return m_gke;
+    case ClusterKind::K3s: return m_k3s;
+    default: return nullptr;
+    }
+}
+
+bool ClusterPanel::start(ClusterService::Operation operation, const ClusterProfile &profile, const QString &title)
+{
+    ClusterService *service = serviceFor(profile.kind);
+    if (!service)
+        return false;
+    m_operation = Operation::Service;
+    m_serviceOperation = operation;
+    m_running = profile;
+    if (const Status started = service->run(operation, profile); !started) {
+        m_operation = Operation::None;
+        banner()->showError(started.error());
+        return false;
+    }
+    runStarted(title);
+    return true;
+}
+
 bool ClusterPanel::createCluster()
 {
     if (isBusy() || !m_session)
         return false;
     const ClusterProfile profile = currentProfile();
-    if (!checkInput(profile))
+    if (!serviceFor(profile.kind) || !checkInput(profile))
         return false;
-    Status started;
-    if (profile.kind == ClusterKind::Gke) {
-        started = m_gke->create(profile.gke);
-        m_operation = Operation::GkeCreate;
-    } else if (profile.kind == ClusterKind::K3s) {
-        started = m_k3s->create(profile.k3s, K3sClusterService::defaultPaths(profile.name));
-        m_operation = Operation::K3sCreate;
-    } else {
+    const bool gke = profile.kind == ClusterKind::Gke;
+    if (!start(ClusterService::Operation::Create, profile,
+            gke ? u"Creating GKE cluster %1\u2026"_s.arg(profile.gke.clusterName)
+                : u"Creating k3s cluster %1\u2026"_s.arg(profile.k3s.clusterName)))
         return false;
-    }
-    if (!started) {
-        m_operation = Operation::None;
-        banner()->showError(started.error());
-        return false;
-    }
-    m_running = profile;
     (void)m_profiles->upsert(profile); // valid: checked above
     reloadProfiles(profile.name);
-    runStarted(profile.kind == ClusterKind::Gke
-            ? u"Creating GKE cluster %1\u2026"_s.arg(profile.gke.clusterName)
-            : u"Creating k3s cluster %1\u2026"_s.arg(profile.k3s.clusterName));
     return true;
 }
 
@@ -602,15 +395,8 @@ bool ClusterPanel::fetchCredentials()
     const ClusterProfile profile = currentProfile();
     if (!checkInput(profile))
         return false;
-    const Status started = m_gke->fetchCredentials(profile.gke);
-    if (!started) {
-        banner()->showError(started.error());
-        return false;
-    }
-    m_operation = Operation::GkeCredentials;
-    m_running = profile;
-    runStarted(u"Getting credentials for %1\u2026"_s.arg(profile.gke.clusterName));
-    return true;
+    return start(ClusterService::Operation::Credentials, profile,
+        u"Getting credentials for %1\u2026"_s.arg(profile.gke.clusterName));
 }
 
 bool ClusterPanel::deleteCluster()
@@ -618,7 +404,7 @@ bool ClusterPanel::deleteCluster()
     if (isBusy() || !m_session)
         return false;
     const ClusterProfile profile = currentProfile();
-    if (!checkInput(profile))
+    if (!serviceFor(profile.kind) || !checkInput(profile))
         return false;
     const bool gke = profile.kind == ClusterKind::Gke;
     const QString name = gke ? profile.gke.clusterName : profile.k3s.clusterName;
@@ -631,16 +417,8 @@ bool ClusterPanel::deleteCluster()
                 action, name, where),
             action))
         return false;
-    const Status started = gke ? m_gke->remove(profile.gke)
-                               : m_k3s->destroy(profile.k3s, K3sClusterService::defaultPaths(profile.name));
-    if (!started) {
-        banner()->showError(started.error());
-        return false;
-    }
-    m_operation = gke ? Operation::GkeDelete : Operation::K3sDestroy;
-    m_running = profile;
-    runStarted(u"%1 %2\u2026"_s.arg(gke ? u"Deleting"_s : u"Destroying"_s, name));
-    return true;
+    return start(ClusterService::Operation::Remove, profile,
+        u"%1 %2\u2026"_s.arg(gke ? u"Deleting"_s : u"Destroying"_s, name));
 }
 
 void ClusterPanel::onServiceFinished(const Status &status)
@@ -654,29 +432,23 @@ void ClusterPanel::onServiceFinished(const Status &status)
         updateButtons();
         return;
     }
-    switch (op) {
-    case Operation::GkeCreate:
-    case Operation::GkeCredentials: {
-        const QString context = GkeCommandBuilder(m_running.gke).contextName();
-        m_running.context = context;
-        (void)m_profiles->upsert(m_running);
-        m_progress->finish(true, u"Cluster %1 is ready; kubectl uses context %2."_s.arg(m_running.gke.clusterName, context));
-        m_session->useTarget(KubeTarget {m_running.kubeconfig, context}, u"GKE %1"_s.arg(m_running.gke.clusterName));
-        break;
-    }
-    case Operation::K3sCreate: {
-        const QString kubeconfig = K3sClusterService::defaultPaths(m_running.name).kubeconfig();
-        m_running.kubeconfig = kubeconfig;
-        (void)m_profiles->upsert(m_running);
-        m_progress->finish(true, u"k3s cluster %1 is ready."_s.arg(m_running.k3s.clusterName));
-        m_session->useTarget(KubeTarget {kubeconfig, {}}, u"k3s %1"_s.arg(m_running.k3s.clusterName));
-        break;
-    }
-    case Operation::GkeDelete:
-    case Operation::K3sDestroy:
+    if (op != Operation::Service) {
+        m_progress->finish(true, u"Done."_s);
+    } else if (m_serviceOperation == ClusterService::Operation::Remove) {
         m_progress->finish(true, u"Cluster deleted."_s);
-        break;
-    default: m_progress->finish(true, u"Done."_s); break;
+    } else {
+        const KubeTarget target = serviceFor(m_running.kind)->readyTarget(m_running);
+        m_running.kubeconfig = target.kubeconfig;
+        if (!target.context.isEmpty())
+            m_running.context = target.context;
+        (void)m_profiles->upsert(m_running);
+        if (m_running.kind == ClusterKind::Gke) {
+            m_progress->finish(true, u"Cluster %1 is ready; kubectl uses context %2."_s.arg(m_running.gke.clusterName, target.context));
+            m_session->useTarget(target, u"GKE %1"_s.arg(m_running.gke.clusterName));
+        } else {
+            m_progress->finish(true, u"k3s cluster %1 is ready."_s.arg(m_running.k3s.clusterName));
+            m_session->useTarget(target, u"k3s %1"_s.arg(m_running.k3s.clusterName));
+        }
     }
     updateButtons();
 }

@@ -1,33 +1,31 @@
 #pragma once
 
 #include "backend/cluster/cluster_profile.h"
+#include "backend/cluster/cluster_service.h"
 #include "backend/cluster/profile_store.h"
 #include "backend/cluster/profile_validator.h"
 #include "backend/core/result.h"
 #include "backend/sandbox/sandbox_controller.h"
+#include "widgets/common/confirm.h"
+#include "widgets/common/form_fields.h"
 #include "widgets/common/panel.h"
 
-#include <QHash>
-
-#include <functional>
+#include <memory>
 #include <optional>
 
-class QCheckBox;
 class QComboBox;
-class QFormLayout;
 class QLabel;
-class QLineEdit;
 class QListWidget;
 class QPushButton;
-class QSpinBox;
 class QStackedWidget;
 
 namespace bc {
 
+class ClusterService;
 class ClusterSession;
-class GkeClusterService;
+class GkeFormPage;
 class JobProgress;
-class K3sClusterService;
+class K3sFormPage;
 class ProfileListModel;
 
 // Cluster: choose where Online Boutique runs (local sandbox, GKE, k3s on GCE, an existing kube context),
@@ -57,8 +55,8 @@ public:
     // How the Start sandbox button starts it (tests: a temp state folder, fast pods).
     void setSandboxOptions(const SandboxOptions &options) { m_sandboxOptions = options; }
 
-    // Asks before a destructive action; the default shows a QMessageBox whose button names the action.
-    using Confirm = std::function<bool(const QString &title, const QString &text, const QString &action)>;
+    // Asks before a destructive action; the default is confirmDestructive().
+    using Confirm = ConfirmHook;
     void setConfirm(Confirm confirm) { m_confirm = std::move(confirm); }
 
     // Actions (the buttons call these; tests too).
@@ -74,11 +72,9 @@ public:
 private:
     void buildUi();
     QWidget *buildSandboxPage();
-    QWidget *buildGkePage();
-    QWidget *buildK3sPage();
     QWidget *buildContextPage();
-    QLineEdit *addLine(QFormLayout *form, const QString &label, const QString &field, const QString &placeholder = {});
-    void addRow(QFormLayout *form, const QString &label, QWidget *input, const QStringList &fields);
+    ClusterService *serviceFor(ClusterKind kind) const;
+    bool start(ClusterService::Operation operation, const ClusterProfile &profile, const QString &title);
     bool checkInput(const ClusterProfile &profile);
     void showProblem(const FieldProblem &problem);
     void clearProblems();
@@ -89,8 +85,8 @@ private:
 
     ClusterSession *m_session = nullptr;
     ProfileListModel *m_profiles = nullptr;
-    GkeClusterService *m_gke = nullptr;
-    K3sClusterService *m_k3s = nullptr;
+    ClusterService *m_gke = nullptr; // from the session
+    ClusterService *m_k3s = nullptr;
     Confirm m_confirm;
     SandboxOptions m_sandboxOptions{.withOrderLog = true}; // the app's sandbox: with PostgreSQL and orderlog
 
@@ -100,25 +96,18 @@ private:
     JobProgress *m_progress = nullptr;
     QLabel *m_connection = nullptr;
 
-    // Inputs; the same profile-name field serves GKE and k3s.
-    QHash<QString, QLabel *> m_errors; // "gke/project", "k3s/zone", ... -> the message next to the input
-    QHash<QString, QWidget *> m_inputs;
-    QLineEdit *m_gkeName, *m_gkeProject, *m_gkeLocation, *m_gkeCluster, *m_gkeMachine, *m_gkeVersion;
-    QComboBox *m_gkeLocationKind;
-    QSpinBox *m_gkeNodes;
-    QCheckBox *m_gkeNetworkPolicy;
-    QLineEdit *m_k3sName, *m_k3sProject, *m_k3sRegion, *m_k3sZone, *m_k3sCluster, *m_k3sMachine, *m_k3sUser,
-        *m_k3sKey;
-    QSpinBox *m_k3sMasters, *m_k3sWorkers;
-    QCheckBox *m_k3sSpot;
+    FieldRows m_fields; // "gke/project", "k3s/zone", ... -> the input and the message next to it
+    GkeFormPage *m_gkePage = nullptr;
+    K3sFormPage *m_k3sPage = nullptr;
     QLabel *m_sandboxState = nullptr;
     QPushButton *m_sandboxStart = nullptr, *m_sandboxStop = nullptr;
     QListWidget *m_contexts = nullptr;
     QLabel *m_kubeconfigFiles = nullptr;
     QList<QPushButton *> m_runButtons;
 
-    enum class Operation { None, GkeCreate, GkeCredentials, GkeDelete, K3sCreate, K3sDestroy, Sandbox };
+    enum class Operation { None, Service, Sandbox };
     Operation m_operation = Operation::None;
+    ClusterService::Operation m_serviceOperation = ClusterService::Operation::Create;
     ClusterProfile m_running; // the profile of the running operation
 };
 

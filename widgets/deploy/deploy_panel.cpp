@@ -8,9 +8,11 @@
 #include "backend/kube/kube_watch.h"
 #include "backend/process/command_runner.h"
 #include "backend/session/cluster_session.h"
+#include "widgets/common/form_fields.h"
 #include "widgets/common/inline_banner.h"
 #include "widgets/common/job_progress.h"
 #include "widgets/common/yaml_highlighter.h"
+#include "widgets/deploy/rollout_view.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -18,16 +20,12 @@
 #include <QComboBox>
 #include <QDesktopServices>
 #include <QFontDatabase>
-#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
-#include <QMessageBox>
 #include <QPlainTextEdit>
-#include <QProgressBar>
 #include <QPushButton>
-#include <QScrollArea>
 #include <QScrollBar>
 #include <QSortFilterProxyModel>
 #include <QSpinBox>
@@ -74,36 +72,18 @@ QTableView *makeTable(QSortFilterProxyModel *proxy, const QString &name)
     return view;
 }
 
-QWidget *hbox(const QList<QWidget *> &widgets, bool stretch = true)
-{
-    auto *row = new QWidget;
-    auto *layout = new QHBoxLayout(row);
-    layout->setContentsMargins(0, 0, 0, 0);
-    for (QWidget *w : widgets)
-        layout->addWidget(w);
-    if (stretch)
-        layout->addStretch(1);
-    return row;
-}
-
 } // namespace
 
 DeployPanel::DeployPanel(ClusterSession *session, QWidget *parent)
     : Panel(describe(), parent)
     , m_session(session)
-    , m_client(new KubeClient(session ? session->context() : nullptr, {}, this))
-    , m_pods(new WorkloadsModel(WorkloadsModel::Kind::Pods, this))
-    , m_deployments(new WorkloadsModel(WorkloadsModel::Kind::Deployments, this))
+    , m_client(session ? session->createClient(this) : nullptr)
+    , m_pods(BackendFactory::createPodsModel(this))
+    , m_deployments(BackendFactory::createDeploymentsModel(this))
     , m_podsProxy(new QSortFilterProxyModel(this))
     , m_deploymentsProxy(new QSortFilterProxyModel(this))
 {
-    m_confirm = [this](const QString &title, const QString &text, const QString &action) {
-        QMessageBox box(QMessageBox::Warning, title, text, QMessageBox::Cancel, this);
-        QPushButton *yes = box.addButton(action, QMessageBox::DestructiveRole);
-        box.setDefaultButton(QMessageBox::Cancel);
-        box.exec();
-        return box.clickedButton() == yes;
-    };
+    m_confirm = confirmDestructiveHook(this);
     for (QSortFilterProxyModel *proxy : {m_podsProxy, m_deploymentsProxy}) {
         proxy->setSortRole(WorkloadsModel::SortRole);
         proxy->setFilterKeyColumn(0);
@@ -111,7 +91,7 @@ DeployPanel::DeployPanel(ClusterSession *session, QWidget *parent)
     }
     m_podsProxy->setSourceModel(m_pods);
     m_deploymentsProxy->setSourceModel(m_deployments);
-    m_failures = new FailureReasons(this);
+    m_failures = BackendFactory::createFailureReasons(this);
     m_deployments->setFailureReasons(m_failures);
 
     buildUi();
@@ -175,7 +155,7 @@ void DeployPanel::buildUi()
     m_deploy->setDefault(true);
     auto *manifestLabel = new QLabel(u"&Manifests:"_s);
     manifestLabel->setBuddy(m_edition);
-    contentLayout()->addWidget(hbox({manifestLabel, m_edition, m_canary, m_orderlog, m_deploy}));
+    contentLayout()->addWidget(buttonRow({manifestLabel, m_edition, m_canary, m_orderlog, m_deploy}));
 
     m_target = new QLabel(u"No cluster selected: choose one in the Cluster panel."_s);
     m_target->setObjectName(u"deployTarget"_s);
@@ -198,11 +178,12 @@ void DeployPanel::buildUi()
     m_loadTest->setObjectName(u"loadTestIt"_s);
     m_loadTest->setToolTip(u"Open the Load test panel aimed at this storefront"_s);
     m_loadTest->setEnabled(false);
-    contentLayout()->addWidget(hbox({addressLabel, m_address, m_copy, m_loadTest}));
+    contentLayout()->addWidget(buttonRow({addressLabel, m_address, m_copy, m_loadTest}));
 
     m_tabs = new QTabWidget;
     m_tabs->setObjectName(u"deployTabs"_s);
-    m_tabs->addTab(buildRolloutTab(), u"Rollout"_s);
+    m_rolloutView = new RolloutView;
+    m_tabs->addTab(m_rolloutView, u"Rollout"_s);
     m_tabs->addTab(buildWorkloadsTab(), u"Workloads"_s);
     contentLayout()->addWidget(m_tabs, 1);
 
@@ -221,27 +202,6 @@ void DeployPanel::buildUi()
         if (!m_frontendUrl.isEmpty())
             Q_EMIT loadTestRequested(m_frontendUrl);
     });
-}
-
-QWidget *DeployPanel::buildRolloutTab()
-{
-    m_rowsHost = new QWidget;
-    m_rowsHost->setObjectName(u"rolloutRows"_s);
-    auto *outer = new QVBoxLayout(m_rowsHost);
-    m_rowsEmpty = new QLabel(u"Press Deploy to apply the manifests; each deployment's rollout appears here."_s);
-    m_rowsEmpty->setWordWrap(true);
-    outer->addWidget(m_rowsEmpty);
-    m_rowsGrid = new QGridLayout;
-    m_rowsGrid->setColumnStretch(1, 1);
-    m_rowsGrid->setColumnStretch(3, 2);
-    m_rowsGrid->setHorizontalSpacing(12);
-    outer->addLayout(m_rowsGrid);
-    outer->addStretch(1);
-    auto *scroll = new QScrollArea;
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setWidget(m_rowsHost);
-    return scroll;
 }
 
 QWidget *DeployPanel::buildWorkloadsTab()
@@ -270,7 +230,7 @@ QWidget *DeployPanel::buildWorkloadsTab()
     dl->setContentsMargins(0, 0, 0, 0);
     dl->addWidget(new QLabel(u"Deployments"_s));
     dl->addWidget(m_deploymentView, 1);
-    dl->addWidget(hbox({m_replicas, scale, restart, deploymentYaml}));
+    dl->addWidget(buttonRow({m_replicas, scale, restart, deploymentYaml}));
 
     auto *filter = new QLineEdit;
     filter->setObjectName(u"podFilter"_s);
@@ -285,9 +245,9 @@ QWidget *DeployPanel::buildWorkloadsTab()
     auto *pods = new QWidget;
     auto *pl = new QVBoxLayout(pods);
     pl->setContentsMargins(0, 0, 0, 0);
-    pl->addWidget(hbox({new QLabel(u"Pods"_s), filter}, false));
+    pl->addWidget(buttonRow({new QLabel(u"Pods"_s), filter}, false));
     pl->addWidget(m_podView, 1);
-    pl->addWidget(hbox({logs, podYaml, remove}));
+    pl->addWidget(buttonRow({logs, podYaml, remove}));
     m_workloadButtons << scale << restart << deploymentYaml << logs << podYaml << remove;
 
     auto *tables = new QSplitter(Qt::Horizontal);
@@ -396,10 +356,9 @@ void DeployPanel::setTarget(const KubeTarget &target)
     m_orderlog->setChecked(m_session->sandbox() && target == m_session->sandbox()->target());
     m_target->setText(u"Cluster: %1 (context %2, namespace %3)"_s.arg(
         m_session->environmentName(), target.context.isEmpty() ? u"current"_s : target.context, target.ns));
-    RunContext *context = m_session->context();
-    m_podWatch = new KubeWatch(context, target, u"pods"_s, {}, this);
-    m_deploymentWatch = new KubeWatch(context, target, u"deployments"_s, {}, this);
-    m_serviceWatch = new KubeWatch(context, target, u"services"_s, {}, this);
+    m_podWatch = m_session->createWatch(u"pods"_s, this);
+    m_deploymentWatch = m_session->createWatch(u"deployments"_s, this);
+    m_serviceWatch = m_session->createWatch(u"services"_s, this);
     for (auto [watch, model] : {std::pair {m_podWatch, m_pods}, std::pair {m_deploymentWatch, m_deployments}}) {
         connect(watch, &KubeWatch::eventsReceived, model, &WorkloadsModel::applyEvents);
         connect(watch, &KubeWatch::resynced, model, [model] {
@@ -408,7 +367,7 @@ void DeployPanel::setTarget(const KubeTarget &target)
         });
     }
     connect(m_serviceWatch, &KubeWatch::eventsReceived, this, &DeployPanel::onServiceEvents);
-    m_eventWatch = new KubeWatch(context, target, u"events"_s, {}, this);
+    m_eventWatch = m_session->createWatch(u"events"_s, this);
     connect(m_podWatch, &KubeWatch::eventsReceived, m_failures, &FailureReasons::applyPodEvents);
     connect(m_podWatch, &KubeWatch::resynced, m_failures, &FailureReasons::clearPods);
     connect(m_eventWatch, &KubeWatch::eventsReceived, m_failures, &FailureReasons::applyClusterEvents);
@@ -468,7 +427,7 @@ bool DeployPanel::deploy()
     const auto edition = ManifestSet::Edition(m_edition->currentData().toInt());
     DeployRequest request;
     request.files = ManifestSet::files(edition, m_canary->isChecked(), m_orderlog->isChecked());
-    m_job = new DeployJob(m_session->context(), m_client->target(), request, this);
+    m_job = m_session->createDeployJob(request, this);
     m_succeeded = false;
     m_rollout.clear();
     onProgress({});
@@ -520,54 +479,9 @@ bool DeployPanel::deploy()
 void DeployPanel::onProgress(const QList<DeploymentProgress> &progress)
 {
     m_rollout = progress;
-    m_rowsEmpty->setVisible(progress.isEmpty());
-    QSet<QString> names;
-    int desired = 0;
-    int ready = 0;
-    for (const DeploymentProgress &p : progress) {
-        names.insert(p.name);
-        RowWidgets row = m_rows.value(p.name);
-        if (!row.name) {
-            const int r = m_rowsGrid->rowCount();
-            row = RowWidgets {new QLabel(p.name), new QProgressBar, new QLabel, new QLabel};
-            row.bar->setObjectName(u"rollout/"_s + p.name);
-            row.bar->setTextVisible(false);
-            row.bar->setMinimumWidth(160);
-            row.state->setWordWrap(true);
-            row.state->setObjectName(u"rolloutState/"_s + p.name);
-            m_rowsGrid->addWidget(row.name, r, 0);
-            m_rowsGrid->addWidget(row.bar, r, 1);
-            m_rowsGrid->addWidget(row.count, r, 2);
-            m_rowsGrid->addWidget(row.state, r, 3);
-            m_rows.insert(p.name, row);
-        }
-        const int want = qMax(p.desired, 1);
-        row.bar->setRange(0, want);
-        row.bar->setValue(qMin(p.ready, want));
-        row.count->setText(u"%1/%2 ready"_s.arg(p.ready).arg(p.desired));
-        QPalette pal = row.state->palette();
-        pal.setColor(QPalette::WindowText, p.problem.isEmpty() ? palette().color(QPalette::WindowText)
-                                                               : QColor(0xc6, 0x28, 0x28));
-        row.state->setPalette(pal);
-        row.state->setText(!p.problem.isEmpty() ? p.problem
-                : p.done                        ? u"\u2713 available"_s
-                : p.seen                        ? u"rolling out\u2026"_s
-                                                : u"waiting for the deployment\u2026"_s);
-        desired += want;
-        ready += qMin(p.done ? want : p.ready, want);
-    }
-    for (auto it = m_rows.begin(); it != m_rows.end();) {
-        if (names.contains(it.key())) {
-            ++it;
-            continue;
-        }
-        for (QWidget *w : {static_cast<QWidget *>(it->name), static_cast<QWidget *>(it->bar),
-                 static_cast<QWidget *>(it->count), static_cast<QWidget *>(it->state)})
-            w->deleteLater();
-        it = m_rows.erase(it);
-    }
-    if (m_job && desired > 0)
-        m_progress->setFraction(double(ready) / desired);
+    const double fraction = m_rolloutView->show(progress);
+    if (m_job && fraction >= 0)
+        m_progress->setFraction(fraction);
 }
 
 void DeployPanel::onServiceEvents(const QList<WatchEvent> &events)
@@ -616,7 +530,7 @@ void DeployPanel::followLogs(const QString &pod)
     m_logBuffer.clear();
     m_logSource->setText(u"Following %1 (last %2 lines)"_s.arg(pod).arg(kLogTail));
     m_detailTabs->setCurrentIndex(0);
-    CommandRunner *runner = m_client->streamLogs(pod, kLogTail, true, this);
+    CommandRunner *runner = m_client ? m_client->streamLogs(pod, kLogTail, true, this) : nullptr;
     if (!runner) {
         report(u"logs"_s, Error {Error::Kind::Failed, u"Could not follow the logs of %1."_s.arg(pod)});
         return;
@@ -696,6 +610,8 @@ void DeployPanel::showYaml(const QString &resource, const QString &name)
 {
     m_detailTabs->setCurrentIndex(1);
     m_yamlView->setPlainText(u"# Loading %1/%2\u2026"_s.arg(resource, name));
+    if (!m_client)
+        return;
     m_client->getYaml(resource, name, [this, resource, name](const Result<QString> &yaml) {
         if (!yaml) {
             m_yamlView->setPlainText(u"# %1"_s.arg(yaml.error().message));
@@ -714,6 +630,8 @@ QString DeployPanel::yamlText() const
 
 void DeployPanel::scaleDeployment(const QString &name, int replicas)
 {
+    if (!m_client)
+        return;
     m_client->scale(name, replicas, [this](const Result<QString> &r) {
         report(u"scale"_s, r ? Status {std::monostate {}} : Status {r.error()});
     });
@@ -721,6 +639,8 @@ void DeployPanel::scaleDeployment(const QString &name, int replicas)
 
 void DeployPanel::restartDeployment(const QString &name)
 {
+    if (!m_client)
+        return;
     m_client->rolloutRestart(name, [this](const Result<QString> &r) {
         report(u"restart"_s, r ? Status {std::monostate {}} : Status {r.error()});
     });
@@ -728,6 +648,8 @@ void DeployPanel::restartDeployment(const QString &name)
 
 bool DeployPanel::deletePod(const QString &name)
 {
+    if (!m_client)
+        return false;
     if (!m_confirm(u"Delete pod"_s,
             u"Delete pod \u201c%1\u201d? Its deployment starts a replacement."_s.arg(name), u"Delete pod"_s))
         return false;

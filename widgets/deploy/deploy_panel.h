@@ -4,6 +4,7 @@
 #include "backend/deploy/manifest_set.h"
 #include "backend/deploy/rollout_tracker.h"
 #include "backend/kube/kube_target.h"
+#include "widgets/common/confirm.h"
 #include "widgets/common/panel.h"
 
 #include <QHash>
@@ -15,11 +16,9 @@
 
 class QCheckBox;
 class QComboBox;
-class QGridLayout;
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
-class QProgressBar;
 class QPushButton;
 class QSortFilterProxyModel;
 class QSpinBox;
@@ -35,6 +34,7 @@ class JobProgress;
 class KubeClient;
 class FailureReasons;
 class KubeWatch;
+class RolloutView;
 class WorkloadsModel;
 struct WatchEvent;
 
@@ -51,7 +51,7 @@ public:
 
     static PanelInfo describe();
 
-    using Confirm = std::function<bool(const QString &title, const QString &text, const QString &action)>;
+    using Confirm = ConfirmHook; // default: confirmDestructive()
     void setConfirm(Confirm confirm) { m_confirm = std::move(confirm); }
 
     // Deploy now, or as soon as the session has a target.
@@ -87,7 +87,6 @@ Q_SIGNALS:
 
 private:
     void buildUi();
-    QWidget *buildRolloutTab();
     QWidget *buildWorkloadsTab();
     void setTarget(const KubeTarget &target);
     void dropTarget();
@@ -133,17 +132,7 @@ private:
     QPushButton *m_copy = nullptr;
     QPushButton *m_loadTest = nullptr;
     QTabWidget *m_tabs = nullptr;
-    QWidget *m_rowsHost = nullptr;
-    QGridLayout *m_rowsGrid = nullptr;
-    QLabel *m_rowsEmpty = nullptr;
-    struct RowWidgets
-    {
-        QLabel *name = nullptr;
-        QProgressBar *bar = nullptr;
-        QLabel *count = nullptr;
-        QLabel *state = nullptr;
-    };
-    QHash<QString, RowWidgets> m_rows;
+    RolloutView *m_rolloutView = nullptr;
     QTableView *m_deploymentView = nullptr;
     QTableView *m_podView = nullptr;
     QSpinBox *m_replicas = nullptr;

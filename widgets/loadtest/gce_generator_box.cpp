@@ -5,6 +5,7 @@
 #include "backend/loadgen/loadgen_results.h"
 #include "backend/loadgen/loadgen_service.h"
 #include "backend/loadgen/ssh_tunnel.h"
+#include "widgets/common/confirm.h"
 #include "widgets/common/job_progress.h"
 
 #include <QCheckBox>
@@ -14,7 +15,6 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
-#include <QMessageBox>
 #include <QPushButton>
 #include <QRadioButton>
 #include <QSpinBox>
@@ -28,10 +28,11 @@ namespace bc {
 GceGeneratorBox::GceGeneratorBox(RunContext *context, QWidget *parent)
     : QGroupBox(tr("Where Locust runs"), parent)
     , m_context(context)
-    , m_service(new LoadgenService(context, this))
-    , m_tunnel(new SshTunnel(context, this))
-    , m_client(new LocustClient(this))
-    , m_results(new LoadgenResults(context, this))
+    , m_parts(BackendFactory(context).createLoadgen(this))
+    , m_service(m_parts.service)
+    , m_tunnel(m_parts.tunnel)
+    , m_client(m_parts.locust)
+    , m_results(m_parts.results)
     , m_paths(LoadgenService::defaultPaths())
     , m_profileFile(LoadgenProfileStore::defaultPath())
 {
@@ -280,18 +281,16 @@ void GceGeneratorBox::destroy()
         ? tr("Running: bastion %1, master %2, workers %3.")
               .arg(hosts.value().bastionIp, hosts.value().masterIp, hosts.value().workerIps.join(u", "_s))
         : tr("The Terraform state in %1.").arg(m_paths.terraformDir());
-    QMessageBox box(QMessageBox::Warning, tr("Destroy the load generator?"), what, QMessageBox::Cancel, this);
-    box.setObjectName(QLatin1String(kDestroyConfirmName));
-    box.setInformativeText(
-        (prices ? tr("While it runs it costs %1.").arg(prices.value().estimate(profile).text)
-                : prices.error().message)
-        + u"\n\n"_s
-        + tr("terraform destroy -auto-approve deletes every VM, the network and the firewall rules."));
-    QPushButton *yes = box.addButton(tr("Destroy"), QMessageBox::DestructiveRole);
-    yes->setObjectName(u"confirmDestroy"_s);
-    box.setDefaultButton(QMessageBox::Cancel);
-    box.exec();
-    if (box.clickedButton() != yes)
+    const QString details = (prices ? tr("While it runs it costs %1.").arg(prices.value().estimate(profile).text)
+                                    : prices.error().message)
+        + u"\n\n"_s + tr("terraform destroy -auto-approve deletes every VM, the network and the firewall rules.");
+    if (!confirmDestructive(this,
+            DestructiveQuestion {.title = tr("Destroy the load generator?"),
+                .text = what,
+                .action = tr("Destroy"),
+                .details = details,
+                .objectName = QLatin1String(kDestroyConfirmName),
+                .actionObjectName = u"confirmDestroy"_s}))
         return;
     m_client->stopPolling();
     m_tunnel->stop();

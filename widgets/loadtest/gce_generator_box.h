@@ -2,6 +2,7 @@
 
 #include "backend/load/locust_stats.h"
 #include "backend/loadgen/loadgen_command_builder.h"
+#include "backend/session/backend_factory.h"
 
 #include <QGroupBox>
 #include <QUrl>
@@ -90,6 +91,7 @@ private:
     void updateState();
 
     RunContext *m_context;
+    BackendFactory::Loadgen m_parts; // from the factory; the members below name them
     LoadgenService *m_service;
     SshTunnel *m_tunnel;
     LocustClient *m_client;

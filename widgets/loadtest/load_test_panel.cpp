@@ -8,6 +8,7 @@
 #include "backend/load/ramp_plan.h"
 #include "backend/load/run_store.h"
 #include "backend/metrics/metrics_poller.h"
+#include "backend/session/backend_factory.h"
 #include "backend/session/cluster_session.h"
 #include "backend/timeline/load_timeline.h"
 #include "backend/timeline/pod_series_recorder.h"
@@ -340,7 +341,7 @@ void LoadTestPanel::refreshCharts()
 QWidget *LoadTestPanel::createTables()
 {
     auto *tabs = new QTabWidget(this);
-    m_endpoints = new EndpointStatsModel(this);
+    m_endpoints = BackendFactory::createEndpointStatsModel(this);
     m_endpointView = new QTableView(tabs);
     m_endpointView->setModel(m_endpoints);
     // Figures as wide as they need, the endpoint's name takes the rest (it had ~25 px at 1200 px).
@@ -482,7 +483,7 @@ void LoadTestPanel::useShopAddress(bool quiet, std::function<void()> then)
                                       tr("No cluster selected: choose one in the Cluster panel, or type the shop's address.")});
         return;
     }
-    auto *address = new StorefrontAddress(m_context, m_cluster->target(), this);
+    auto *address = BackendFactory(m_context).createStorefrontAddress(m_cluster->target(), this);
     address->read([this, address, quiet, then = std::move(then)](const Result<QString> &url) {
         address->deleteLater();
         if (!url) {
@@ -554,7 +555,7 @@ void LoadTestPanel::startRun()
     if (m_session)
         m_session->deleteLater();
     m_endpoints->clear();
-    m_session = new LoadSession(m_context, this);
+    m_session = BackendFactory(m_context).createLoadSession(this);
     connect(m_session, &LoadSession::sampleAdded, this, &LoadTestPanel::onSample);
     connect(m_session, &LoadSession::phaseChanged, this, [this] { updateButtons(); });
     connect(m_session, &LoadSession::problem, this, [this](const Error &e) {
@@ -565,7 +566,7 @@ void LoadTestPanel::startRun()
     m_versions->clear();
     connect(m_session->client(), &LocustClient::snapshotReceived, m_versions, &VersionStatsView::showSnapshot);
     if (m_podMetrics)
-        new PodSeriesRecorder(m_podMetrics, m_session); // pods.csv of this run; the session owns it
+        BackendFactory(m_context).recordPods(m_podMetrics, m_session); // pods.csv of this run; the session owns it
     Q_EMIT runStarted(m_session);
     const Status started = m_session->start(settings, dir.value());
     updateChartsSource();

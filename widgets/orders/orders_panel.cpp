@@ -3,6 +3,7 @@
 #include "backend/orders/cnpg_controller.h"
 #include "backend/orders/orders_model.h"
 #include "backend/orders/port_forward.h"
+#include "backend/session/backend_factory.h"
 #include "backend/session/cluster_session.h"
 #include "backend/orders/orders_repository.h"
 #include "backend/orders/password_vault.h"
@@ -35,9 +36,9 @@ namespace bc {
 
 OrdersPanel::OrdersPanel(QWidget *parent)
     : Panel(describe(), parent)
-    , m_repository(new OrdersRepository(this))
-    , m_model(new OrdersModel(m_repository, this))
-    , m_vault(new PasswordVault(this))
+    , m_repository(BackendFactory::createOrdersRepository(this))
+    , m_model(BackendFactory::createOrdersModel(m_repository, this))
+    , m_vault(BackendFactory::createPasswordVault(this))
 {
     auto *root = new QWidget(this);
     auto *layout = new QVBoxLayout(root);
@@ -369,7 +370,7 @@ CnpgController *OrdersPanel::beginClusterAction(const QString &action)
 CnpgController *OrdersPanel::cnpg()
 {
     delete m_cnpg; // only between actions: nothing of the previous one is still running
-    m_cnpg = new CnpgController(m_context, m_session->target(), this);
+    m_cnpg = BackendFactory(m_context).createCnpgController(m_session->target(), this);
     m_cnpg->setBucket(m_backupToGcs->isChecked() ? m_bucket->text() : QString()); // empty: no backups
     if (m_backupToGcs->isChecked())
         AppSettings().setBackupBucket(m_bucket->text().trimmed());
@@ -401,7 +402,7 @@ void OrdersPanel::connectThroughCluster()
     delete m_forward;
     m_forwardDropped = false;
     m_forwarded = false;
-    m_forward = new PortForward(m_context, m_session->target(), this);
+    m_forward = BackendFactory(m_context).createPortForward(m_session->target(), this);
     QObject::connect(m_forward, &PortForward::ready, this, [this, target = m_session->target()](quint16 port) {
         const QString conninfo = u"host=127.0.0.1 port=%1 dbname=orderlog user=orderlog"_s.arg(port);
         // In the local sandbox, orderlog-db-rw forwards to the sandbox's own PostgreSQL.

@@ -4,6 +4,7 @@
 #include "backend/load/run_store.h"
 #include "backend/metrics/metrics_poller.h"
 #include "backend/metrics/pod_top_model.h"
+#include "backend/session/backend_factory.h"
 #include "backend/session/cluster_session.h"
 #include "backend/timeline/load_timeline.h"
 #include "backend/timeline/pod_series_recorder.h"
@@ -151,12 +152,12 @@ PodsPanel::PodsPanel(RunContext *context, ClusterSession *session, QWidget *pare
     : Panel(describe(), parent)
     , m_context(context)
     , m_session(session)
-    , m_model(new PodTopModel(this))
+    , m_model(BackendFactory::createPodTopModel(this))
     , m_proxy(new QSortFilterProxyModel(this))
     , m_runsRoot(RunStore::defaultRoot())
 {
     // One poller from the start: it runs whenever a cluster is connected (setTarget), whichever panel shows.
-    m_poller = new MetricsPoller(m_context, KubeTarget{}, this);
+    m_poller = BackendFactory(m_context).createMetricsPoller(KubeTarget {}, this);
     connect(m_poller, &MetricsPoller::updated, this, [this](const QList<PodUsage> &rows) {
         m_model->setRows(rows);
         int flagged = 0;
