@@ -1,6 +1,8 @@
 #include "infra/sandbox/api_server.h"
 
+#include "infra/sandbox/api_context.h"
 #include "infra/sandbox/api_error.h"
+#include "infra/sandbox/api_handlers.h"
 #include "infra/sandbox/cluster_simulator.h"
 #include "infra/sandbox/crd_support.h"
 #include "infra/sandbox/exec_service.h"
@@ -9,7 +11,6 @@
 #include "infra/sandbox/openapi_service.h"
 #include "infra/sandbox/patch.h"
 #include "infra/sandbox/port_forward_service.h"
-#include "infra/sandbox/protobuf_decoder.h"
 #include "infra/sandbox/request_errors.h"
 #include "infra/sandbox/resource_registry.h"
 #include "infra/sandbox/secret_data.h"
@@ -26,7 +27,6 @@
 #include <map>
 #include <mutex>
 #include <optional>
-#include <regex>
 #include <thread>
 
 namespace bc::sandbox {
@@ -34,129 +34,6 @@ namespace bc::sandbox {
 namespace {
 
 constexpr const char *kJson = "application/json";
-
-std::vector<std::string> splitPath(const std::string &path)
-{
-    std::vector<std::string> out;
-    size_t pos = 0;
-    while (pos < path.size()) {
-        const auto next = path.find('/', pos);
-        const std::string part = path.substr(pos, next == std::string::npos ? std::string::npos : next - pos);
-        if (!part.empty())
-            out.push_back(part);
-        if (next == std::string::npos)
-            break;
-        pos = next + 1;
-    }
-    return out;
-}
-
-Json yamlToJson(const YAML::Node &node, std::size_t &budget)
-{
-    if (budget-- == 0) // aliases share nodes: a small document can expand without bound
-        throwExcessiveAliasing();
-    switch (node.Type()) {
-    case YAML::NodeType::Map: {
-        Json o = Json::object();
-        for (const auto &kv : node)
-            o[kv.first.as<std::string>()] = yamlToJson(kv.second, budget);
-        return o;
-    }
-    case YAML::NodeType::Sequence: {
-        Json a = Json::array();
-        for (const auto &v : node)
-            a.push_back(yamlToJson(v, budget));
-        return a;
-    }
-    case YAML::NodeType::Scalar: {
-        const std::string s = node.Scalar();
-        if (node.Tag() == "!")
-            return s; // quoted
-        if (s == "true" || s == "True" || s == "TRUE")
-            return true;
-        if (s == "false" || s == "False" || s == "FALSE")
-            return false;
-        if (s == "null" || s == "~" || s.empty())
-            return nullptr;
-        static const std::regex intRe("[-+]?[0-9]+");
-        static const std::regex floatRe("[-+]?([0-9]*\\.[0-9]+|[0-9]+\\.?[0-9]*)([eE][-+]?[0-9]+)?");
-        if (std::regex_match(s, intRe)) {
-            try {
-                return std::stoll(s);
-            } catch (...) {
-                return s;
-            }
-        }
-        if (std::regex_match(s, floatRe)) {
-            try {
-                return std::stod(s);
-            } catch (...) {
-                return s;
-            }
-        }
-        return s;
-    }
-    default:
-        return nullptr;
-    }
-}
-
-Json parseBody(const std::string &body, const std::string &contentType)
-{
-    if (body.empty())
-        throw ApiError::badRequest("the request body is empty");
-    checkMediaType(contentType);
-    if (contentType.find("protobuf") != std::string::npos)
-        return decodeKubernetesProtobuf(body);
-    checkNesting(body);
-    const bool yaml = contentType.find("yaml") != std::string::npos;
-    const auto firstChar = body.find_first_not_of(" \t\r\n");
-    if (!yaml || (firstChar != std::string::npos && body[firstChar] == '{')) {
-        try {
-            return Json::parse(body);
-        } catch (const nlohmann::json::parse_error &e) {
-            if (!yaml)
-                throw ApiError::badRequest(std::string("json parse error: ") + e.what());
-        }
-    }
-    Json decoded;
-    try {
-        std::size_t budget = RequestLimits::kMaxYamlNodes;
-        decoded = yamlToJson(YAML::Load(body), budget);
-    } catch (const YAML::Exception &e) {
-        throw ApiError::badRequest(std::string("yaml parse error: ") + e.what());
-    }
-    // JSON bodies are checked for UTF-8 by the parser; YAML ones here, before anything stores them.
-    try {
-        (void)decoded.dump();
-    } catch (const nlohmann::json::type_error &) {
-        throw ApiError::badRequest("yaml parse error: a string is not valid UTF-8");
-    }
-    return decoded;
-}
-
-bool validName(const std::string &name)
-{
-    if (name.empty() || name.size() > 253)
-        return false;
-    for (char c : name)
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.'))
-            return false;
-    return std::isalnum(static_cast<unsigned char>(name.front())) && std::isalnum(static_cast<unsigned char>(name.back()));
-}
-
-std::string qualified(const ResourceType &t)
-{
-    return t.key();
-}
-
-struct Route {
-    ResourceType type;
-    std::string ns;
-    std::string name;
-    std::string sub;
-    bool hasNamespace = false;
-};
 
 } // namespace
 
@@ -168,23 +45,12 @@ struct ApiServer::Impl {
     ExecService exec{store, &sim};
     OpenApiService openApi{store, registry};
     ListPager pager;
+    ApiContext ctx{store, registry, sim, pager, openApi, 0, {}};
     UpgradingHttpServer server{portForward, exec};
     std::thread thread;
-    int port = 0;
     std::function<void(const std::string &)> logger;
-    std::mutex appliedMutex;
-    std::map<std::string, Json> appliedConfigs; // uid + "\n" + fieldManager -> last applied config
 
     Impl(ObjectStore &s, ResourceRegistry &r, ClusterSimulator &c) : store(s), registry(r), sim(c) {}
-
-    void send(httplib::Response &res, int code, const Json &body) const
-    {
-        res.status = code;
-        // replace: a Status may quote bytes a client sent that are not UTF-8; it must still be sent.
-        res.set_content(body.dump(-1, ' ', false, Json::error_handler_t::replace), kJson);
-    }
-
-    void sendError(httplib::Response &res, const ApiError &e) const { send(res, e.code(), e.status()); }
 
     void handle(const httplib::Request &req, httplib::Response &res)
     {
@@ -207,114 +73,13 @@ struct ApiServer::Impl {
             logger(req.method + " " + req.path + (req.params.empty() ? "" : "?…") + " -> " + std::to_string(res.status));
     }
 
-    // ---------------- discovery ----------------
-    Json versionInfo() const
-    {
-        return {{"major", "1"},           {"minor", "32"},          {"gitVersion", "v1.32.0"},
-                {"gitCommit", "sandbox"}, {"gitTreeState", "clean"}, {"buildDate", "2026-01-01T00:00:00Z"},
-                {"goVersion", "go1.23.4"}, {"compiler", "gc"},       {"platform", "linux/amd64"}};
-    }
-
-    Json groupJson(const std::string &group, const std::vector<std::string> &versions) const
-    {
-        Json vs = Json::array();
-        for (const auto &v : versions)
-            vs.push_back({{"groupVersion", group + "/" + v}, {"version", v}});
-        return {{"name", group}, {"versions", vs}, {"preferredVersion", vs[0]}};
-    }
-
-    Json resourceList(const std::string &group, const std::string &version) const
-    {
-        const auto types = registry.inGroupVersion(group, version);
-        if (types.empty())
-            throw ApiError(404, "NotFound", "the server could not find the requested resource");
-        Json resources = Json::array();
-        for (const auto &t : types) {
-            Json r = {{"name", t.resource}, {"singularName", t.singular}, {"namespaced", t.namespaced}, {"kind", t.kind}};
-            if (t.readOnly)
-                r["verbs"] = {"get", "list"};
-            else
-                r["verbs"] = {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"};
-            if (!t.shortNames.empty())
-                r["shortNames"] = t.shortNames;
-            if (!t.categories.empty())
-                r["categories"] = t.categories;
-            resources.push_back(r);
-            for (const auto &sub : t.subresources) {
-                Json s = {{"name", t.resource + "/" + sub}, {"singularName", ""}, {"namespaced", t.namespaced}};
-                if (sub == "scale") {
-                    s["group"] = "autoscaling";
-                    s["version"] = "v1";
-                    s["kind"] = "Scale";
-                    s["verbs"] = {"get", "patch", "update"};
-                } else if (sub == "log") {
-                    s["kind"] = "Pod";
-                    s["verbs"] = {"get"};
-                } else if (sub == "exec" || sub == "attach") {
-                    s["kind"] = sub == "exec" ? "PodExecOptions" : "PodAttachOptions";
-                    s["verbs"] = {"create", "get"};
-                } else if (sub == "portforward") {
-                    s["kind"] = "PodPortForwardOptions";
-                    s["verbs"] = {"create", "get"};
-                } else if (sub == "finalize") {
-                    s["kind"] = t.kind;
-                    s["verbs"] = {"update"};
-                } else {
-                    s["kind"] = t.kind;
-                    s["verbs"] = {"get", "patch", "update"};
-                }
-                resources.push_back(s);
-            }
-        }
-        return {{"kind", "APIResourceList"},
-                {"apiVersion", "v1"},
-                {"groupVersion", group.empty() ? version : group + "/" + version},
-                {"resources", resources}};
-    }
-
     // ---------------- routing ----------------
     void dispatch(const httplib::Request &req, httplib::Response &res)
     {
-        const std::string &path = req.path;
-        const auto parts = splitPath(path);
-        if (req.method == "GET") {
-            if (path == "/version" || path == "/version/")
-                return send(res, 200, versionInfo());
-            if (path == "/healthz" || path == "/readyz" || path == "/livez") {
-                res.status = 200;
-                res.set_content("ok", "text/plain");
-                return;
-            }
-            if (parts.size() == 1 && parts[0] == "api")
-                return send(res, 200,
-                            {{"kind", "APIVersions"},
-                             {"versions", {"v1"}},
-                             {"serverAddressByClientCIDRs",
-                              {{{"clientCIDR", "0.0.0.0/0"}, {"serverAddress", "127.0.0.1:" + std::to_string(port)}}}}});
-            if (parts.size() == 1 && parts[0] == "apis") {
-                Json groups = Json::array();
-                for (const auto &[g, vs] : registry.groups())
-                    groups.push_back(groupJson(g, vs));
-                return send(res, 200, {{"kind", "APIGroupList"}, {"apiVersion", "v1"}, {"groups", groups}});
-            }
-            if (parts.size() == 2 && parts[0] == "api" && parts[1] == "v1")
-                return send(res, 200, resourceList("", "v1"));
-            if (parts.size() == 2 && parts[0] == "apis") {
-                for (const auto &[g, vs] : registry.groups())
-                    if (g == parts[1]) {
-                        Json gj = groupJson(g, vs);
-                        gj["kind"] = "APIGroup";
-                        gj["apiVersion"] = "v1";
-                        return send(res, 200, gj);
-                    }
-                throw ApiError(404, "NotFound", "the server could not find the requested resource");
-            }
-            if (parts.size() == 3 && parts[0] == "apis")
-                return send(res, 200, resourceList(parts[1], parts[2]));
-            if (!parts.empty() && parts[0] == "openapi")
-                return openApi.serve(req, res);
-        }
-        const Route route = parseRoute(parts);
+        const auto parts = splitPath(req.path);
+        if (serveDiscovery(ctx, req, res, parts))
+            return;
+        const ApiRoute route = parseRoute(registry, parts);
         if (req.method == "GET")
             return handleGet(req, res, route);
         if (route.type.readOnly)
@@ -330,88 +95,8 @@ struct ApiServer::Impl {
         throw ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
     }
 
-    Route parseRoute(const std::vector<std::string> &parts) const
-    {
-        const ApiError notFound(404, "NotFound", "the server could not find the requested resource");
-        std::string group, version;
-        size_t i = 0;
-        if (parts.size() >= 3 && parts[0] == "api") {
-            version = parts[1];
-            i = 2;
-        } else if (parts.size() >= 4 && parts[0] == "apis") {
-            group = parts[1];
-            version = parts[2];
-            i = 3;
-        } else {
-            throw notFound;
-        }
-        std::vector<std::string> rest(parts.begin() + static_cast<long>(i), parts.end());
-        Route r;
-        if (rest.size() >= 3 && rest[0] == "namespaces" && rest[2] != "status" && rest[2] != "finalize") {
-            r.ns = rest[1];
-            r.hasNamespace = true;
-            rest.erase(rest.begin(), rest.begin() + 2);
-        }
-        if (rest.empty() || rest.size() > 3)
-            throw notFound;
-        const auto type = registry.find(group, version, rest[0]);
-        if (!type)
-            throw notFound;
-        r.type = *type;
-        if (rest.size() > 1)
-            r.name = rest[1];
-        if (rest.size() > 2)
-            r.sub = rest[2];
-        if (r.hasNamespace && !r.type.namespaced)
-            throw notFound;
-        if (!r.name.empty() && r.type.namespaced && !r.hasNamespace)
-            throw notFound;
-        if (!r.sub.empty() && std::find(r.type.subresources.begin(), r.type.subresources.end(), r.sub) == r.type.subresources.end())
-            throw notFound;
-        return r;
-    }
-
-    static std::string param(const httplib::Request &req, const char *name)
-    {
-        return req.has_param(name) ? req.get_param_value(name) : std::string();
-    }
-
-    // Go's strconv.ParseBool, as the API server parses watch= and follow=.
-    static bool boolParam(const httplib::Request &req, const char *name)
-    {
-        const std::string v = param(req, name);
-        return v == "1" || v == "t" || v == "T" || v == "true" || v == "TRUE" || v == "True";
-    }
-
-    static bool wantsTable(const httplib::Request &req)
-    {
-        return req.get_header_value("Accept").find("as=Table") != std::string::npos;
-    }
-
-    ApiError notFoundError(const Route &r, const std::string &name) const
-    {
-        return ApiError::notFound(qualified(r.type), name, r.type.group, r.type.resource);
-    }
-
-    Json withVersion(const Route &r, const Json &obj) const
-    {
-        if (str(obj, "apiVersion") == r.type.groupVersion())
-            return obj;
-        Json copy = obj;
-        copy["apiVersion"] = r.type.groupVersion();
-        copy["kind"] = r.type.kind;
-        return copy;
-    }
-
-    std::string textFor(const Route &r, const SnapshotPtr &s) const
-    {
-        if (str(s->obj, "apiVersion") == r.type.groupVersion() && str(s->obj, "kind") == r.type.kind)
-            return *s->text;
-        return withVersion(r, s->obj).dump();
-    }
-
     // ---------------- GET: get, list, watch, log, scale, metrics ----------------
-    void handleGet(const httplib::Request &req, httplib::Response &res, const Route &r)
+    void handleGet(const httplib::Request &req, httplib::Response &res, const ApiRoute &r)
     {
         if (r.type.group == "metrics.k8s.io")
             return handleMetrics(req, res, r);
@@ -424,10 +109,10 @@ struct ApiServer::Impl {
             if (!s)
                 throw notFoundError(r, r.name);
             if (r.sub == "scale")
-                return send(res, 200, scaleOf(s->obj));
+                return sendJson(res, 200, scaleOf(s->obj));
             if (wantsTable(req)) {
                 const Json obj = withVersion(r, s->obj);
-                return send(res, 200, TablePrinter::table(r.type, {&obj}, str(obj["metadata"], "resourceVersion")));
+                return sendJson(res, 200, TablePrinter::table(r.type, {&obj}, str(obj["metadata"], "resourceVersion")));
             }
             res.status = 200;
             res.set_content(textFor(r, s), kJson);
@@ -435,11 +120,11 @@ struct ApiServer::Impl {
         }
         if (boolParam(req, "watch"))
             return handleWatch(req, res, r);
-        const Selector labels = Selector::parseLabels(param(req, "labelSelector"));
-        const Selector fields = Selector::parseFields(param(req, "fieldSelector"));
-        const ListQuery query = ListQuery::parse([&req](const char *n) { return param(req, n); },
-                                                 r.type.key() + "\n" + r.ns + "\n" + param(req, "labelSelector") + "\n"
-                                                     + param(req, "fieldSelector"),
+        const Selector labels = Selector::parseLabels(queryParam(req, "labelSelector"));
+        const Selector fields = Selector::parseFields(queryParam(req, "fieldSelector"));
+        const ListQuery query = ListQuery::parse([&req](const char *n) { return queryParam(req, n); },
+                                                 r.type.key() + "\n" + r.ns + "\n" + queryParam(req, "labelSelector") + "\n"
+                                                     + queryParam(req, "fieldSelector"),
                                                  !labels.empty() || !fields.empty());
         const ListPage page = pager.page(query, [&](std::uint64_t *listRv) {
             const auto items = store.list(r.type.key(), r.ns, listRv);
@@ -470,10 +155,10 @@ struct ApiServer::Impl {
                 table["metadata"]["continue"] = page.continueToken;
             if (page.remainingItems >= 0)
                 table["metadata"]["remainingItemCount"] = page.remainingItems;
-            if (param(req, "includeObject") == "Object")
+            if (queryParam(req, "includeObject") == "Object")
                 for (size_t i = 0; i < objs.size(); ++i)
                     table["rows"][i]["object"] = objs[i];
-            return send(res, 200, table);
+            return sendJson(res, 200, table);
         }
         // Streamed from the stored texts (no 60 MB copy at 30,000 pods), with a Content-Length.
         struct ListBody {
@@ -518,27 +203,7 @@ struct ApiServer::Impl {
         });
     }
 
-    Json scaleOf(const Json &obj) const
-    {
-        const Json &md = obj["metadata"];
-        const Json *sel = at(obj, "spec.selector");
-        std::string selector = sel ? Selector::fromLabelSelector(*sel).toString() : std::string();
-        Json status = {{"replicas", obj.contains("status") ? obj["status"].value("replicas", 0) : 0}};
-        if (!selector.empty())
-            status["selector"] = selector;
-        return {{"kind", "Scale"},
-                {"apiVersion", "autoscaling/v1"},
-                {"metadata",
-                 {{"name", str(md, "name")},
-                  {"namespace", str(md, "namespace")},
-                  {"uid", str(md, "uid")},
-                  {"resourceVersion", str(md, "resourceVersion")},
-                  {"creationTimestamp", str(md, "creationTimestamp")}}},
-                {"spec", {{"replicas", at(obj, "spec.replicas") ? obj["spec"]["replicas"] : Json(1)}}},
-                {"status", status}};
-    }
-
-    void handleMetrics(const httplib::Request &req, httplib::Response &res, const Route &r)
+    void handleMetrics(const httplib::Request &req, httplib::Response &res, const ApiRoute &r)
     {
         const bool pods = r.type.resource == "pods";
         if (!r.name.empty()) {
@@ -547,10 +212,10 @@ struct ApiServer::Impl {
                 throw notFoundError(r, r.name);
             m["kind"] = pods ? "PodMetrics" : "NodeMetrics";
             m["apiVersion"] = "metrics.k8s.io/v1beta1";
-            return send(res, 200, m);
+            return sendJson(res, 200, m);
         }
         Json list = pods ? sim.podMetricsList(r.ns) : sim.nodeMetricsList();
-        const Selector labels = Selector::parseLabels(param(req, "labelSelector"));
+        const Selector labels = Selector::parseLabels(queryParam(req, "labelSelector"));
         if (!labels.empty()) {
             Json kept = Json::array();
             for (auto &item : list["items"])
@@ -558,15 +223,15 @@ struct ApiServer::Impl {
                     kept.push_back(item);
             list["items"] = kept;
         }
-        send(res, 200, list);
+        sendJson(res, 200, list);
     }
 
-    void handleLog(const httplib::Request &req, httplib::Response &res, const Route &r)
+    void handleLog(const httplib::Request &req, httplib::Response &res, const ApiRoute &r)
     {
         const SnapshotPtr pod = store.get("pods", r.ns, r.name);
         if (!pod)
             throw notFoundError(r, r.name);
-        std::string container = param(req, "container");
+        std::string container = queryParam(req, "container");
         const Json &containers = pod->obj["spec"]["containers"];
         if (container.empty()) {
             if (containers.size() != 1) {
@@ -592,7 +257,7 @@ struct ApiServer::Impl {
         std::vector<std::string> lines;
         bool ended = false, known = false;
         std::size_t next = sim.readLog(r.ns, r.name, container, 0, lines, ended, known);
-        const std::string tail = param(req, "tailLines");
+        const std::string tail = queryParam(req, "tailLines");
         if (!tail.empty()) {
             const long long n = std::max(0LL, std::atoll(tail.c_str()));
             if (static_cast<long long>(lines.size()) > n)
@@ -641,7 +306,7 @@ struct ApiServer::Impl {
         });
     }
 
-    void handleWatch(const httplib::Request &req, httplib::Response &res, const Route &r)
+    void handleWatch(const httplib::Request &req, httplib::Response &res, const ApiRoute &r)
     {
         struct State {
             std::uint64_t cursor = 0;
@@ -655,10 +320,10 @@ struct ApiServer::Impl {
             std::optional<BookmarkTimer> bookmarks;
         };
         auto st = std::make_shared<State>();
-        st->labels = Selector::parseLabels(param(req, "labelSelector"));
-        st->fields = Selector::parseFields(param(req, "fieldSelector"));
+        st->labels = Selector::parseLabels(queryParam(req, "labelSelector"));
+        st->fields = Selector::parseFields(queryParam(req, "fieldSelector"));
         st->table = wantsTable(req);
-        const WatchOptions options = WatchOptions::parse([&req](const char *n) { return param(req, n); });
+        const WatchOptions options = WatchOptions::parse([&req](const char *n) { return queryParam(req, n); });
         const auto start = std::chrono::steady_clock::now();
         if (options.timeout) {
             st->hasDeadline = true;
@@ -683,7 +348,7 @@ struct ApiServer::Impl {
             if (st->cursor > now)
                 st->cursor = now;
         }
-        const Route route = r;
+        const ApiRoute route = r;
         res.status = 200;
         res.set_chunked_content_provider(kJson, [this, st, route](size_t, httplib::DataSink &sink) {
             if (st->finished) {
@@ -742,7 +407,7 @@ struct ApiServer::Impl {
         });
     }
 
-    bool matches(const auto &st, const Route &r, const Json &obj) const
+    bool matches(const auto &st, const ApiRoute &r, const Json &obj) const
     {
         (void)r;
         const Json &md = obj["metadata"];
@@ -751,7 +416,7 @@ struct ApiServer::Impl {
         return st.fields.empty() || st.fields.matchesFields(obj);
     }
 
-    std::string eventLine(const Route &r, const std::string &type, const Json &obj, const std::string &text, bool table) const
+    std::string eventLine(const ApiRoute &r, const std::string &type, const Json &obj, const std::string &text, bool table) const
     {
         if (!table)
             return R"({"type":")" + type + R"(","object":)" + text + "}\n";
@@ -764,7 +429,7 @@ struct ApiServer::Impl {
     // ---------------- writes ----------------
     // Missing apiVersion/kind default from the URL (as the API server's decoder does); a
     // different one is an error.
-    void checkKind(const Route &r, Json &obj) const
+    void checkKind(const ApiRoute &r, Json &obj) const
     {
         if (!obj.is_object())
             throw ApiError::badRequest("the body of the request was in an unknown format - a JSON or YAML object is expected");
@@ -788,7 +453,7 @@ struct ApiServer::Impl {
                                        + r.type.kind + ") for " + r.type.resource);
     }
 
-    void prepareMetadata(const Route &r, Json &obj) const
+    void prepareMetadata(const ApiRoute &r, Json &obj) const
     {
         Json &md = obj["metadata"];
         if (md.is_null())
@@ -809,13 +474,13 @@ struct ApiServer::Impl {
                                         + ": must be a map of strings");
     }
 
-    void requireNamespace(const Route &r) const
+    void requireNamespace(const ApiRoute &r) const
     {
         if (r.type.namespaced && !store.get("namespaces", "", r.ns))
             throw ApiError::notFound("namespaces", r.ns, "", "namespaces");
     }
 
-    SnapshotPtr createObject(const Route &r, Json obj, bool dryRun)
+    SnapshotPtr createObject(const ApiRoute &r, Json obj, bool dryRun)
     {
         checkKind(r, obj);
         prepareMetadata(r, obj);
@@ -833,7 +498,7 @@ struct ApiServer::Impl {
         ClusterSimulator::validate(r.type, obj);
         if (dryRun) {
             if (store.get(r.type.key(), r.ns, name))
-                throw ApiError(409, "AlreadyExists", qualified(r.type) + " \"" + name + "\" already exists");
+                throw ApiError(409, "AlreadyExists", r.type.key() + " \"" + name + "\" already exists");
             auto snap = std::make_shared<Snapshot>();
             obj["metadata"]["uid"] = ObjectStore::newUid();
             obj["metadata"]["creationTimestamp"] = ObjectStore::now();
@@ -849,18 +514,18 @@ struct ApiServer::Impl {
         return created;
     }
 
-    void handleCreate(const httplib::Request &req, httplib::Response &res, const Route &r)
+    void handleCreate(const httplib::Request &req, httplib::Response &res, const ApiRoute &r)
     {
         if (!r.name.empty())
             throw ApiError(405, "MethodNotAllowed", "POST is not supported on a named " + r.type.resource + " path");
         Json obj = parseBody(req.body, req.get_header_value("Content-Type"));
-        const SnapshotPtr s = createObject(r, std::move(obj), !param(req, "dryRun").empty());
+        const SnapshotPtr s = createObject(r, std::move(obj), !queryParam(req, "dryRun").empty());
         res.status = 201;
         res.set_content(*s->text, kJson);
     }
 
     // Keeps what clients may not change through the main resource.
-    Json keepServerFields(const Route &r, const Json &live, Json obj) const
+    Json keepServerFields(const ApiRoute &r, const Json &live, Json obj) const
     {
         const bool hasStatus = std::find(r.type.subresources.begin(), r.type.subresources.end(), "status")
                                != r.type.subresources.end();
@@ -889,13 +554,13 @@ struct ApiServer::Impl {
         return obj;
     }
 
-    void afterWrite(const Route &r, const SnapshotPtr &s)
+    void afterWrite(const ApiRoute &r, const SnapshotPtr &s)
     {
         if (r.type.resource == "customresourcedefinitions")
             activateCrd(store, registry, s->obj);
     }
 
-    void handleUpdate(const httplib::Request &req, httplib::Response &res, const Route &r)
+    void handleUpdate(const httplib::Request &req, httplib::Response &res, const ApiRoute &r)
     {
         if (r.name.empty())
             throw ApiError(405, "MethodNotAllowed", "PUT needs an object name");
@@ -908,7 +573,7 @@ struct ApiServer::Impl {
                 o["spec"]["replicas"] = *replicas;
                 return true;
             });
-            return send(res, 200, scaleOf(s->obj));
+            return sendJson(res, 200, scaleOf(s->obj));
         }
         checkKind(r, obj);
         prepareMetadata(r, obj);
@@ -937,7 +602,7 @@ struct ApiServer::Impl {
         res.set_content(*s->text, kJson);
     }
 
-    void handlePatch(const httplib::Request &req, httplib::Response &res, const Route &r)
+    void handlePatch(const httplib::Request &req, httplib::Response &res, const ApiRoute &r)
     {
         if (r.name.empty())
             throw ApiError(405, "MethodNotAllowed", "PATCH needs an object name");
@@ -962,10 +627,10 @@ struct ApiServer::Impl {
                 o["spec"]["replicas"] = *replicas;
                 return true;
             });
-            return send(res, 200, scaleOf(s->obj));
+            return sendJson(res, 200, scaleOf(s->obj));
         }
         if (apply) {
-            const std::string manager = param(req, "fieldManager");
+            const std::string manager = queryParam(req, "fieldManager");
             if (manager.empty())
                 throw ApiError::badRequest("PATCH, application/apply-patch+yaml requests require a fieldManager");
             Json config = patch;
@@ -977,19 +642,13 @@ struct ApiServer::Impl {
             prepareMetadata(r, config);
             const SnapshotPtr live = store.get(r.type.key(), r.ns, r.name);
             if (!live) {
-                const SnapshotPtr s = createObject(r, config, !param(req, "dryRun").empty());
-                rememberApplied(s->obj, manager, config);
+                const SnapshotPtr s = createObject(r, config, !queryParam(req, "dryRun").empty());
+                ctx.applied.remember(s->obj, manager, config);
                 res.status = 201;
                 res.set_content(*s->text, kJson);
                 return;
             }
-            Json previous;
-            {
-                std::lock_guard lock(appliedMutex);
-                const auto it = applied_find(str(live->obj["metadata"], "uid"), manager);
-                if (it != appliedConfigs.end())
-                    previous = it->second;
-            }
+            const Json previous = ctx.applied.find(str(live->obj["metadata"], "uid"), manager);
             const SnapshotPtr s = store.mutate(r.type.key(), r.ns, r.name, [&](Json &o) {
                 Json next = serverSideApply(o, previous, config);
                 if (r.sub != "status")
@@ -1004,7 +663,7 @@ struct ApiServer::Impl {
                 o = std::move(next);
                 return true;
             });
-            rememberApplied(s->obj, manager, config);
+            ctx.applied.remember(s->obj, manager, config);
             afterWrite(r, s);
             res.status = 200;
             res.set_content(*s->text, kJson);
@@ -1024,7 +683,7 @@ struct ApiServer::Impl {
             const Json *rv = at(patch, "metadata.resourceVersion");
             if (rv && rv->is_string() && rv->get<std::string>() != str(o["metadata"], "resourceVersion"))
                 throw ApiError(409, "Conflict",
-                               "Operation cannot be fulfilled on " + qualified(r.type) + " \"" + r.name
+                               "Operation cannot be fulfilled on " + r.type.key() + " \"" + r.name
                                    + "\": the object has been modified; please apply your changes to the latest version and try again");
             foldSecretStringData(r.type, next);
             ClusterSimulator::validate(r.type, next);
@@ -1036,18 +695,7 @@ struct ApiServer::Impl {
         res.set_content(*s->text, kJson);
     }
 
-    std::map<std::string, Json>::iterator applied_find(const std::string &uid, const std::string &manager)
-    {
-        return appliedConfigs.find(uid + "\n" + manager);
-    }
-
-    void rememberApplied(const Json &obj, const std::string &manager, const Json &config)
-    {
-        std::lock_guard lock(appliedMutex);
-        appliedConfigs[str(obj["metadata"], "uid") + "\n" + manager] = config;
-    }
-
-    void handleDelete(const httplib::Request &req, httplib::Response &res, const Route &r)
+    void handleDelete(const httplib::Request &req, httplib::Response &res, const ApiRoute &r)
     {
         long long grace = -1;
         if (!req.body.empty()) {
@@ -1060,11 +708,11 @@ struct ApiServer::Impl {
                 throw ApiError::badRequest(std::string("invalid DeleteOptions: ") + e.what());
             }
         }
-        if (!param(req, "gracePeriodSeconds").empty())
-            grace = std::atoll(param(req, "gracePeriodSeconds").c_str());
+        if (!queryParam(req, "gracePeriodSeconds").empty())
+            grace = std::atoll(queryParam(req, "gracePeriodSeconds").c_str());
         if (r.name.empty()) {
-            const Selector labels = Selector::parseLabels(param(req, "labelSelector"));
-            const Selector fields = Selector::parseFields(param(req, "fieldSelector"));
+            const Selector labels = Selector::parseLabels(queryParam(req, "labelSelector"));
+            const Selector fields = Selector::parseFields(queryParam(req, "fieldSelector"));
             std::uint64_t rv = 0;
             Json items = Json::array();
             for (const auto &s : store.list(r.type.key(), r.ns, &rv)) {
@@ -1076,7 +724,7 @@ struct ApiServer::Impl {
                 } catch (const ApiError &) {
                 }
             }
-            return send(res, 200,
+            return sendJson(res, 200,
                         {{"kind", r.type.listKind()},
                          {"apiVersion", r.type.groupVersion()},
                          {"metadata", {{"resourceVersion", std::to_string(store.resourceVersion())}}},
@@ -1084,10 +732,10 @@ struct ApiServer::Impl {
         }
         if (!r.sub.empty())
             throw ApiError(405, "MethodNotAllowed", "DELETE is not supported on " + r.type.resource + "/" + r.sub);
-        send(res, 200, deleteOne(r, r.ns, r.name, grace));
+        sendJson(res, 200, deleteOne(r, r.ns, r.name, grace));
     }
 
-    Json deleteOne(const Route &r, const std::string &ns, const std::string &name, long long grace)
+    Json deleteOne(const ApiRoute &r, const std::string &ns, const std::string &name, long long grace)
     {
         if (r.type.group.empty() && r.type.resource == "pods")
             return withVersion(r, sim.deletePod(ns, name, grace));
@@ -1111,12 +759,7 @@ struct ApiServer::Impl {
             return s->obj;
         }
         const SnapshotPtr s = store.remove(r.type.key(), ns, name);
-        {
-            std::lock_guard lock(appliedMutex);
-            const std::string prefix = str(s->obj["metadata"], "uid") + "\n";
-            for (auto it = appliedConfigs.lower_bound(prefix); it != appliedConfigs.end() && it->first.rfind(prefix, 0) == 0;)
-                it = appliedConfigs.erase(it);
-        }
+        ctx.applied.forget(str(s->obj["metadata"], "uid"));
         return withVersion(r, s->obj);
     }
 };
@@ -1146,11 +789,11 @@ ApiServer::~ApiServer()
 int ApiServer::bind(const std::string &host, int port)
 {
     if (port == 0)
-        d->port = d->server.bind_to_any_port(host);
+        d->ctx.port = d->server.bind_to_any_port(host);
     else
-        d->port = d->server.bind_to_port(host, port) ? port : -1;
-    d->exec.setApiPort(d->port);
-    return d->port;
+        d->ctx.port = d->server.bind_to_port(host, port) ? port : -1;
+    d->exec.setApiPort(d->ctx.port);
+    return d->ctx.port;
 }
 
 void ApiServer::start()
