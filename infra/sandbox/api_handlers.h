@@ -16,4 +16,10 @@ namespace bc::sandbox {
 bool serveDiscovery(ApiContext &ctx, const httplib::Request &req, httplib::Response &res,
                     const std::vector<std::string> &parts);
 
+// api_reads.cpp: GET of one stored object (or its scale), of a list (paged, streamed from the
+// stored texts), and of the metrics.k8s.io resources the simulator serves.
+void serveObject(ApiContext &ctx, const httplib::Request &req, httplib::Response &res, const ApiRoute &r);
+void serveList(ApiContext &ctx, const httplib::Request &req, httplib::Response &res, const ApiRoute &r);
+void serveMetrics(ApiContext &ctx, const httplib::Request &req, httplib::Response &res, const ApiRoute &r);
+
 } // namespace bc::sandbox
