@@ -22,4 +22,9 @@ void serveObject(ApiContext &ctx, const httplib::Request &req, httplib::Response
 void serveList(ApiContext &ctx, const httplib::Request &req, httplib::Response &res, const ApiRoute &r);
 void serveMetrics(ApiContext &ctx, const httplib::Request &req, httplib::Response &res, const ApiRoute &r);
 
+// api_writes.cpp: POST (create), PUT (replace, status, scale) and DELETE (one object or a collection).
+void serveCreate(ApiContext &ctx, const httplib::Request &req, httplib::Response &res, const ApiRoute &r);
+void serveReplace(ApiContext &ctx, const httplib::Request &req, httplib::Response &res, const ApiRoute &r);
+void serveDelete(ApiContext &ctx, const httplib::Request &req, httplib::Response &res, const ApiRoute &r);
+
 } // namespace bc::sandbox
