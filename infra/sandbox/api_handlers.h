@@ -27,4 +27,8 @@ void serveCreate(ApiContext &ctx, const httplib::Request &req, httplib::Response
 void serveReplace(ApiContext &ctx, const httplib::Request &req, httplib::Response &res, const ApiRoute &r);
 void serveDelete(ApiContext &ctx, const httplib::Request &req, httplib::Response &res, const ApiRoute &r);
 
+// api_patch.cpp: PATCH as strategic merge, JSON merge, JSON patch or server-side apply
+// (application/apply-patch+yaml), on an object, its status or its scale.
+void servePatch(ApiContext &ctx, const httplib::Request &req, httplib::Response &res, const ApiRoute &r);
+
 } // namespace bc::sandbox
