@@ -31,4 +31,8 @@ void serveDelete(ApiContext &ctx, const httplib::Request &req, httplib::Response
 // (application/apply-patch+yaml), on an object, its status or its scale.
 void servePatch(ApiContext &ctx, const httplib::Request &req, httplib::Response &res, const ApiRoute &r);
 
+// api_watch.cpp: GET ...?watch=1: the initial events (or none, from a resourceVersion), then the
+// store's events as a chunked stream of JSON lines (Table rows on request), bookmarks, the timeout.
+void serveWatch(ApiContext &ctx, const httplib::Request &req, httplib::Response &res, const ApiRoute &r);
+
 } // namespace bc::sandbox
