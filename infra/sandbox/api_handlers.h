@@ -35,4 +35,8 @@ void servePatch(ApiContext &ctx, const httplib::Request &req, httplib::Response 
 // store's events as a chunked stream of JSON lines (Table rows on request), bookmarks, the timeout.
 void serveWatch(ApiContext &ctx, const httplib::Request &req, httplib::Response &res, const ApiRoute &r);
 
+// api_logs.cpp: GET pods/NAME/log: a container's output, tailLines, and follow=true as a chunked
+// stream until the container ends.
+void serveLog(ApiContext &ctx, const httplib::Request &req, httplib::Response &res, const ApiRoute &r);
+
 } // namespace bc::sandbox

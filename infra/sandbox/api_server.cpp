@@ -3,43 +3,21 @@
 #include "infra/sandbox/api_context.h"
 #include "infra/sandbox/api_error.h"
 #include "infra/sandbox/api_handlers.h"
-#include "infra/sandbox/api_tables.h"
-#include "infra/sandbox/api_writes.h"
-#include "infra/sandbox/cluster_simulator.h"
-#include "infra/sandbox/crd_support.h"
 #include "infra/sandbox/exec_service.h"
 #include "infra/sandbox/list_paging.h"
-#include "infra/sandbox/object_store.h"
 #include "infra/sandbox/openapi_service.h"
-#include "infra/sandbox/patch.h"
 #include "infra/sandbox/port_forward_service.h"
-#include "infra/sandbox/protobuf_decoder.h"
 #include "infra/sandbox/request_errors.h"
-#include "infra/sandbox/resource_registry.h"
-#include "infra/sandbox/secret_data.h"
-#include "infra/sandbox/selector.h"
-#include "infra/sandbox/table_printer.h"
 #include "infra/sandbox/upgrading_http_server.h"
-#include "infra/sandbox/watch_options.h"
 
 #include <httplib.h>
 #include <yaml-cpp/yaml.h>
 
-#include <algorithm>
 #include <chrono>
-#include <map>
-#include <mutex>
-#include <optional>
-#include <regex>
+#include <functional>
 #include <thread>
 
 namespace bc::sandbox {
-
-namespace {
-
-constexpr const char *kJson = "application/json";
-
-} // namespace
 
 struct ApiServer::Impl {
     ObjectStore &store;
@@ -105,7 +83,7 @@ struct ApiServer::Impl {
         if (r.type.group == "metrics.k8s.io")
             return serveMetrics(ctx, req, res, r);
         if (!r.name.empty() && r.sub == "log")
-            return handleLog(req, res, r);
+            return serveLog(ctx, req, res, r);
         if (!r.name.empty() && (r.sub == "portforward" || r.sub == "exec" || r.sub == "attach")) // upgrades never get here
             throw ApiError(400, "BadRequest", "Upgrade request required");
         if (!r.name.empty())
@@ -114,87 +92,6 @@ struct ApiServer::Impl {
             return serveWatch(ctx, req, res, r);
         serveList(ctx, req, res, r);
     }
-
-    void handleLog(const httplib::Request &req, httplib::Response &res, const ApiRoute &r)
-    {
-        const SnapshotPtr pod = store.get("pods", r.ns, r.name);
-        if (!pod)
-            throw notFoundError(r, r.name);
-        std::string container = queryParam(req, "container");
-        const Json &containers = pod->obj["spec"]["containers"];
-        if (container.empty()) {
-            if (containers.size() != 1) {
-                std::string names;
-                for (const auto &c : containers)
-                    names += (names.empty() ? "" : " ") + str(c, "name");
-                throw ApiError::badRequest("a container name must be specified for pod " + r.name
-                                           + ", choose one of: [" + names + "]");
-            }
-            container = str(containers[0], "name");
-        }
-        bool valid = false;
-        for (const char *list : {"containers", "initContainers"})
-            if (pod->obj["spec"].contains(list))
-                for (const auto &c : pod->obj["spec"][list])
-                    valid = valid || str(c, "name") == container;
-        if (!valid)
-            throw ApiError::badRequest("container " + container + " is not valid for pod " + r.name);
-        if (const std::string phase = str(pod->obj["status"], "phase");
-            phase != "Running" && phase != "Succeeded" && phase != "Failed")
-            throw ApiError::badRequest("container \"" + container + "\" in pod \"" + r.name
-                                       + "\" is waiting to start: ContainerCreating");
-        std::vector<std::string> lines;
-        bool ended = false, known = false;
-        std::size_t next = sim.readLog(r.ns, r.name, container, 0, lines, ended, known);
-        const std::string tail = queryParam(req, "tailLines");
-        if (!tail.empty()) {
-            const long long n = std::max(0LL, std::atoll(tail.c_str()));
-            if (static_cast<long long>(lines.size()) > n)
-                lines.erase(lines.begin(), lines.end() - n);
-        }
-        std::string text;
-        for (const auto &l : lines)
-            text += l + "\n";
-        if (!boolParam(req, "follow")) {
-            res.status = 200;
-            res.set_content(text, "text/plain");
-            return;
-        }
-        struct State {
-            std::string pending;
-            std::size_t next;
-        };
-        auto state = std::make_shared<State>(State{text, next});
-        const std::string ns = r.ns, name = r.name;
-        res.status = 200;
-        res.set_chunked_content_provider("text/plain", [this, state, ns, name, container](size_t, httplib::DataSink &sink) {
-            if (!state->pending.empty()) {
-                const bool ok = sink.write(state->pending.data(), state->pending.size());
-                state->pending.clear();
-                return ok;
-            }
-            if (store.isShutDown()) {
-                sink.done();
-                return true;
-            }
-            std::vector<std::string> more;
-            bool gone = false, exists = false;
-            state->next = sim.readLog(ns, name, container, state->next, more, gone, exists);
-            if (more.empty()) {
-                if (gone) {
-                    sink.done();
-                    return true;
-                }
-                sim.waitLog(std::chrono::milliseconds(500));
-                return true;
-            }
-            std::string chunk;
-            for (const auto &l : more)
-                chunk += l + "\n";
-            return sink.write(chunk.data(), chunk.size());
-        });
-    }
-
 };
 
 ApiServer::ApiServer(ObjectStore &store, ResourceRegistry &registry, ClusterSimulator &simulator)
