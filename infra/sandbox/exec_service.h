@@ -8,12 +8,9 @@
 // the container's output.
 
 #include "infra/sandbox/exec_environment.h"
-
-#include <boost/asio/io_context.hpp>
+#include "infra/sandbox/upgrade_acceptor.h"
 
 #include <functional>
-#include <mutex>
-#include <set>
 #include <string>
 
 namespace bc::sandbox {
@@ -37,16 +34,13 @@ public:
     // the session until the command ends, kubectl goes away or stopAll() is called. Closes `fd`.
     void serve(int fd);
     void stopAll();
-    void setLogger(std::function<void(const std::string &)> logger) { m_logger = std::move(logger); }
+    void setLogger(std::function<void(const std::string &)> logger) { m_acceptor.setLogger(std::move(logger)); }
 
 private:
     const ClusterSimulator *m_simulator;
     std::string m_runRoot;
     ExecEnvironment m_env;
-    std::function<void(const std::string &)> m_logger;
-    std::mutex m_mutex;
-    bool m_stopping = false;
-    std::set<boost::asio::io_context *> m_active;
+    UpgradeAcceptor m_acceptor;
 };
 
 } // namespace bc::sandbox

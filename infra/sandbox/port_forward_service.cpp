@@ -3,24 +3,20 @@
 #include "infra/sandbox/api_error.h"
 #include "infra/sandbox/object_store.h"
 
-#include <boost/asio/steady_timer.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http.hpp>
+#include "infra/sandbox/upgrade_acceptor.h"
+
 #include <boost/beast/websocket.hpp>
 
 #include <arpa/inet.h>
-#include <sys/socket.h>
-#include <unistd.h>
+#include <strings.h>
 
-#include <optional>
+#include <memory>
 
 namespace bc::sandbox {
 
 namespace asio = boost::asio;
 namespace http = boost::beast::http;
 namespace websocket = boost::beast::websocket;
-using asio::ip::tcp;
-using boost::system::error_code;
 
 namespace {
 
@@ -70,6 +66,67 @@ bool portForwardPath(const std::string &target, std::string &ns, std::string &po
     pod = parts[5];
     return true;
 }
+
+// One port-forward connection: checks the pod, then tunnels its ports over whichever upgrade
+// kubectl asked for.
+class PortForwardUpgrade : public UpgradeHandler {
+public:
+    using Resolver = std::function<ForwardTarget(const std::string &ns, const std::string &pod, int port)>;
+    PortForwardUpgrade(const ObjectStore &store, Resolver resolve) : m_store(store), m_resolve(std::move(resolve)) {}
+
+    void onRequest(UpgradeConnection &connection) override
+    {
+        const auto &req = connection.request();
+        std::string ns, pod;
+        if (!portForwardPath(std::string(req.target()), ns, pod))
+            return connection.refuse(ApiError(404, "NotFound", "the server could not find the requested resource"));
+        if (connection.refuseEarlyData())
+            return;
+        const SnapshotPtr s = m_store.get("pods", ns, pod);
+        if (!s)
+            return connection.refuse(ApiError::notFound("pods", pod, "", "pods"));
+        if (str(s->obj["spec"], "nodeName").empty())
+            return connection.refuse(ApiError::badRequest("pod " + pod + " does not have a host assigned"));
+        const std::string phase = str(s->obj["status"], "phase");
+        if (phase != "Running")
+            return connection.refuse(ApiError::badRequest("unable to upgrade connection: pod " + pod
+                                                          + " is not running (phase " + phase + ")"));
+        const std::string uid = str(s->obj["metadata"], "uid");
+        asio::io_context &io = connection.io();
+        if (websocket::is_upgrade(req)) {
+            if (!listContains(std::string(req[http::field::sec_websocket_protocol]), kWebSocketProtocol))
+                return connection.refuse(ApiError::badRequest(
+                    std::string("unable to upgrade connection: the sandbox tunnels port-forward only as ")
+                    + kWebSocketProtocol));
+            return connection.acceptWebSocket(kWebSocketProtocol, [this, &io, ns, pod, uid](UpgradeConnection::WebSocket ws) {
+                startTunnel(io, makeWebSocketTransport(std::move(ws)), ns, pod, uid);
+            });
+        }
+        connection.acceptSpdy(kStreamProtocol, [this, &io, ns, pod, uid](UpgradeConnection::Socket socket) {
+            startTunnel(io, makeSocketTransport(std::move(socket)), ns, pod, uid);
+        });
+    }
+
+    void shutdown() override
+    {
+        if (m_tunnel)
+            m_tunnel->close();
+    }
+
+private:
+    void startTunnel(asio::io_context &io, std::unique_ptr<TunnelTransport> transport, const std::string &ns,
+                     const std::string &pod, const std::string &uid)
+    {
+        m_tunnel = std::make_shared<PortForwardTunnel>(io, std::move(transport), uid, [resolve = m_resolve, ns, pod](int port) {
+            return resolve(ns, pod, port);
+        });
+        m_tunnel->start();
+    }
+
+    const ObjectStore &m_store;
+    Resolver m_resolve;
+    std::shared_ptr<PortForwardTunnel> m_tunnel;
+};
 
 } // namespace
 
@@ -177,144 +234,15 @@ ForwardTarget PortForwardService::resolve(const std::string &ns, const std::stri
 
 void PortForwardService::serve(int fd)
 {
-    asio::io_context io;
-    {
-        std::lock_guard lock(m_mutex);
-        if (m_stopping) {
-            ::shutdown(fd, SHUT_RDWR);
-            ::close(fd);
-            return;
-        }
-        m_active.insert(&io);
-    }
-    sockaddr_storage local{};
-    socklen_t len = sizeof(local);
-    getsockname(fd, reinterpret_cast<sockaddr *>(&local), &len);
-    tcp::socket socket(io);
-    error_code ec;
-    socket.assign(local.ss_family == AF_INET6 ? tcp::v6() : tcp::v4(), fd, ec);
-    if (ec) {
-        ::close(fd);
-    } else {
-        boost::beast::flat_buffer buffer;
-        http::request_parser<http::empty_body> parser;
-        parser.header_limit(16 * 1024);
-        asio::steady_timer deadline(io, std::chrono::seconds(10));
-        deadline.async_wait([&](const error_code &e) {
-            if (!e)
-                socket.close();
-        });
-        std::optional<websocket::stream<tcp::socket>> ws;
-        std::shared_ptr<PortForwardTunnel> tunnel;
-        auto response = std::make_shared<http::response<http::string_body>>();
-        std::string what;
-
-        auto refuse = [&](const ApiError &error) {
-            response->result(static_cast<unsigned>(error.code()));
-            response->set(http::field::content_type, "application/json");
-            response->body() = error.status().dump();
-            response->keep_alive(false);
-            response->prepare_payload();
-            what = " -> " + std::to_string(error.code());
-            http::async_write(socket, *response, [&](const error_code &, std::size_t) {
-                error_code ignored;
-                socket.shutdown(tcp::socket::shutdown_both, ignored);
-                socket.close(ignored);
-            });
-        };
-        auto startTunnel = [&](std::unique_ptr<TunnelTransport> transport, const std::string &ns,
-                               const std::string &pod, const std::string &uid) {
-            tunnel = std::make_shared<PortForwardTunnel>(
-                io, std::move(transport), uid, [this, ns, pod](int port) { return resolve(ns, pod, port); });
-            tunnel->start();
-        };
-        auto onRequest = [&]() {
-            const auto &req = parser.get();
-            std::string ns, pod;
-            const std::string target(req.target());
-            what = std::string(req.method_string()) + " " + target.substr(0, target.find('?'));
-            if (!portForwardPath(target, ns, pod))
-                return refuse(ApiError(404, "NotFound", "the server could not find the requested resource"));
-            if (buffer.size() != 0)
-                return refuse(ApiError::badRequest("data sent before the upgrade was answered"));
-            const SnapshotPtr s = m_store.get("pods", ns, pod);
-            if (!s)
-                return refuse(ApiError::notFound("pods", pod, "", "pods"));
-            if (str(s->obj["spec"], "nodeName").empty())
-                return refuse(ApiError::badRequest("pod " + pod + " does not have a host assigned"));
-            const std::string phase = str(s->obj["status"], "phase");
-            if (phase != "Running")
-                return refuse(ApiError::badRequest("unable to upgrade connection: pod " + pod
-                                                   + " is not running (phase " + phase + ")"));
-            const std::string uid = str(s->obj["metadata"], "uid");
-            if (websocket::is_upgrade(req)) {
-                if (!listContains(std::string(req[http::field::sec_websocket_protocol]), kWebSocketProtocol))
-                    return refuse(ApiError::badRequest(std::string("unable to upgrade connection: the sandbox tunnels "
-                                                                   "port-forward only as ")
-                                                       + kWebSocketProtocol));
-                what += " -> 101 websocket";
-                ws.emplace(std::move(socket));
-                ws->set_option(websocket::stream_base::decorator([](websocket::response_type &res) {
-                    res.set(http::field::sec_websocket_protocol, kWebSocketProtocol);
-                }));
-                ws->async_accept(req, [&, ns, pod, uid](const error_code &e) {
-                    if (e)
-                        return;
-                    auto transport = makeWebSocketTransport(std::move(*ws));
-                    ws.reset(); // a moved-from Beast stream must not be touched again
-                    startTunnel(std::move(transport), ns, pod, uid);
-                });
-                return;
-            }
-            const std::string upgrade(req[http::field::upgrade]);
-            if (req.method() != http::verb::post || strcasecmp(upgrade.c_str(), "SPDY/3.1") != 0)
-                return refuse(ApiError::badRequest("Upgrade request required"));
-            bool protocolOffered = false;
-            for (const auto &field : req)
-                if (strcasecmp(std::string(field.name_string()).c_str(), "X-Stream-Protocol-Version") == 0)
-                    protocolOffered = protocolOffered || listContains(std::string(field.value()), kStreamProtocol);
-            if (!protocolOffered)
-                return refuse(ApiError::badRequest(std::string("unable to upgrade: unable to negotiate protocol: "
-                                                               "the server supports only ")
-                                                   + kStreamProtocol));
-            what += " -> 101 SPDY/3.1";
-            response->result(http::status::switching_protocols);
-            response->set(http::field::connection, "Upgrade");
-            response->set(http::field::upgrade, "SPDY/3.1");
-            response->set("X-Stream-Protocol-Version", kStreamProtocol);
-            http::async_write(socket, *response, [&, ns, pod, uid](const error_code &e, std::size_t) {
-                if (e)
-                    return;
-                startTunnel(makeSocketTransport(std::move(socket)), ns, pod, uid);
-            });
-        };
-        http::async_read_header(socket, buffer, parser, [&](const error_code &e, std::size_t) {
-            deadline.cancel();
-            if (!e)
-                onRequest();
-        });
-        io.run();
-        if (tunnel)
-            tunnel->close();
-        error_code ignored;
-        if (ws)
-            ws->next_layer().close(ignored);
-        socket.close(ignored);
-        io.restart();
-        io.poll();
-        if (m_logger && !what.empty())
-            m_logger(what);
-    }
-    std::lock_guard lock(m_mutex);
-    m_active.erase(&io);
+    m_acceptor.serve(fd, [this] {
+        return std::make_unique<PortForwardUpgrade>(
+            m_store, [this](const std::string &ns, const std::string &pod, int port) { return resolve(ns, pod, port); });
+    });
 }
 
 void PortForwardService::stopAll()
 {
-    std::lock_guard lock(m_mutex);
-    m_stopping = true;
-    for (asio::io_context *io : m_active)
-        io->stop();
+    m_acceptor.stopAll();
 }
 
 } // namespace bc::sandbox

@@ -9,11 +9,10 @@
 
 #include "infra/sandbox/json.h"
 #include "infra/sandbox/port_forward_tunnel.h"
+#include "infra/sandbox/upgrade_acceptor.h"
 
 #include <functional>
 #include <map>
-#include <mutex>
-#include <set>
 #include <string>
 
 namespace bc::sandbox {
@@ -42,16 +41,13 @@ public:
     // and relays until kubectl or stopAll() ends it. Closes `fd`.
     void serve(int fd);
     void stopAll(); // ends every forward; later serve() calls close at once
-    void setLogger(std::function<void(const std::string &)> logger) { m_logger = std::move(logger); }
+    void setLogger(std::function<void(const std::string &)> logger) { m_acceptor.setLogger(std::move(logger)); }
 
 private:
     ForwardTarget resolve(const std::string &ns, const std::string &pod, int port) const;
 
     ObjectStore &m_store;
-    std::function<void(const std::string &)> m_logger;
-    std::mutex m_mutex;
-    bool m_stopping = false;
-    std::set<boost::asio::io_context *> m_active;
+    UpgradeAcceptor m_acceptor;
 };
 
 } // namespace bc::sandbox
