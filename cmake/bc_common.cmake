@@ -11,14 +11,13 @@ endif()
 add_library(bc_flags INTERFACE)
 target_compile_options(bc_flags INTERFACE -Wall -Wextra -Wpedantic -Wshadow
     -Wnon-virtual-dtor -Woverloaded-virtual)
-if(BC_SANITIZE)
+# ASan+UBSan (BC_SANITIZE) and libFuzzer coverage (BC_FUZZ, clang) go in one build: ./boutique test
+# compiles the backend once for both the sanitized tests and the harnesses. The coverage hooks that
+# -fsanitize=fuzzer-no-link emits have weak no-op definitions in the ASan runtime, so the tests link
+# without libFuzzer; each harness adds -fsanitize=fuzzer when it links (tests/fuzz/CMakeLists.txt).
+if(BC_SANITIZE OR BC_FUZZ)
     target_compile_options(bc_flags INTERFACE -fsanitize=address,undefined
-        -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
-    target_link_options(bc_flags INTERFACE -fsanitize=address,undefined)
-endif()
-if(BC_FUZZ)
-    # Coverage for libFuzzer on all our code; the harnesses add -fsanitize=fuzzer when they link.
-    target_compile_options(bc_flags INTERFACE -fsanitize=fuzzer-no-link,address,undefined
+        $<$<BOOL:${BC_FUZZ}>:-fsanitize=fuzzer-no-link>
         -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
     target_link_options(bc_flags INTERFACE -fsanitize=address,undefined)
 endif()
