@@ -93,7 +93,7 @@ private Q_SLOTS:
         fillValidGke(panel);
         child<QLineEdit>(&panel, input)->setText(value);
 
-        for (const QString button : {u"gkeCreate"_s, u"gkeCredentials"_s, u"gkeDelete"_s}) {
+        for (const QString &button : {u"gkeCreate"_s, u"gkeCredentials"_s, u"gkeDelete"_s}) {
             QTest::mouseClick(child<QPushButton>(&panel, button), Qt::LeftButton);
             QVERIFY(!panel.isBusy());
             const QString message = panel.fieldError(field);

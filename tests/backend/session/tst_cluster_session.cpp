@@ -107,9 +107,8 @@ private Q_SLOTS:
         QCOMPARE(podsOfA->parent(), &owner);
         QVERIFY(!podsOfA->isRunning()); // the panel starts it once it has connected to it
         QCOMPARE(podsOfA->arguments(),
-            (QStringList {u"--kubeconfig"_s, u"/k/a"_s, u"--context"_s, u"ctx-a"_s, u"-n"_s, u"default"_s,
-                u"get"_s, u"pods"_s, u"-l"_s, u"app=web"_s, u"--watch"_s, u"--output-watch-events"_s,
-                u"-o"_s, u"json"_s}));
+            (QStringList {u"--kubeconfig"_s, u"/k/a"_s, u"--context"_s, u"ctx-a"_s, u"get"_s, u"--raw"_s,
+                u"/api/v1/namespaces/default/pods?watch=1&labelSelector=app%3Dweb"_s}));
         QCOMPARE(clientOfA->target(), session.target());
 
         // The same display name again: no environmentChanged; objects made before keep their target.
