@@ -3,7 +3,6 @@
 #include "backend/cluster/k3s_inventory.h"
 #include "backend/cluster/profile_validator.h"
 #include "backend/cluster/provisioning_job.h"
-#include "backend/cluster/terraform_progress_parser.h"
 #include "backend/cluster/terraform_work_copy.h"
 #include "backend/process/run_context.h"
 
@@ -23,29 +22,6 @@ namespace bc {
 namespace {
 
 constexpr int kPlaybookTasksEstimate = 16; // tasks in infra/k3s/ansible/playbook.yml for a small cluster
-
-ProvisioningJob::Step terraformStep(QString title, Command command, double weight)
-{
-    auto parser = std::make_shared<TerraformProgressParser>();
-    ProvisioningJob::Step step {std::move(title), std::move(command), weight};
-    step.parseLine
-        = [parser](const QString &line, bool isStderr) -> std::optional<ProvisioningJob::LineProgress> {
-        if (isStderr)
-            return std::nullopt;
-        const auto u = parser->feed(line);
-        if (!u)
-            return std::nullopt;
-        const QString counts = u->total > 0 ? u"%1/%2 "_s.arg(u->done).arg(u->total) : QString();
-        return ProvisioningJob::LineProgress {counts + u->phase, u->fraction(), u->isError};
-    };
-    step.describeFailure = [parser](const CommandResult &r) {
-        Error e = r.toError();
-        if (!parser->errors().isEmpty() && r.outcome == CommandResult::Outcome::NonZeroExit)
-            e.message = u"terraform: %1"_s.arg(parser->errors().join(u"; "_s));
-        return e;
-    };
-    return step;
-}
 
 ProvisioningJob::Step playbookStep(QString title, Command command, double weight)
 {
@@ -144,7 +120,7 @@ Status K3sClusterService::create(const K3sSettings &settings, const K3sPaths &pa
     };
     job()->start({
         ProvisioningJob::Step {u"Preparing Terraform"_s, builder.init(), 0.5},
-        terraformStep(u"Creating the VMs (terraform apply)"_s, builder.apply(), 4),
+        ProvisioningJob::terraformStep(u"Creating the VMs (terraform apply)"_s, builder.apply(), 4),
         output,
         playbookStep(u"Installing k3s (ansible-playbook)"_s, builder.playbook(), 4),
     });
@@ -167,7 +143,7 @@ Status K3sClusterService::destroy(const K3sSettings &settings, const K3sPaths &p
     const K3sCommandBuilder builder(settings, paths);
     job()->start({
         ProvisioningJob::Step {u"Preparing Terraform"_s, builder.init(), 0.5},
-        terraformStep(u"Deleting the VMs (terraform destroy)"_s, builder.destroy(), 4),
+        ProvisioningJob::terraformStep(u"Deleting the VMs (terraform destroy)"_s, builder.destroy(), 4),
     });
     return ok();
 }

@@ -1,5 +1,6 @@
 #include "backend/cluster/provisioning_job.h"
 
+#include "backend/cluster/terraform_progress_parser.h"
 #include "backend/core/logging.h"
 #include "backend/process/command_runner.h"
 
@@ -8,6 +9,7 @@
 #include <QFileInfo>
 
 #include <algorithm>
+#include <memory>
 
 using namespace Qt::StringLiterals;
 
@@ -28,6 +30,29 @@ QString locateShippedInfra(const QString &name)
             break;
     }
     return {};
+}
+
+ProvisioningJob::Step ProvisioningJob::terraformStep(QString title, Command command, double weight)
+{
+    auto parser = std::make_shared<TerraformProgressParser>();
+    ProvisioningJob::Step step {std::move(title), std::move(command), weight};
+    step.parseLine
+        = [parser](const QString &line, bool isStderr) -> std::optional<ProvisioningJob::LineProgress> {
+        if (isStderr)
+            return std::nullopt;
+        const auto u = parser->feed(line);
+        if (!u)
+            return std::nullopt;
+        const QString counts = u->total > 0 ? u"%1/%2 "_s.arg(u->done).arg(u->total) : QString();
+        return ProvisioningJob::LineProgress {counts + u->phase, u->fraction(), u->isError};
+    };
+    step.describeFailure = [parser](const CommandResult &r) {
+        Error e = r.toError();
+        if (!parser->errors().isEmpty() && r.outcome == CommandResult::Outcome::NonZeroExit)
+            e.message = u"terraform: %1"_s.arg(parser->errors().join(u"; "_s));
+        return e;
+    };
+    return step;
 }
 
 ProvisioningJob::ProvisioningJob(RunContext *context, QObject *parent)

@@ -46,6 +46,10 @@ public:
         std::function<Error(const CommandResult &result)> describeFailure = {}; // default: result.toError()
     };
 
+    // A `terraform ... -json` step (k3s cluster, GCE load generators): its lines move the bar, and its
+    // error diagnostics name the failure.
+    static Step terraformStep(QString title, Command command, double weight);
+
     explicit ProvisioningJob(RunContext *context, QObject *parent = nullptr);
     ~ProvisioningJob() override;
 

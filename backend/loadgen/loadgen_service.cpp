@@ -1,7 +1,6 @@
 #include "backend/loadgen/loadgen_service.h"
 
 #include "backend/cluster/provisioning_job.h"
-#include "backend/cluster/terraform_progress_parser.h"
 #include "backend/cluster/terraform_work_copy.h"
 #include "backend/process/run_context.h"
 
@@ -21,29 +20,6 @@ using namespace Qt::StringLiterals;
 namespace bc {
 
 namespace {
-
-ProvisioningJob::Step terraformStep(QString title, Command command, double weight)
-{
-    auto parser = std::make_shared<TerraformProgressParser>();
-    ProvisioningJob::Step step {std::move(title), std::move(command), weight};
-    step.parseLine
-        = [parser](const QString &line, bool isStderr) -> std::optional<ProvisioningJob::LineProgress> {
-        if (isStderr)
-            return std::nullopt;
-        const auto u = parser->feed(line);
-        if (!u)
-            return std::nullopt;
-        const QString counts = u->total > 0 ? u"%1/%2 "_s.arg(u->done).arg(u->total) : QString();
-        return ProvisioningJob::LineProgress {counts + u->phase, u->fraction(), u->isError};
-    };
-    step.describeFailure = [parser](const CommandResult &r) {
-        Error e = r.toError();
-        if (!parser->errors().isEmpty() && r.outcome == CommandResult::Outcome::NonZeroExit)
-            e.message = u"terraform: %1"_s.arg(parser->errors().join(u"; "_s));
-        return e;
-    };
-    return step;
-}
 
 // "TASK [Locust worker-0-0 started] ****" lines move the bar; "fatal:" lines name the failure.
 ProvisioningJob::Step playbookStep(QString title, Command command, double weight)
@@ -205,7 +181,7 @@ Status LoadgenService::start(
     };
     QList<ProvisioningJob::Step> steps;
     steps << ProvisioningJob::Step {u"Preparing Terraform (terraform init)"_s, builder.init(), 0.5};
-    steps << terraformStep(workersOnly ? u"Replacing missing workers (terraform apply)"_s
+    steps << ProvisioningJob::terraformStep(workersOnly ? u"Replacing missing workers (terraform apply)"_s
                                        : u"Creating the VMs (terraform apply)"_s,
         builder.apply(), 3);
     steps << output;
@@ -230,7 +206,7 @@ Status LoadgenService::down(const LoadgenProfile &profile, const LoadgenPaths &p
     }
     const LoadgenCommandBuilder builder(profile, paths);
     ProvisioningJob::Step destroy
-        = terraformStep(u"Deleting the VMs (terraform destroy)"_s, builder.destroy(), 3);
+        = ProvisioningJob::terraformStep(u"Deleting the VMs (terraform destroy)"_s, builder.destroy(), 3);
     destroy.onSucceeded = [paths](const CommandResult &r) -> Status {
         if (r.dryRun)
             return ok();
