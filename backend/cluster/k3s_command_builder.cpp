@@ -33,49 +33,12 @@ QStringList K3sCommandBuilder::variables() const
         {u"ssh_public_key_path"_s, m_settings.sshPublicKeyPath},
         {u"spot"_s, m_settings.spot ? u"true"_s : u"false"_s},
     };
-    QStringList args;
-    for (const auto &[name, value] : vars)
-        args << u"-var"_s << u"%1=%2"_s.arg(name, value);
-    return args;
+    return TerraformCommands::variables(vars);
 }
 
-Command K3sCommandBuilder::terraform(QStringList arguments, std::chrono::milliseconds timeout) const
+TerraformCommands K3sCommandBuilder::terraform() const
 {
-    // -chdir rather than only a working directory: a printed (dry-run) line then works when pasted.
-    arguments.prepend(u"-chdir=%1"_s.arg(m_paths.terraformDir()));
-    Command c {.program = u"terraform"_s,
-        .arguments = std::move(arguments),
-        .workingDirectory = m_paths.terraformDir()};
-    c.timeout = timeout;
-    c.environment.insert(u"TF_IN_AUTOMATION"_s, u"1"_s);
-    c.environment.insert(u"TF_INPUT"_s, u"0"_s);
-    return c;
-}
-
-Command K3sCommandBuilder::init() const
-{
-    return terraform({u"init"_s, u"-input=false"_s, u"-no-color"_s}, kInitTimeout);
-}
-
-Command K3sCommandBuilder::apply() const
-{
-    return terraform(
-        QStringList {u"apply"_s, u"-auto-approve"_s, u"-json"_s, u"-input=false"_s} + variables(),
-        kApplyTimeout);
-}
-
-Command K3sCommandBuilder::output() const
-{
-    Command c = terraform({u"output"_s, u"-json"_s}, std::chrono::minutes(1));
-    c.captureStdout = true;
-    return c;
-}
-
-Command K3sCommandBuilder::destroy() const
-{
-    return terraform(
-        QStringList {u"destroy"_s, u"-auto-approve"_s, u"-json"_s, u"-input=false"_s} + variables(),
-        kApplyTimeout);
+    return TerraformCommands({m_paths.terraformDir(), m_paths.terraformDir(), kApplyTimeout, variables()});
 }
 
 Command K3sCommandBuilder::playbook() const

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "backend/cluster/cluster_profile.h"
+#include "backend/cluster/terraform_commands.h"
 #include "backend/process/command.h"
 
 #include <chrono>
@@ -25,7 +26,7 @@ struct K3sPaths
 class K3sCommandBuilder
 {
 public:
-    static constexpr std::chrono::minutes kInitTimeout {10};
+    static constexpr std::chrono::minutes kInitTimeout = TerraformCommands::kInitTimeout;
     static constexpr std::chrono::minutes kApplyTimeout {45};
     static constexpr std::chrono::minutes kPlaybookTimeout {45};
 
@@ -35,18 +36,18 @@ public:
     { }
 
     // Every terraform line starts with -chdir=<work dir>/terraform.
-    Command init() const; // terraform init -input=false
-    Command apply() const; // terraform apply -auto-approve -json -input=false -var ...
-    Command output() const; // terraform output -json (captured)
+    Command init() const { return terraform().init(); }
+    Command apply() const { return terraform().apply(); }
+    Command output() const { return terraform().output(); } // captured
     Command playbook() const; // ansible-playbook -i INVENTORY playbook.yml -e ...
-    Command destroy() const; // terraform destroy -auto-approve -json -input=false -var ...
+    Command destroy() const { return terraform().destroy(); }
 
     QStringList variables() const; // -var k=v pairs shared by apply and destroy
     QString region() const; // the profile's region, or the zone's
     QString privateKeyPath() const; // ssh public key path without ".pub"
 
 private:
-    Command terraform(QStringList arguments, std::chrono::milliseconds timeout) const;
+    TerraformCommands terraform() const;
 
     K3sSettings m_settings;
     K3sPaths m_paths;

@@ -33,48 +33,12 @@ QStringList LoadgenCommandBuilder::variables() const
         {u"ssh_public_key_path"_s, m_profile.sshPublicKeyPath},
         {u"spot"_s, m_profile.spot ? u"true"_s : u"false"_s},
     };
-    QStringList args;
-    for (const auto &[name, value] : vars)
-        args << u"-var"_s << u"%1=%2"_s.arg(name, value);
-    return args;
+    return TerraformCommands::variables(vars);
 }
 
-Command LoadgenCommandBuilder::terraform(QStringList arguments, std::chrono::milliseconds timeout) const
+TerraformCommands LoadgenCommandBuilder::terraform() const
 {
-    arguments.prepend(u"-chdir=%1"_s.arg(m_paths.terraformDir()));
-    Command c {
-        .program = u"terraform"_s, .arguments = std::move(arguments), .workingDirectory = m_paths.workDir};
-    c.timeout = timeout;
-    c.environment.insert(u"TF_IN_AUTOMATION"_s, u"1"_s);
-    c.environment.insert(u"TF_INPUT"_s, u"0"_s);
-    c.environment.insert(u"CHECKPOINT_DISABLE"_s, u"1"_s);
-    return c;
-}
-
-Command LoadgenCommandBuilder::init() const
-{
-    return terraform({u"init"_s, u"-input=false"_s, u"-no-color"_s}, kInitTimeout);
-}
-
-Command LoadgenCommandBuilder::apply() const
-{
-    return terraform(
-        QStringList {u"apply"_s, u"-auto-approve"_s, u"-json"_s, u"-input=false"_s} + variables(),
-        kApplyTimeout);
-}
-
-Command LoadgenCommandBuilder::output() const
-{
-    Command c = terraform({u"output"_s, u"-json"_s}, std::chrono::minutes(1));
-    c.captureStdout = true;
-    return c;
-}
-
-Command LoadgenCommandBuilder::destroy() const
-{
-    return terraform(
-        QStringList {u"destroy"_s, u"-auto-approve"_s, u"-json"_s, u"-input=false"_s} + variables(),
-        kApplyTimeout);
+    return TerraformCommands({m_paths.terraformDir(), m_paths.workDir, kApplyTimeout, variables()});
 }
 
 Command LoadgenCommandBuilder::playbook(const QString &limit) const

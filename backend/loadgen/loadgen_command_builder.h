@@ -2,6 +2,7 @@
 
 #include "backend/loadgen/loadgen_hosts.h"
 #include "backend/loadgen/loadgen_profile.h"
+#include "backend/cluster/terraform_commands.h"
 #include "backend/process/command.h"
 
 #include <QStringList>
@@ -40,16 +41,16 @@ struct LoadgenOptions
 class LoadgenCommandBuilder
 {
 public:
-    static constexpr std::chrono::minutes kInitTimeout {10};
+    static constexpr std::chrono::minutes kInitTimeout = TerraformCommands::kInitTimeout;
     static constexpr std::chrono::minutes kApplyTimeout {30};
     static constexpr std::chrono::minutes kPlaybookTimeout {30};
 
     LoadgenCommandBuilder(LoadgenProfile profile, LoadgenPaths paths, LoadgenOptions options = {});
 
-    Command init() const; // terraform -chdir=... init -input=false -no-color
-    Command apply() const; // terraform apply -auto-approve -json -input=false -var ...
-    Command output() const; // terraform output -json (captured)
-    Command destroy() const; // terraform destroy -auto-approve -json -input=false -var ...
+    Command init() const { return terraform().init(); }
+    Command apply() const { return terraform().apply(); }
+    Command output() const { return terraform().output(); } // captured
+    Command destroy() const { return terraform().destroy(); }
     // ansible-playbook -i inventory.ini site.yml -e target_host=... [--limit LIMIT]
     Command playbook(const QString &limit = {}) const;
     // ssh -F ssh_config -N -L 127.0.0.1:LOCAL:MASTER:WEB bastion: the master's web UI on loopback.
@@ -61,7 +62,7 @@ public:
     const LoadgenPaths &paths() const { return m_paths; }
 
 private:
-    Command terraform(QStringList arguments, std::chrono::milliseconds timeout) const;
+    TerraformCommands terraform() const;
 
     LoadgenProfile m_profile;
     LoadgenPaths m_paths;
