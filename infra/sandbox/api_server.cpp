@@ -2,6 +2,7 @@
 
 #include "infra/sandbox/api_context.h"
 #include "infra/sandbox/api_error.h"
+#include "infra/sandbox/elastic_task_queue.h"
 #include "infra/sandbox/api_handlers.h"
 #include "infra/sandbox/exec_service.h"
 #include "infra/sandbox/list_paging.h"
@@ -97,7 +98,7 @@ struct ApiServer::Impl {
 ApiServer::ApiServer(ObjectStore &store, ResourceRegistry &registry, ClusterSimulator &simulator)
     : d(std::make_unique<Impl>(store, registry, simulator))
 {
-    d->server.new_task_queue = [] { return new httplib::ThreadPool(96); };
+    d->server.new_task_queue = [] { return new ElasticTaskQueue(kMaxConnectionThreads); };
     d->server.set_tcp_nodelay(true); // else Nagle + delayed ACKs add 40 ms to every request
     d->server.set_keep_alive_max_count(1000);
     d->server.set_keep_alive_timeout(30);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <string>
@@ -22,6 +23,9 @@ struct RequestLimits;
 // pods/log, deployments/scale, metrics.k8s.io. Errors are Status objects.
 class ApiServer {
 public:
+    // Every connection has a thread for as long as it lasts (watches, followed logs); up to this many.
+    static constexpr std::size_t kMaxConnectionThreads = 1024;
+
     ApiServer(ObjectStore &store, ResourceRegistry &registry, ClusterSimulator &simulator);
     ~ApiServer();
     ApiServer(const ApiServer &) = delete;
