@@ -134,7 +134,8 @@ void Scheduler::reportUnschedulable(PodSim &sim, const Json &pod, const std::str
         const SnapshotPtr s = m_state.store().mutate(kPods, str(pod["metadata"], "namespace"),
                                                      str(pod["metadata"], "name"), [&](Json &o) {
                                                          Json c = condition("PodScheduled", false, now, "Unschedulable", message);
-                                                         setConditions(o["status"], {c});
+                                                         // Json::array: a bare {c} is c itself for gcc, [c] for clang
+                                                         setConditions(o["status"], Json::array({c}));
                                                          return true;
                                                      });
         m_state.recordEvent(s->obj, "Warning", "FailedScheduling", message, "default-scheduler");
