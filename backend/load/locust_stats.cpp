@@ -5,6 +5,9 @@
 #include <QJsonObject>
 #include <QJsonParseError>
 
+#include <algorithm>
+#include <cmath>
+
 using namespace Qt::StringLiterals;
 
 namespace bc {
@@ -41,7 +44,12 @@ std::optional<double> optionalNumber(const QJsonObject &o, QLatin1StringView key
 
 qint64 integer(const QJsonObject &o, QLatin1StringView key)
 {
-    return qint64(number(o, key));
+    // Clamped: a count beyond qint64 (or NaN) in a hostile answer must not be an undefined conversion.
+    constexpr double kLimit = 9.2e18; // just inside qint64's range
+    const double d = number(o, key);
+    if (std::isnan(d))
+        return 0;
+    return qint64(std::clamp(d, -kLimit, kLimit));
 }
 
 EndpointStats parseRow(const QJsonObject &o)

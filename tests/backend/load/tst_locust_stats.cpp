@@ -40,6 +40,7 @@ private Q_SLOTS:
     void endpointRow();
     void idleSingleProcess();
     void errorsAreUnescaped();
+    void countsOutOfRangeAreClamped();
     void rejectsMalformed_data();
     void rejectsMalformed();
     void stateNames();
@@ -134,6 +135,22 @@ void TstLocustStats::idleSingleProcess()
     QCOMPARE(s.total.name, u"Aggregated"_s); // method null reads as empty
     QVERIFY(!s.isMaster);
     QVERIFY(!s.isActive());
+}
+
+// Found by fuzz_locust_stats: a count of 5.7e57 was converted to qint64 (undefined; UBSan stops there).
+void TstLocustStats::countsOutOfRangeAreClamped()
+{
+    QByteArray json = captured(u"running"_s);
+    const QByteArray from = "\"num_requests\": 24";
+    QVERIFY(json.contains(from));
+    json.replace(from, "\"num_requests\": 5.737e+57");
+    const Result<StatsSnapshot> r = parseStatsRequests(json);
+    QVERIFY(r);
+    QVERIFY(r.value().endpoints.first().numRequests > qint64(9e18));
+    json.replace("\"num_requests\": 5.737e+57", "\"num_requests\": -5.737e+57");
+    const Result<StatsSnapshot> negative = parseStatsRequests(json);
+    QVERIFY(negative);
+    QVERIFY(negative.value().endpoints.first().numRequests < qint64(-9e18));
 }
 
 void TstLocustStats::errorsAreUnescaped()
