@@ -2,6 +2,7 @@
 
 #include "infra/sandbox/api_error.h"
 #include "infra/sandbox/cluster_simulator.h"
+#include "infra/sandbox/controller_support.h"
 #include "infra/sandbox/object_store.h"
 #include "infra/sandbox/port_forward_service.h"
 #include "infra/sandbox/resource_registry.h"
@@ -16,20 +17,9 @@ constexpr const char *kClusters = "clusters.postgresql.cnpg.io";
 constexpr const char *kClusterLabel = "cnpg.io/cluster";
 constexpr int kPostgresPort = 5432;
 
-bool isTerminating(const Json &obj)
-{
-    return at(obj, "metadata.deletionTimestamp") != nullptr;
-}
-
 bool isReady(const Json &pod)
 {
-    if (isTerminating(pod) || str(pod["status"], "phase") != "Running")
-        return false;
-    if (const Json *cs = at(pod, "status.conditions"); cs && cs->is_array())
-        for (const auto &c : *cs)
-            if (str(c, "type") == "Ready")
-                return str(c, "status") == "True";
-    return false;
+    return str(pod["status"], "phase") == "Running" && sim::podReady(pod);
 }
 
 int instancesOf(const Json &cluster)
@@ -66,7 +56,7 @@ void CnpgController::reconcile()
 {
     for (const auto &snap : m_store.list(kClusters)) {
         try {
-            if (!isTerminating(snap->obj))
+            if (!sim::terminating(snap->obj))
                 reconcileCluster(snap->obj);
         } catch (const std::exception &) {
             // A cluster removed or changed during the pass: the next pass sees it as it is.
@@ -98,7 +88,7 @@ void CnpgController::reconcileCluster(const Json &cluster)
     // Scaled down: the highest instances go.
     for (const auto &pod : m_store.list("pods", ns)) {
         const Json *labels = at(pod->obj, "metadata.labels");
-        if (!labels || str(*labels, kClusterLabel) != name || isTerminating(pod->obj))
+        if (!labels || str(*labels, kClusterLabel) != name || sim::terminating(pod->obj))
             continue;
         const std::string podName = str(pod->obj["metadata"], "name");
         const std::string prefix = name + "-";
