@@ -11,12 +11,10 @@
 #include "backend/deploy/workloads_model.h"
 #include "backend/kube/kube_watch.h"
 #include "backend/process/run_context.h"
+#include "tests/bench/sorted_pod_table.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
-#include <QHeaderView>
-#include <QSortFilterProxyModel>
-#include <QTableView>
 #include <QTextStream>
 #include <QTimer>
 
@@ -49,17 +47,9 @@ int main(int argc, char **argv)
     const int deadlineMs = argc > 5 ? QString::fromLocal8Bit(argv[5]).toInt() : 600000;
 
     bc::RunContext context;
-    bc::WorkloadsModel model(bc::WorkloadsModel::Kind::Pods);
-    QSortFilterProxyModel proxy;
-    proxy.setSortRole(bc::WorkloadsModel::SortRole);
-    proxy.setSourceModel(&model);
-    QTableView view;
-    view.setModel(&proxy);
-    view.setSortingEnabled(true);
-    view.sortByColumn(bc::WorkloadsModel::PodName, Qt::AscendingOrder);
-    view.verticalHeader()->setDefaultSectionSize(20);
-    view.resize(1200, 700);
-    view.show();
+    SortedPodTable table(bc::WorkloadsModel::PodName, Qt::AscendingOrder);
+    bc::WorkloadsModel &model = table.model;
+    QTableView &view = table.view;
 
     bc::KubeWatch watch(&context, target, resource);
     QObject::connect(&watch, &bc::KubeWatch::resynced, &model, &bc::WorkloadsModel::beginResync);

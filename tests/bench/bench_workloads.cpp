@@ -3,13 +3,11 @@
 // time until the table has repainted is measured. Printed as one line per figure; bench/workloads runs it.
 #include "backend/deploy/workloads_model.h"
 #include "backend/kube/kube_watch.h"
+#include "tests/bench/sorted_pod_table.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
-#include <QHeaderView>
 #include <QJsonArray>
-#include <QSortFilterProxyModel>
-#include <QTableView>
 #include <QTextStream>
 
 #include <algorithm>
@@ -44,17 +42,9 @@ int main(int argc, char **argv)
     QTextStream out(stdout);
     const int total = argc > 1 ? QString::fromLocal8Bit(argv[1]).toInt() : 30000;
 
-    bc::WorkloadsModel model(bc::WorkloadsModel::Kind::Pods);
-    QSortFilterProxyModel proxy;
-    proxy.setSortRole(bc::WorkloadsModel::SortRole);
-    proxy.setSourceModel(&model);
-    QTableView view;
-    view.setModel(&proxy);
-    view.setSortingEnabled(true);
-    view.sortByColumn(bc::WorkloadsModel::PodRestarts, Qt::DescendingOrder);
-    view.verticalHeader()->setDefaultSectionSize(20);
-    view.resize(1200, 700);
-    view.show();
+    SortedPodTable table(bc::WorkloadsModel::PodRestarts, Qt::DescendingOrder);
+    bc::WorkloadsModel &model = table.model;
+    QTableView &view = table.view;
 
     QList<bc::WatchEvent> initial;
     initial.reserve(total);
